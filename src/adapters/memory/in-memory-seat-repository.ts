@@ -1,0 +1,199 @@
+import { usernameKey, type Area, type Organization, type User, type UserFilter } from '../../core/schemas.js';
+import type { AreaSeatCounts } from '../../core/usage.js';
+import type {
+  JsonValue,
+  LicenseChangeRecord,
+  OutboxEntry,
+  PageRequest,
+  SeatRepository,
+  SeatTransaction,
+  TimeRange,
+  TransactionScope,
+  UsageSnapshot,
+  UserPage,
+} from '../../ports/repository.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { compareKeys, MemoryState } from './memory-state.js';
+import { MemoryTransaction } from './memory-transaction.js';
+import { AreaCounter } from './seat-counter.js';
+
+/**
+ * The embedded repository, and the reference implementation of
+ * {@link SeatRepository}. Everything lives in this process's memory.
+ *
+ * - Transactions on the same area run one after another (a fair queue per area);
+ *   their writes are staged and applied in one synchronous step at the end, so a
+ *   throw leaves nothing behind and nobody sees half a transaction.
+ * - Counts are maintained on every write, so `summary()` and a seat check cost
+ *   the same at 10 users and at a million.
+ * - Look-ups by id, username and external id are map look-ups; listing pages
+ *   through usernames kept in order.
+ *
+ * Use it for a single-process host, tests and demos. Several processes sharing
+ * one pool of seats need a shared store such as `PostgresSeatRepository`.
+ *
+ * Records it returns are frozen: treat them as values.
+ *
+ * @example
+ * ```ts
+ * const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
+ * ```
+ */
+export class InMemorySeatRepository implements SeatRepository {
+  readonly #state = new MemoryState();
+  readonly #locks = new KeyedMutex();
+
+  async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
+    const keys = [...new Set(scope.areaIds)].sort(compareKeys);
+    for (const key of keys) {
+      const wait = this.#locks.lock(key);
+      if (wait !== undefined) await wait;
+    }
+    const tx = new MemoryTransaction(this.#state);
+    try {
+      const result = await work(tx);
+      tx.commit();
+      return result;
+    } catch (error) {
+      tx.rollback();
+      throw error;
+    } finally {
+      for (const key of keys) this.#locks.unlock(key);
+    }
+  }
+
+  async getArea(areaId: string): Promise<Area | null> {
+    return this.#state.areas.get(areaId) ?? null;
+  }
+
+  async listAreas(): Promise<readonly Area[]> {
+    return [...this.#state.areas.values()];
+  }
+
+  async getOrganization(organizationId: string): Promise<Organization | null> {
+    return this.#state.organizations.get(organizationId) ?? null;
+  }
+
+  async listOrganizations(areaId?: string): Promise<readonly Organization[]> {
+    const all = [...this.#state.organizations.values()];
+    return areaId === undefined ? all : all.filter((o) => o.areaId === areaId);
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    return this.#state.users.get(userId) ?? null;
+  }
+
+  async findUserByUsername(username: string): Promise<User | null> {
+    const id = this.#state.byUsername.get(usernameKey(username));
+    return id === undefined ? null : (this.#state.users.get(id) ?? null);
+  }
+
+  async findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
+    return this.#lookUp(new Set(usernames.map(usernameKey)), this.#state.byUsername);
+  }
+
+  async findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
+    return this.#lookUp(new Set(externalIds), this.#state.byExternalId);
+  }
+
+  async listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage> {
+    const keys = this.#state.sortedKeys();
+    let index = page.after === null ? 0 : upperBound(keys, page.after);
+    const users: User[] = [];
+    let last: string | null = null;
+    while (index < keys.length && users.length < page.limit) {
+      const key = keys[index++] as string;
+      const id = this.#state.byUsername.get(key);
+      const user = id === undefined ? undefined : this.#state.users.get(id);
+      if (user !== undefined && matches(user, filter)) {
+        users.push(user);
+        last = key;
+      }
+    }
+    return { users, next: users.length === page.limit && index < keys.length ? last : null };
+  }
+
+  async countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
+    const ids = areaIds ?? [...this.#state.areas.keys()];
+    return ids.map((areaId) => (this.#state.counters.get(areaId) ?? new AreaCounter()).plus(undefined, areaId));
+  }
+
+  async getSetting(key: string): Promise<JsonValue | null> {
+    const value = this.#state.settings.get(key);
+    return value === undefined ? null : structuredClone(value);
+  }
+
+  async claimDueNotifications(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxEntry[]> {
+    const claimed: OutboxEntry[] = [];
+    for (const entry of this.#state.outbox.values()) {
+      if (claimed.length >= limit) break;
+      if (entry.status !== 'pending' || entry.nextAttemptAt.getTime() > now.getTime()) continue;
+      claimed.push(entry);
+      this.#state.outbox.set(entry.id, Object.freeze({ ...entry, nextAttemptAt: leaseUntil }));
+    }
+    return claimed;
+  }
+
+  async markNotificationDelivered(id: string, deliveredAt: Date): Promise<void> {
+    const entry = this.#state.outbox.get(id);
+    if (entry !== undefined) this.#state.outbox.set(id, Object.freeze({ ...entry, status: 'delivered', deliveredAt }));
+  }
+
+  async markNotificationFailed(
+    id: string,
+    failure: { readonly attempts: number; readonly nextAttemptAt: Date; readonly lastError: string },
+  ): Promise<void> {
+    const entry = this.#state.outbox.get(id);
+    if (entry !== undefined && entry.status === 'pending') this.#state.outbox.set(id, Object.freeze({ ...entry, ...failure }));
+  }
+
+  async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
+    return [...this.#state.outbox.values()].filter((e) => filter.status === undefined || e.status === filter.status);
+  }
+
+  async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {
+    return this.#state.licenseChanges.filter((c) => areaId === undefined || c.areaId === areaId);
+  }
+
+  async listUsageSnapshots(areaId?: string, range: TimeRange = {}): Promise<readonly UsageSnapshot[]> {
+    const from = range.from?.getTime() ?? -Infinity;
+    const to = range.to?.getTime() ?? Infinity;
+    return this.#state.snapshots
+      .filter((s) => (areaId === undefined || s.areaId === areaId) && s.takenAt.getTime() >= from && s.takenAt.getTime() <= to)
+      .sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+  }
+
+  #lookUp<K>(keys: Iterable<K>, index: ReadonlyMap<K, string>): User[] {
+    const users: User[] = [];
+    for (const key of keys) {
+      const id = index.get(key);
+      const user = id === undefined ? undefined : this.#state.users.get(id);
+      if (user !== undefined) users.push(user);
+    }
+    return users;
+  }
+}
+
+/** The first index whose key sorts after `key`. */
+function upperBound(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareKeys(keys[mid] as string, key) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Whether a user passes a listing filter. */
+export function matches(user: User, filter: UserFilter): boolean {
+  return (
+    (filter.areaId === undefined || user.areaId === filter.areaId) &&
+    (filter.organizationId === undefined || user.organizationId === filter.organizationId) &&
+    (filter.state === undefined || user.state === filter.state) &&
+    (filter.kind === undefined || user.kind === filter.kind) &&
+    (filter.blockReason === undefined || user.blockReason === filter.blockReason) &&
+    (filter.source === undefined || user.source === filter.source)
+  );
+}

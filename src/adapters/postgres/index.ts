@@ -1,0 +1,6 @@
+/**
+ * PostgresSeatRepository.
+ *
+ * @packageDocumentation
+ */
+export {};

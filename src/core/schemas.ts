@@ -1,0 +1,228 @@
+/**
+ * zod schemas for everything seatkeeper accepts, and the types inferred from
+ * them. The schema is the single source of truth: a type here never drifts
+ * from what is validated.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** An id chosen by the host: 1-200 characters, trimmed, no control characters. */
+export const idSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+/** A username: unique site-wide, compared ignoring case. */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+/** An email address, trimmed. */
+export const emailSchema = z.string().trim().pipe(z.email('must be a valid email address'));
+
+/** A display name, free text up to 500 characters. */
+export const displayNameSchema = z.string().max(500, 'must be at most 500 characters');
+
+/** A seat count: a whole number, zero or more. */
+export const seatCountSchema = z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000);
+
+/** `primary`: the one Primary Area (its limit is Max_Users); `extranet`: each extranet pool. */
+export const areaKindSchema = z.enum(['primary', 'extranet']);
+/** The kind of a license pool. */
+export type AreaKind = z.infer<typeof areaKindSchema>;
+
+/** Whether a partner organization may take seats. */
+export const accessSchema = z.enum(['granted', 'denied']);
+/** Whether a partner organization may take seats. */
+export type Access = z.infer<typeof accessSchema>;
+
+/** `licensed` users take a seat when active; `system` users (SuperUser, Guest) never do. */
+export const userKindSchema = z.enum(['licensed', 'system']);
+/** `licensed` users take a seat when active; `system` users never do. */
+export type UserKind = z.infer<typeof userKindSchema>;
+
+/** The role of a system user. */
+export const systemRoleSchema = z.enum(['superuser', 'guest']);
+/** The role of a system user. */
+export type SystemRole = z.infer<typeof systemRoleSchema>;
+
+/** Whether a profile can log in (`active`, takes a seat if licensed) or not (`blocked`, takes none). */
+export const userStateSchema = z.enum(['active', 'blocked']);
+/** Whether a profile is active or blocked. */
+export type UserState = z.infer<typeof userStateSchema>;
+
+/**
+ * Why a profile is blocked: by an `admin`; waiting for a seat (`license-limit`);
+ * disabled in the directory (`directory-disabled`); or missing from the directory
+ * feed (`directory-removed`).
+ */
+export const blockReasonSchema = z.enum(['admin', 'license-limit', 'directory-disabled', 'directory-removed']);
+/** Why a profile is blocked. */
+export type BlockReason = z.infer<typeof blockReasonSchema>;
+
+/** How a profile came to exist. */
+export const userSourceSchema = z.enum(['manual', 'csv', 'directory', 'system']);
+/** How a profile came to exist. */
+export type UserSource = z.infer<typeof userSourceSchema>;
+
+/** Input of `defineArea`: creates the area, or updates it when the id exists. */
+export const areaInputSchema = z.strictObject({
+  id: idSchema,
+  kind: areaKindSchema,
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  maxUsers: seatCountSchema,
+  /** Seats a host allows over `maxUsers` before refusing (they still count as exceeded). Default 0. */
+  graceSeats: seatCountSchema.optional(),
+});
+/** Input of `defineArea`. */
+export type AreaInput = z.input<typeof areaInputSchema>;
+
+/** A license pool as stored. */
+export interface Area {
+  /** The area's id. */
+  readonly id: string;
+  /** `primary` or `extranet`. */
+  readonly kind: AreaKind;
+  /** The name admins see. */
+  readonly name: string;
+  /** The number of purchased seats. */
+  readonly maxUsers: number;
+  /** Seats allowed over `maxUsers` before refusing; they still count as exceeded. */
+  readonly graceSeats: number;
+  /** When the area was first defined. */
+  readonly createdAt: Date;
+  /** When the area was last changed. */
+  readonly updatedAt: Date;
+}
+
+/** Input of `defineOrganization`: creates the partner organization, or updates it when the id exists. */
+export const organizationInputSchema = z.strictObject({
+  id: idSchema,
+  areaId: idSchema,
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  access: accessSchema,
+  /** The partner's quota, or `null` for none set. */
+  maxUsers: seatCountSchema.nullable(),
+  /** Make the change even if it over-allocates the area or puts the partner below its use. */
+  allowOverLimit: z.boolean().optional(),
+});
+/** Input of `defineOrganization`. */
+export type OrganizationInput = z.input<typeof organizationInputSchema>;
+
+/** A partner organization as stored. */
+export interface Organization {
+  /** The organization's id, unique site-wide. */
+  readonly id: string;
+  /** The area whose seats it uses. */
+  readonly areaId: string;
+  /** The name admins see. */
+  readonly name: string;
+  /** Whether it may take seats. */
+  readonly access: Access;
+  /** Its quota, or `null` when none is set. */
+  readonly maxUsers: number | null;
+  /** When it was first defined. */
+  readonly createdAt: Date;
+  /** When it was last changed. */
+  readonly updatedAt: Date;
+}
+
+/** Input of `createUser`: a licensed profile created by hand. */
+export const createUserInputSchema = z.strictObject({
+  username: usernameSchema,
+  areaId: idSchema,
+  organizationId: idSchema.nullable().optional(),
+  email: emailSchema.optional(),
+  displayName: displayNameSchema.optional(),
+  externalId: idSchema.optional(),
+});
+/** Input of `createUser`. */
+export type CreateUserInput = z.input<typeof createUserInputSchema>;
+
+/** Input of `updateUser`: the profile fields that may change. `null` clears a field. */
+export const updateUserInputSchema = z.strictObject({
+  username: usernameSchema.optional(),
+  email: emailSchema.nullable().optional(),
+  displayName: displayNameSchema.nullable().optional(),
+  externalId: idSchema.nullable().optional(),
+});
+/** Input of `updateUser`. */
+export type UpdateUserInput = z.input<typeof updateUserInputSchema>;
+
+/** A user profile as stored. */
+export interface User {
+  /** The user's id, assigned by seatkeeper. */
+  readonly id: string;
+  /** Unique site-wide, ignoring case. */
+  readonly username: string;
+  /** The email address, if known. */
+  readonly email: string | null;
+  /** The name shown in lists, if known. */
+  readonly displayName: string | null;
+  /** The directory id (AD objectGUID, SCIM id...), unique when set. */
+  readonly externalId: string | null;
+  /** The area whose seat it takes. */
+  readonly areaId: string;
+  /** The partner organization, or `null` for the host company. */
+  readonly organizationId: string | null;
+  /** `licensed` or `system`. */
+  readonly kind: UserKind;
+  /** For system users: `superuser` or `guest`. */
+  readonly systemRole: SystemRole | null;
+  /** `active` or `blocked`. */
+  readonly state: UserState;
+  /** Why it is blocked; `null` when active. */
+  readonly blockReason: BlockReason | null;
+  /** When it was last blocked; `null` when active. Pending users are activated oldest first by this. */
+  readonly blockedAt: Date | null;
+  /** Who blocked it (an admin's id, `directory`, `seatkeeper`), when known. */
+  readonly blockedBy: string | null;
+  /** How it came to exist. */
+  readonly source: UserSource;
+  /** When it was created. */
+  readonly createdAt: Date;
+  /** When it was last changed. */
+  readonly updatedAt: Date;
+}
+
+/** Options of `blockUser`. */
+export const blockUserOptionsSchema = z.strictObject({
+  /** Who blocks (an admin's id or name), kept on the profile for `explainUser`. */
+  blockedBy: z.string().trim().min(1).max(200).optional(),
+});
+/** Options of `blockUser`. */
+export type BlockUserOptions = z.input<typeof blockUserOptionsSchema>;
+
+/** A filter for `listUsers`. Every field narrows the list. */
+export const userFilterSchema = z.strictObject({
+  areaId: idSchema.optional(),
+  /** A partner id, or `null` for host-company users only. */
+  organizationId: idSchema.nullable().optional(),
+  state: userStateSchema.optional(),
+  kind: userKindSchema.optional(),
+  blockReason: blockReasonSchema.optional(),
+  source: userSourceSchema.optional(),
+});
+/** A filter for `listUsers`. */
+export type UserFilter = z.infer<typeof userFilterSchema>;
+
+/** Options of `listUsers`. */
+export const listUsersOptionsSchema = userFilterSchema.extend({
+  /** How many users each underlying page reads. Default 500. */
+  pageSize: z.number().int().min(1).max(10_000).optional(),
+});
+/** Options of `listUsers`: a filter and a page size. */
+export type ListUsersOptions = z.input<typeof listUsersOptionsSchema>;
+
+/** The fold used to compare usernames: usernames are unique ignoring case. */
+export function usernameKey(username: string): string {
+  return username.trim().toLowerCase();
+}

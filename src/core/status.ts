@@ -1,0 +1,51 @@
+/**
+ * Thresholds: how full a pool is, as one of four marks.
+ *
+ * @module
+ */
+
+/**
+ * `ok`; `warning` (orange icon: fewer than the warning share of seats left);
+ * `exhausted` (red stop sign: no seat left); `exceeded` (more seats used than bought).
+ */
+export type SeatStatus = 'ok' | 'warning' | 'exhausted' | 'exceeded';
+
+/** The default warning threshold: fewer than 5 % of the seats left. */
+export const DEFAULT_WARNING_PERCENT = 5;
+
+/**
+ * The status of a pool of `maxUsers` seats of which `using` are taken.
+ *
+ * Compared in integers so 5 % of 100 is exactly 5: 100 seats with 5 left is
+ * `ok`, with 4 left `warning`, with 0 left `exhausted`, with 101 used `exceeded`.
+ *
+ * @param maxUsers - the seats bought
+ * @param using - the seats taken
+ * @param warningPercent - warn when fewer than this share of seats is left (default 5)
+ * @returns the status mark
+ * @example
+ * ```ts
+ * seatStatus(100, 96); // 'warning'
+ * ```
+ */
+export function seatStatus(maxUsers: number, using: number, warningPercent: number = DEFAULT_WARNING_PERCENT): SeatStatus {
+  if (using > maxUsers) return 'exceeded';
+  const remaining = maxUsers - using;
+  if (remaining === 0) return 'exhausted';
+  if (remaining * 100 < warningPercent * maxUsers) return 'warning';
+  return 'ok';
+}
+
+/** The mark a console shows beside a status, e.g. in the quickstart summary. */
+export function statusMark(status: SeatStatus): string {
+  switch (status) {
+    case 'ok':
+      return 'ok';
+    case 'warning':
+      return '! warning';
+    case 'exhausted':
+      return 'STOP exhausted';
+    case 'exceeded':
+      return 'STOP exceeded';
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * Counting: per area, per partner organization and over the site, from
+ * aggregate counts (never from a list of users).
+ *
+ * @module
+ */
+import type { Access, Area, AreaKind, Organization } from './schemas.js';
+import { DEFAULT_WARNING_PERCENT, seatStatus, type SeatStatus } from './status.js';
+
+/** Aggregate counts of one partner organization's profiles, as a repository reports them. */
+export interface OrganizationSeatCounts {
+  /** The organization. */
+  readonly organizationId: string;
+  /** Every profile of the organization, active or blocked. */
+  readonly users: number;
+  /** Active licensed profiles: the seats it takes. */
+  readonly using: number;
+}
+
+/** Aggregate counts of one area's profiles, as a repository reports them. */
+export interface AreaSeatCounts {
+  /** The area. */
+  readonly areaId: string;
+  /** Every profile in the area, of any kind and state. */
+  readonly users: number;
+  /** Active licensed profiles: the seats taken. */
+  readonly using: number;
+  /** Active system profiles (SuperUser, Guest): counted in total active users, never in `using`. */
+  readonly activeSystem: number;
+  /** Blocked profiles of any kind. */
+  readonly blocked: number;
+  /** Per partner organization with at least one profile; host-company users are the rest. */
+  readonly organizations: readonly OrganizationSeatCounts[];
+}
+
+/** Counts of an area with no profiles. */
+export function emptyAreaCounts(areaId: string): AreaSeatCounts {
+  return { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
+}
+
+/** One partner organization's figures inside an {@link AreaUsage}. */
+export interface OrganizationUsage {
+  /** The organization. */
+  readonly organizationId: string;
+  /** Its name. */
+  readonly name: string;
+  /** Whether it may take seats. */
+  readonly access: Access;
+  /** Its quota, or `null` when none is set. */
+  readonly maxUsers: number | null;
+  /** Every profile, active or blocked. */
+  readonly users: number;
+  /** Seats taken (active licensed profiles). */
+  readonly using: number;
+  /** Seats left in its quota; `null` when no quota is set. */
+  readonly remaining: number | null;
+  /** `using / maxUsers`; `null` when no quota is set or the quota is 0. */
+  readonly usingRatio: number | null;
+  /** Its quota status; `null` when no quota is set. */
+  readonly status: SeatStatus | null;
+}
+
+/** One area's figures: what the License admin page shows. */
+export interface AreaUsage {
+  /** The area. */
+  readonly areaId: string;
+  /** `primary` or `extranet`. */
+  readonly kind: AreaKind;
+  /** The area's name. */
+  readonly name: string;
+  /** Seats bought. */
+  readonly maxUsers: number;
+  /** Seats allowed over `maxUsers` before refusing. */
+  readonly graceSeats: number;
+  /** Seats taken: active licensed users. */
+  readonly using: number;
+  /** `max(0, maxUsers - using)`. */
+  readonly remaining: number;
+  /** `max(0, using - maxUsers)`. */
+  readonly overBy: number;
+  /** `using / maxUsers`, or `null` when `maxUsers` is 0. */
+  readonly usingRatio: number | null;
+  /** `using` plus active system users (SuperUser, Guest). */
+  readonly totalActiveUsers: number;
+  /** Blocked profiles of any kind; they take no seat. */
+  readonly blocked: number;
+  /** Every profile in the area. */
+  readonly users: number;
+  /** ok / warning / exhausted / exceeded. */
+  readonly status: SeatStatus;
+  /** The sum of every set partner quota, denied partners included. */
+  readonly allocated: number;
+  /** Seats left for the host company and partners without a quota. */
+  readonly unallocatedRemaining: number;
+  /** Per partner organization of the area. */
+  readonly organizations: readonly OrganizationUsage[];
+}
+
+/** The whole site's totals. */
+export interface SiteTotals {
+  /** Seats bought over every area. */
+  readonly maxUsers: number;
+  /** Seats taken over every area. */
+  readonly using: number;
+  /** The sum of each area's remaining seats. */
+  readonly remaining: number;
+  /** The sum of each area's seats over its limit. */
+  readonly overBy: number;
+  /** The current total of active users, system users included. */
+  readonly totalActiveUsers: number;
+  /** Total intranet users: seats taken in the primary area. */
+  readonly intranetUsers: number;
+  /** Blocked profiles over every area. */
+  readonly blocked: number;
+  /** Every profile on the site. */
+  readonly users: number;
+}
+
+/** The site summary: per-area figures plus totals. */
+export interface SiteSummary {
+  /** Per area, primary first. */
+  readonly areas: readonly AreaUsage[];
+  /** Totals over every area. */
+  readonly totals: SiteTotals;
+}
+
+/** Options for counting. */
+export interface UsageOptions {
+  /** Warn when fewer than this share of seats is left. Default 5. */
+  readonly warningPercent?: number;
+}
+
+/** `using / max`, or `null` when `max` is 0. */
+export function ratio(using: number, max: number): number | null {
+  return max === 0 ? null : using / max;
+}
+
+/**
+ * The partner allocation of an area: the sum of set quotas (denied partners
+ * included: a denied partner that keeps its quota still holds those seats), and
+ * the seats used by the host company and by partners without a quota.
+ */
+export function allocation(
+  counts: AreaSeatCounts,
+  organizations: readonly Organization[],
+): { readonly allocated: number; readonly unquotedUsing: number } {
+  let allocated = 0;
+  let quotedUsing = 0;
+  const usingById = new Map(counts.organizations.map((c) => [c.organizationId, c.using]));
+  for (const organization of organizations) {
+    if (organization.maxUsers === null) continue;
+    allocated += organization.maxUsers;
+    quotedUsing += usingById.get(organization.id) ?? 0;
+  }
+  return { allocated, unquotedUsing: counts.using - quotedUsing };
+}
+
+/**
+ * Seats left for the host company and partners without a quota:
+ * `max(0, maxUsers + extraSeats - allocated - unquotedUsing)`.
+ *
+ * @param extraSeats - seats beyond `maxUsers` to count as available (the seat policy passes the grace seats)
+ */
+export function unallocatedRemaining(
+  area: Area,
+  counts: AreaSeatCounts,
+  organizations: readonly Organization[],
+  extraSeats = 0,
+): number {
+  const { allocated, unquotedUsing } = allocation(counts, organizations);
+  return Math.max(0, area.maxUsers + extraSeats - allocated - unquotedUsing);
+}
+
+/**
+ * One partner organization's figures.
+ *
+ * @param organization - the organization
+ * @param counts - its aggregate counts, if it has any profile
+ * @param options - the warning threshold
+ */
+export function organizationUsage(
+  organization: Organization,
+  counts: OrganizationSeatCounts | undefined,
+  options: UsageOptions = {},
+): OrganizationUsage {
+  const users = counts?.users ?? 0;
+  const using = counts?.using ?? 0;
+  const quota = organization.maxUsers;
+  return {
+    organizationId: organization.id,
+    name: organization.name,
+    access: organization.access,
+    maxUsers: quota,
+    users,
+    using,
+    remaining: quota === null ? null : Math.max(0, quota - using),
+    usingRatio: quota === null ? null : ratio(using, quota),
+    status: quota === null ? null : seatStatus(quota, using, options.warningPercent ?? DEFAULT_WARNING_PERCENT),
+  };
+}
+
+/**
+ * One area's figures from its aggregate counts and its partner organizations.
+ *
+ * @param area - the area
+ * @param counts - its aggregate counts
+ * @param organizations - the partner organizations of this area
+ * @param options - the warning threshold
+ * @returns the figures the License admin page shows
+ */
+export function areaUsage(
+  area: Area,
+  counts: AreaSeatCounts,
+  organizations: readonly Organization[],
+  options: UsageOptions = {},
+): AreaUsage {
+  const warningPercent = options.warningPercent ?? DEFAULT_WARNING_PERCENT;
+  const { using } = counts;
+  const countsById = new Map(counts.organizations.map((c) => [c.organizationId, c]));
+  const { allocated } = allocation(counts, organizations);
+  return {
+    areaId: area.id,
+    kind: area.kind,
+    name: area.name,
+    maxUsers: area.maxUsers,
+    graceSeats: area.graceSeats,
+    using,
+    remaining: Math.max(0, area.maxUsers - using),
+    overBy: Math.max(0, using - area.maxUsers),
+    usingRatio: ratio(using, area.maxUsers),
+    totalActiveUsers: using + counts.activeSystem,
+    blocked: counts.blocked,
+    users: counts.users,
+    status: seatStatus(area.maxUsers, using, warningPercent),
+    allocated,
+    unallocatedRemaining: unallocatedRemaining(area, counts, organizations),
+    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningPercent })),
+  };
+}
+
+/**
+ * The site summary: each area's figures (primary first, then by name) and the totals.
+ *
+ * @param areas - every area's figures
+ * @returns the summary
+ */
+export function siteSummary(areas: readonly AreaUsage[]): SiteSummary {
+  const sorted = [...areas].sort(
+    (a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) || a.areaId.localeCompare(b.areaId) : a.kind === 'primary' ? -1 : 1),
+  );
+  const sum = (pick: (a: AreaUsage) => number) => sorted.reduce((total, a) => total + pick(a), 0);
+  return {
+    areas: sorted,
+    totals: {
+      maxUsers: sum((a) => a.maxUsers),
+      using: sum((a) => a.using),
+      remaining: sum((a) => a.remaining),
+      overBy: sum((a) => a.overBy),
+      totalActiveUsers: sum((a) => a.totalActiveUsers),
+      intranetUsers: sum((a) => (a.kind === 'primary' ? a.using : 0)),
+      blocked: sum((a) => a.blocked),
+      users: sum((a) => a.users),
+    },
+  };
+}
+
+/**
+ * The counts after one more seat is taken by a new active licensed user of
+ * `organizationId`. Batch operations (CSV import, directory sync) decide seat
+ * after seat from counts they advance with this, without re-reading storage.
+ *
+ * @param counts - the counts before
+ * @param organizationId - the user's partner, or `null` for the host company
+ * @param seat - whether the new profile takes a seat (`false` for a profile created blocked)
+ * @returns new counts; the input is not changed
+ */
+export function countNewUser(counts: AreaSeatCounts, organizationId: string | null, seat = true): AreaSeatCounts {
+  const add = seat ? 1 : 0;
+  let found = false;
+  const organizations = counts.organizations.map((c) => {
+    if (c.organizationId !== organizationId) return c;
+    found = true;
+    return { organizationId: c.organizationId, users: c.users + 1, using: c.using + add };
+  });
+  if (!found && organizationId !== null) organizations.push({ organizationId, users: 1, using: add });
+  return {
+    ...counts,
+    users: counts.users + 1,
+    using: counts.using + add,
+    blocked: counts.blocked + (seat ? 0 : 1),
+    organizations,
+  };
+}

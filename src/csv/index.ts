@@ -1,0 +1,6 @@
+/**
+ * People CSV export and import (papaparse).
+ *
+ * @packageDocumentation
+ */
+export {};

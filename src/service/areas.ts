@@ -1,0 +1,70 @@
+import { areaInputSchema, type Area, type AreaInput } from '../core/schemas.js';
+import { ConfigurationRefusedError } from '../errors.js';
+import { inAreaTransaction, type ServiceContext } from './context.js';
+import { parseInput } from './validate.js';
+
+/** Defining license pools. */
+export interface AreasApi {
+  /**
+   * Creates an area, or updates it when the id exists. There is exactly one
+   * `primary` area; defining a second is refused. Lowering `maxUsers` below the
+   * seats in use is allowed (the area then reports `exceeded` and the
+   * responsible person is told); nobody loses a seat. A changed `maxUsers` is
+   * kept in the license change history.
+   *
+   * @param input - id, kind, name, maxUsers and optional graceSeats
+   * @returns the stored area
+   * @throws InvalidInputError when the input is malformed
+   * @throws ConfigurationRefusedError when a second primary area is defined
+   * @example
+   * ```ts
+   * await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 100 });
+   * ```
+   */
+  defineArea(input: AreaInput): Promise<Area>;
+}
+
+/** Builds the {@link AreasApi}. */
+export function areasApi(context: ServiceContext): AreasApi {
+  return {
+    async defineArea(input) {
+      const data = parseInput(areaInputSchema, input, 'defineArea input');
+      if (data.kind === 'primary') {
+        const primary = (await context.repository.listAreas()).find((a) => a.kind === 'primary' && a.id !== data.id);
+        if (primary !== undefined) {
+          throw new ConfigurationRefusedError(
+            `There is already a primary area ("${primary.id}"); a site has exactly one. Define "${data.id}" as an extranet area.`,
+          );
+        }
+      }
+      return inAreaTransaction(context, [data.id], async (tx) => {
+        const before = await tx.getArea(data.id);
+        const now = context.clock();
+        const area: Area = {
+          id: data.id,
+          kind: data.kind,
+          name: data.name,
+          maxUsers: data.maxUsers,
+          graceSeats: data.graceSeats ?? before?.graceSeats ?? 0,
+          createdAt: before?.createdAt ?? now,
+          updatedAt: now,
+        };
+        await tx.putArea(area);
+        if (before !== null && before.maxUsers !== area.maxUsers) {
+          await tx.appendLicenseChange({
+            id: context.newId(),
+            requestId: null,
+            type: 'set',
+            areaId: area.id,
+            maxUsersBefore: before.maxUsers,
+            maxUsersAfter: area.maxUsers,
+            appliedAt: now,
+            note: 'defineArea',
+          });
+        }
+        await context.watch.observe(tx, area.id, { attempted: before === null ? `define area "${area.name}"` : `change area "${area.name}" to ${area.maxUsers} seats` });
+        return area;
+      });
+    },
+  };
+}

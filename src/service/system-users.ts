@@ -1,0 +1,125 @@
+import { isLegacyGuest, SYSTEM_USERNAMES } from '../core/system-users.js';
+import type { SystemRole, User } from '../core/schemas.js';
+import { ConflictError, NoPrimaryAreaError } from '../errors.js';
+import type { SeatTransaction } from '../ports/repository.js';
+import { inAreaTransaction, type ServiceContext } from './context.js';
+
+/** The result of {@link SystemUsersApi.migrateLegacyGuest}. */
+export interface LegacyGuestMigration {
+  /** Renamed guests turned into active licensed users (empty when there was nothing to do). */
+  readonly migrated: readonly User[];
+  /** The new inactive system guest, when one was created. */
+  readonly createdGuest: User | null;
+}
+
+/** SuperUser, Guest and the legacy guest. */
+export interface SystemUsersApi {
+  /**
+   * Creates the system users SuperUser and Guest in the primary area when
+   * missing. They never take a seat and are counted in `totalActiveUsers`.
+   * Idempotent.
+   *
+   * @returns the system users created by this call (empty when none was missing)
+   * @throws SeatkeeperError `NO_PRIMARY_AREA` when no primary area is defined
+   */
+  ensureSystemUsers(): Promise<readonly User[]>;
+  /**
+   * Migrates legacy guests: a system guest renamed by the site becomes an
+   * active licensed user (counted even if that puts the area over its limit:
+   * nothing may be lost; the area reports `exceeded` and the responsible person
+   * is told), and a new inactive (blocked) system `guest` is created.
+   * Idempotent: a second call finds nothing to do.
+   */
+  migrateLegacyGuest(): Promise<LegacyGuestMigration>;
+}
+
+/** Builds the {@link SystemUsersApi}. */
+export function systemUsersApi(context: ServiceContext): SystemUsersApi {
+  async function primaryAreaId(): Promise<string> {
+    const primary = (await context.repository.listAreas()).find((a) => a.kind === 'primary');
+    if (primary === undefined) throw new NoPrimaryAreaError();
+    return primary.id;
+  }
+
+  async function systemUsers(): Promise<User[]> {
+    const users: User[] = [];
+    let after: string | null = null;
+    do {
+      const page = await context.repository.listUsers({ kind: 'system' }, { after, limit: 100 });
+      users.push(...page.users);
+      after = page.next;
+    } while (after !== null);
+    return users;
+  }
+
+  function systemUser(role: SystemRole, areaId: string, state: 'active' | 'blocked'): User {
+    const now = context.clock();
+    return {
+      id: context.newId(),
+      username: SYSTEM_USERNAMES[role],
+      email: null,
+      displayName: role === 'superuser' ? 'SuperUser' : 'Guest',
+      externalId: null,
+      areaId,
+      organizationId: null,
+      kind: 'system',
+      systemRole: role,
+      state,
+      blockReason: state === 'blocked' ? 'admin' : null,
+      blockedAt: state === 'blocked' ? now : null,
+      blockedBy: state === 'blocked' ? 'seatkeeper' : null,
+      source: 'system',
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  async function insertSystemUser(tx: SeatTransaction, user: User): Promise<void> {
+    if ((await tx.findUserByUsername(user.username)) !== null) throw new ConflictError('username', user.username);
+    await tx.insertUsers([user]);
+  }
+
+  return {
+    async ensureSystemUsers() {
+      const areaId = await primaryAreaId();
+      return inAreaTransaction(context, [areaId], async (tx) => {
+        const existing = await systemUsers();
+        const created: User[] = [];
+        for (const role of ['superuser', 'guest'] as const) {
+          if (existing.some((u) => u.systemRole === role)) continue;
+          const user = systemUser(role, areaId, 'active');
+          await insertSystemUser(tx, user);
+          created.push(user);
+        }
+        return created;
+      });
+    },
+
+    async migrateLegacyGuest() {
+      const legacy = (await systemUsers()).filter(isLegacyGuest);
+      if (legacy.length === 0) return { migrated: [], createdGuest: null };
+      const areaId = await primaryAreaId();
+      const areaIds = [...new Set([areaId, ...legacy.map((u) => u.areaId)])];
+      return inAreaTransaction(context, areaIds, async (tx) => {
+        const now = context.clock();
+        const migrated: User[] = [];
+        for (const found of legacy) {
+          const user = await tx.getUser(found.id);
+          if (user === null || !isLegacyGuest(user)) continue;
+          migrated.push({ ...user, kind: 'licensed', systemRole: null, updatedAt: now });
+        }
+        await tx.updateUsers(migrated);
+        let createdGuest: User | null = null;
+        if (migrated.length > 0 && (await tx.findUserByUsername(SYSTEM_USERNAMES.guest)) === null) {
+          createdGuest = systemUser('guest', areaId, 'blocked');
+          await tx.insertUsers([createdGuest]);
+        }
+        for (const id of new Set(migrated.map((u) => u.areaId))) {
+          const names = migrated.filter((u) => u.areaId === id).map((u) => `"${u.username}"`).join(', ');
+          await context.watch.observe(tx, id, { attempted: `migrate legacy guest ${names} to a licensed user` });
+        }
+        return { migrated, createdGuest };
+      });
+    },
+  };
+}

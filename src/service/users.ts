@@ -1,0 +1,341 @@
+import { decideSeat, type SeatRefusal } from '../core/seat-policy.js';
+import type { UserResult } from '../core/results.js';
+import { emptyAreaCounts } from '../core/usage.js';
+import {
+  blockUserOptionsSchema,
+  createUserInputSchema,
+  idSchema,
+  listUsersOptionsSchema,
+  updateUserInputSchema,
+  usernameSchema,
+  type BlockUserOptions,
+  type CreateUserInput,
+  type ListUsersOptions,
+  type UpdateUserInput,
+  type User,
+  type UserSource,
+} from '../core/schemas.js';
+import { ConflictError, UnknownUserError } from '../errors.js';
+import type { SeatTransaction } from '../ports/repository.js';
+import { inAreaTransaction, type ServiceContext } from './context.js';
+import { assertOrganizationIn, readSeatContext, requireUser } from './seat-context.js';
+import { parseInput } from './validate.js';
+
+/** Creating, changing, blocking, reinstating, deleting and finding users. */
+export interface UsersApi {
+  /**
+   * Creates a licensed, active user by hand, if a seat is free. The check and
+   * the insert are one atomic step under the area's lock: parallel calls never
+   * take more seats than there are.
+   *
+   * @param input - username (unique site-wide, ignoring case), areaId, optional organizationId, email, displayName, externalId
+   * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
+   *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
+   * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
+   * @example
+   * ```ts
+   * const r = await seats.createUser({ username: 'alice', areaId: 'primary' });
+   * if (!r.ok) console.log(r.reason.code, r.reason.message);
+   * ```
+   */
+  createUser(input: CreateUserInput): Promise<UserResult>;
+  /**
+   * Changes profile fields. Renaming the system guest makes it a legacy guest
+   * (see `migrateLegacyGuest`).
+   *
+   * @param userId - the user
+   * @param changes - username, email, displayName, externalId; `null` clears a field
+   * @returns the updated user, or a `USERNAME_TAKEN` / `EXTERNAL_ID_TAKEN` refusal
+   * @throws InvalidInputError, UnknownUserError
+   */
+  updateUser(userId: string, changes: UpdateUserInput): Promise<UserResult>;
+  /**
+   * Blocks a user: always allowed, frees its seat, keeps the profile. A user
+   * blocked here is never activated again by a directory sync, only by
+   * `reinstateUser`. Blocking a blocked user records the admin as the reason.
+   *
+   * @param userId - the user
+   * @param options - `blockedBy`: who blocks, kept for `explainUser`
+   * @returns the blocked user
+   * @throws UnknownUserError
+   */
+  blockUser(userId: string, options?: BlockUserOptions): Promise<User>;
+  /**
+   * Reinstates (unblocks) a user, if a seat is free. Reinstating an active user returns it unchanged.
+   *
+   * @param userId - the user
+   * @returns `{ ok: true, user }`, or a refusal as for `createUser`
+   * @throws UnknownUserError
+   */
+  reinstateUser(userId: string): Promise<UserResult>;
+  /**
+   * Deletes a user **permanently and irreversibly**: the profile and its data
+   * are gone and cannot be retrieved. Frees its seat. To keep the profile and
+   * free the seat, use `blockUser` instead.
+   *
+   * @param userId - the user
+   * @returns the deleted user as it was
+   * @throws UnknownUserError
+   */
+  deleteUser(userId: string): Promise<User>;
+  /** The user with this id, or `null`. */
+  getUser(userId: string): Promise<User | null>;
+  /**
+   * The user with this username, ignoring case, or `null`.
+   *
+   * @example
+   * ```ts
+   * await seats.findUserByUsername('ALICE'); // finds "alice"
+   * ```
+   */
+  findUserByUsername(username: string): Promise<User | null>;
+  /**
+   * Every user matching the filter, ordered by username ignoring case, read
+   * page by page underneath so memory stays flat however many there are.
+   *
+   * @example
+   * ```ts
+   * for await (const user of seats.listUsers({ areaId: 'primary', state: 'blocked' })) console.log(user.username);
+   * ```
+   */
+  listUsers(options?: ListUsersOptions): AsyncIterable<User>;
+}
+
+/** The fields of a new user that `createUser`, CSV import and directory sync share. */
+export interface NewUserFields {
+  readonly username: string;
+  readonly areaId: string;
+  readonly organizationId?: string | null | undefined;
+  readonly email?: string | undefined;
+  readonly displayName?: string | undefined;
+  readonly externalId?: string | undefined;
+}
+
+/** Builds the {@link UsersApi}. */
+export function usersApi(context: ServiceContext): UsersApi {
+  return {
+    async createUser(input) {
+      const data = parseInput(createUserInputSchema, input, 'createUser input');
+      return createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
+    },
+
+    async updateUser(userId, changes) {
+      const id = parseInput(idSchema, userId, 'user id');
+      const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
+      const current = await context.repository.getUser(id);
+      if (current === null) throw new UnknownUserError(id);
+      return withUniqueKeys(context, current.areaId, async (tx) => {
+        const user = await requireUser(tx, id);
+        const taken = await keyRefusal(tx, { username: data.username ?? user.username, externalId: data.externalId ?? undefined }, user);
+        if (taken !== null) return { ok: false, reason: await withAreaFigures(tx, user.areaId, taken) };
+        const updated: User = {
+          ...user,
+          username: data.username ?? user.username,
+          email: data.email === undefined ? user.email : data.email,
+          displayName: data.displayName === undefined ? user.displayName : data.displayName,
+          externalId: data.externalId === undefined ? user.externalId : data.externalId,
+          updatedAt: context.clock(),
+        };
+        await tx.updateUsers([updated]);
+        return { ok: true, user: updated };
+      });
+    },
+
+    async blockUser(userId, options = {}) {
+      const id = parseInput(idSchema, userId, 'user id');
+      const { blockedBy } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
+      return inUserArea(context, id, async (tx, user) => {
+        if (user.state === 'blocked' && user.blockReason === 'admin') return user;
+        const now = context.clock();
+        const blocked: User = {
+          ...user,
+          state: 'blocked',
+          blockReason: 'admin',
+          blockedAt: user.state === 'blocked' ? (user.blockedAt ?? now) : now,
+          blockedBy: blockedBy ?? null,
+          updatedAt: now,
+        };
+        await tx.updateUsers([blocked]);
+        await context.watch.observe(tx, user.areaId, { attempted: `block user "${user.username}"` });
+        return blocked;
+      });
+    },
+
+    async reinstateUser(userId) {
+      const id = parseInput(idSchema, userId, 'user id');
+      return inUserArea(context, id, async (tx, user): Promise<UserResult> => {
+        if (user.state === 'active') return { ok: true, user };
+        if (user.kind === 'licensed') {
+          const seat = decideSeat(await readSeatContext(tx, user.areaId), user.organizationId);
+          if (!seat.ok) {
+            await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"`, refusal: seat.reason });
+            return seat;
+          }
+        }
+        const active: User = { ...user, state: 'active', blockReason: null, blockedAt: null, blockedBy: null, updatedAt: context.clock() };
+        await tx.updateUsers([active]);
+        await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"` });
+        return { ok: true, user: active };
+      });
+    },
+
+    async deleteUser(userId) {
+      const id = parseInput(idSchema, userId, 'user id');
+      return inUserArea(context, id, async (tx, user) => {
+        await tx.deleteUser(user.id);
+        await context.watch.observe(tx, user.areaId, { attempted: `delete user "${user.username}"` });
+        return user;
+      });
+    },
+
+    async getUser(userId) {
+      return context.repository.getUser(parseInput(idSchema, userId, 'user id'));
+    },
+
+    async findUserByUsername(username) {
+      return context.repository.findUserByUsername(parseInput(usernameSchema, username, 'username'));
+    },
+
+    listUsers(options = {}) {
+      const { pageSize = 500, ...filter } = parseInput(listUsersOptionsSchema, options, 'listUsers options');
+      const repository = context.repository;
+      return {
+        async *[Symbol.asyncIterator]() {
+          let after: string | null = null;
+          do {
+            const page = await repository.listUsers(filter, { after, limit: pageSize });
+            yield* page.users;
+            after = page.next;
+          } while (after !== null);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Creates one licensed user if a seat is free: the seat check, the uniqueness
+ * check and the insert run under the area's lock. Shared by `createUser` and CSV import.
+ */
+export async function createLicensedUser(
+  context: ServiceContext,
+  data: NewUserFields,
+  source: UserSource,
+  attempted: string,
+): Promise<UserResult> {
+  return withUniqueKeys(context, data.areaId, async (tx) => {
+    const seatContext = await readSeatContext(tx, data.areaId);
+    assertOrganizationIn(seatContext, data.organizationId);
+    const taken = await keyRefusal(tx, data, null);
+    if (taken !== null) {
+      return { ok: false, reason: { ...taken, areaId: data.areaId, maxUsers: seatContext.area.maxUsers, using: seatContext.counts.using } };
+    }
+    const seat = decideSeat(seatContext, data.organizationId ?? null);
+    if (!seat.ok) {
+      await context.watch.observe(tx, data.areaId, { attempted, refusal: seat.reason });
+      return seat;
+    }
+    const user = newUser(context, data, { source, state: 'active' });
+    await tx.insertUsers([user]);
+    await context.watch.observe(tx, data.areaId, { attempted });
+    return { ok: true, user };
+  });
+}
+
+/** A new licensed user record. */
+export function newUser(
+  context: ServiceContext,
+  data: NewUserFields,
+  how: { readonly source: UserSource; readonly state: 'active' } | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string },
+): User {
+  const now = context.clock();
+  return {
+    id: context.newId(),
+    username: data.username,
+    email: data.email ?? null,
+    displayName: data.displayName ?? null,
+    externalId: data.externalId ?? null,
+    areaId: data.areaId,
+    organizationId: data.organizationId ?? null,
+    kind: 'licensed',
+    systemRole: null,
+    state: how.state,
+    blockReason: how.state === 'blocked' ? 'license-limit' : null,
+    blockedAt: how.state === 'blocked' ? now : null,
+    blockedBy: how.state === 'blocked' ? how.blockedBy : null,
+    source: how.source,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+type KeyRefusal = Pick<SeatRefusal, 'code' | 'message'>;
+
+/**
+ * A `USERNAME_TAKEN` / `EXTERNAL_ID_TAKEN` refusal if another user holds the
+ * username (ignoring case) or external id, else `null`. `self` is the user
+ * being changed, whose own keys do not count.
+ */
+async function keyRefusal(
+  tx: SeatTransaction,
+  keys: { readonly username: string; readonly externalId?: string | null | undefined },
+  self: User | null,
+): Promise<KeyRefusal | null> {
+  const byName = await tx.findUserByUsername(keys.username);
+  if (byName !== null && byName.id !== self?.id) {
+    return {
+      code: 'USERNAME_TAKEN',
+      message: `The username "${keys.username}" is already taken (usernames are unique site-wide, ignoring case). Choose another.`,
+    };
+  }
+  if (keys.externalId != null) {
+    const [byExternal] = await tx.findUsersByExternalIds([keys.externalId]);
+    if (byExternal !== undefined && byExternal.id !== self?.id) {
+      return {
+        code: 'EXTERNAL_ID_TAKEN',
+        message: `Another user ("${byExternal.username}") already has external id "${keys.externalId}". External ids are unique.`,
+      };
+    }
+  }
+  return null;
+}
+
+/** Completes a key refusal with the area's current figures. */
+async function withAreaFigures(
+  reader: Pick<SeatTransaction, 'getArea' | 'countUsers'>,
+  areaId: string,
+  refusal: KeyRefusal,
+): Promise<SeatRefusal> {
+  const [area, counts] = await Promise.all([reader.getArea(areaId), reader.countUsers(areaId)]);
+  return { ...refusal, areaId, maxUsers: area?.maxUsers ?? 0, using: counts.using };
+}
+
+/**
+ * Runs a write under the area lock and turns a unique-key collision that only
+ * storage caught (a race with another area's transaction) into a refusal.
+ */
+async function withUniqueKeys(
+  context: ServiceContext,
+  areaId: string,
+  work: (tx: SeatTransaction) => Promise<UserResult>,
+): Promise<UserResult> {
+  try {
+    return await inAreaTransaction(context, [areaId], work);
+  } catch (error) {
+    if (!(error instanceof ConflictError) || error.field === 'id') throw error;
+    const code = error.field === 'username' ? 'USERNAME_TAKEN' : 'EXTERNAL_ID_TAKEN';
+    const repository = context.repository;
+    const reader = { getArea: (id: string) => repository.getArea(id), countUsers: async (id: string) => (await repository.countUsers([id]))[0] ?? emptyAreaCounts(id) };
+    return { ok: false, reason: await withAreaFigures(reader, areaId, { code, message: error.message }) };
+  }
+}
+
+/**
+ * Runs `work` on a user under its area's lock, re-reading the user inside the
+ * transaction so a concurrent change is seen.
+ */
+async function inUserArea<T>(context: ServiceContext, userId: string, work: (tx: SeatTransaction, user: User) => Promise<T>): Promise<T> {
+  const current = await context.repository.getUser(userId);
+  if (current === null) throw new UnknownUserError(userId);
+  return inAreaTransaction(context, [current.areaId], async (tx) => work(tx, await requireUser(tx, userId)));
+}

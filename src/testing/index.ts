@@ -1,0 +1,6 @@
+/**
+ * The repository conformance kit.
+ *
+ * @packageDocumentation
+ */
+export {};
