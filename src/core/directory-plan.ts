@@ -1,0 +1,431 @@
+/**
+ * Planning a directory sync: from the validated feed and the current state
+ * (the profiles found by batched look-ups, the areas, their partners and their
+ * aggregate counts), what happens to every user. Pure: the service runs it once
+ * to plan and again under the area locks to apply, on state read there.
+ *
+ * The rules (DESIGN.md section 5), in the order they are applied:
+ * 1. Matching. An entry matches the profile with its `externalId`. When none has
+ *    it, a licensed profile with the entry's username and no external id is
+ *    adopted (linked to the directory). A username held by any other profile is
+ *    an invalid entry, unless this same feed renames that profile away. System
+ *    users are never matched.
+ * 2. Releases. Active profiles the feed disables (`enabled: false`), active
+ *    directory profiles missing from the feed (only with `onMissing: 'block'`)
+ *    and active profiles that move to another area or partner give their seat
+ *    back first, so the same sync can hand it on.
+ * 3. Seats, decided one after another with {@link decideSeat} on counts advanced
+ *    after each grant: moved active profiles first (nobody who can log in loses
+ *    access to a reorganisation when a seat is free), then pending profiles
+ *    (`license-limit`) oldest `blockedAt` first (they have waited longest), then
+ *    profiles the directory re-enables (`directory-disabled` / `directory-removed`)
+ *    in feed order, then new profiles in feed order. Whoever gets no seat is, or
+ *    stays, blocked with `license-limit` and is activated by a later sync.
+ * 4. Profiles blocked by an admin are never activated; their fields still follow the feed.
+ * 5. The mass-block guard: if the plan blocks more than `maxBlockShare` of an
+ *    area's active licensed users, it is refused unless `force` is set.
+ *
+ * @module
+ */
+import type { InputIssue } from '../errors.js';
+import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
+import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
+import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
+import { decideSeat, type SeatRefusal } from './seat-policy.js';
+import { countNewUser, emptyAreaCounts, type AreaSeatCounts } from './usage.js';
+
+/** What the planner reads: everything a service fetched with batched look-ups and aggregate counts. */
+export interface DirectoryState {
+  /** The areas the feed names, the matched profiles live in, or the sync covers. */
+  readonly areas: readonly Area[];
+  /** The partner organizations of those areas. */
+  readonly organizations: readonly Organization[];
+  /** The aggregate counts of those areas. */
+  readonly counts: readonly AreaSeatCounts[];
+  /** The profiles holding any of the feed's external ids or usernames. */
+  readonly users: readonly User[];
+  /** Directory profiles of the covered areas established to be missing from the feed (empty unless `onMissing: 'block'`). */
+  readonly missing: readonly User[];
+}
+
+/** The profile fields and state a line leads to. */
+export interface DirectoryTarget {
+  /** The username. */
+  readonly username: string;
+  /** The email, or `null`. */
+  readonly email: string | null;
+  /** The display name, or `null`. */
+  readonly displayName: string | null;
+  /** The directory id. */
+  readonly externalId: string;
+  /** The area. */
+  readonly areaId: string;
+  /** The partner, or `null`. */
+  readonly organizationId: string | null;
+  /** Active or blocked. */
+  readonly state: UserState;
+  /** Why blocked; `null` when active. */
+  readonly blockReason: BlockReason | null;
+}
+
+/** One planned change: the line a plan shows, the state it leads to, and its write round. */
+export interface DirectoryChange {
+  /** The line. */
+  readonly line: DirectoryPlanLine;
+  /** The resulting fields and state. */
+  readonly target: DirectoryTarget;
+  /**
+   * Renames are written in rounds: a profile taking a username another profile
+   * gives up in this sync is written one round after it. 0 for everything else.
+   */
+  readonly round: number;
+}
+
+/** The planner's answer. */
+export interface DirectoryPlanOutcome {
+  /** One change per applicable entry in feed order, then the missing users. */
+  readonly changes: readonly DirectoryChange[];
+  /** Entries found inapplicable against the state (unknown area, username taken...), in feed order. */
+  readonly invalid: readonly InvalidDirectoryEntry[];
+  /** Set when the mass-block guard refuses the plan. */
+  readonly refused: DirectorySyncRefusal | null;
+}
+
+/** An entry that passed the checks against the state. */
+interface Candidate {
+  readonly index: number;
+  readonly entry: DirectoryEntry;
+  readonly current: User | null;
+  readonly key: string;
+}
+
+/** A line being decided; `state`, `blockReason` and `refusal` change while seats are handed out. */
+interface Draft {
+  readonly index: number | null;
+  readonly entry: DirectoryEntry | null;
+  readonly current: User | null;
+  readonly round: number;
+  readonly fields: Omit<DirectoryTarget, 'state' | 'blockReason'>;
+  state: UserState;
+  blockReason: BlockReason | null;
+  refusal: SeatRefusal | null;
+}
+
+/**
+ * Plans a directory sync. See the module documentation for the rules.
+ *
+ * @param entries - the valid feed entries, from `parseDirectoryFeed`
+ * @param state - the current state, read with batched look-ups
+ * @param options - the resolved sync options
+ * @returns the changes in feed order, the entries found invalid, and the guard's refusal if any
+ */
+export function planDirectoryChanges(
+  entries: readonly IndexedDirectoryEntry[],
+  state: DirectoryState,
+  options: ResolvedDirectorySyncOptions,
+): DirectoryPlanOutcome {
+  const areas = new Map(state.areas.map((a) => [a.id, a]));
+  const organizations = new Map(state.organizations.map((o) => [o.id, o]));
+  const byExternalId = new Map<string, User>();
+  const byUsername = new Map<string, User>();
+  for (const user of state.users) {
+    if (user.externalId !== null) byExternalId.set(user.externalId, user);
+    byUsername.set(usernameKey(user.username), user);
+  }
+  const covered = options.areaIds === null ? null : new Set(options.areaIds);
+
+  const invalid: InvalidDirectoryEntry[] = [];
+  const candidates: Candidate[] = [];
+  for (const { index, entry } of entries) {
+    const issues = stateIssues(entry, areas, organizations, covered);
+    const byId = byExternalId.get(entry.externalId);
+    const holder = byUsername.get(usernameKey(entry.username));
+    // Adoption: a profile made before the directory was connected is linked, not duplicated.
+    const current = byId ?? (holder !== undefined && holder.externalId === null ? holder : undefined);
+    if (current?.kind === 'system') {
+      issues.push({
+        path: byId === undefined ? ['username'] : ['externalId'],
+        code: 'system_user',
+        message: `"${current.username}" is a system user; a directory sync never manages system users`,
+      });
+    }
+    if (issues.length > 0) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
+    else candidates.push({ index, entry, current: current ?? null, key: usernameKey(entry.username) });
+  }
+
+  const rounds = orderRenames(candidates, byUsername, invalid);
+  const { drafts, releases } = draftLines(candidates, rounds, state.missing, options, covered);
+
+  const working = new Map(state.counts.map((c) => [c.areaId, c]));
+  const countsOf = (areaId: string) => working.get(areaId) ?? emptyAreaCounts(areaId);
+  for (const user of releases) working.set(user.areaId, addSeats(countsOf(user.areaId), user.organizationId, -1));
+  const organizationsOf = groupBy(state.organizations, (o) => o.areaId);
+  const seatFor = (draft: Draft): SeatRefusal | null => {
+    const { areaId, organizationId } = draft.fields;
+    const area = areas.get(areaId) as Area;
+    const decision = decideSeat({ area, counts: countsOf(areaId), organizations: organizationsOf.get(areaId) ?? [] }, organizationId);
+    if (!decision.ok) return decision.reason;
+    working.set(areaId, draft.current === null ? countNewUser(countsOf(areaId), organizationId) : addSeats(countsOf(areaId), organizationId, 1));
+    return null;
+  };
+  for (const draft of seatOrder(drafts)) {
+    const refusal = seatFor(draft);
+    draft.refusal = refusal;
+    draft.state = refusal === null ? 'active' : 'blocked';
+    draft.blockReason = refusal === null ? null : 'license-limit';
+    if (refusal !== null && draft.current === null) working.set(draft.fields.areaId, countNewUser(countsOf(draft.fields.areaId), draft.fields.organizationId, false));
+  }
+
+  const changes = drafts.map(toChange);
+  const byIndex = (a: InvalidDirectoryEntry, b: InvalidDirectoryEntry) => a.index - b.index;
+  return { changes, invalid: invalid.sort(byIndex), refused: massBlockGuard(changes, state.counts, options) };
+}
+
+/** Issues of an entry against the state: its area and organization must exist (and be covered). */
+function stateIssues(
+  entry: DirectoryEntry,
+  areas: ReadonlyMap<string, Area>,
+  organizations: ReadonlyMap<string, Organization>,
+  covered: ReadonlySet<string> | null,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (!areas.has(entry.areaId)) {
+    issues.push({ path: ['areaId'], code: 'unknown_area', message: `unknown area "${entry.areaId}"; define it with defineArea() first` });
+  } else if (covered !== null && !covered.has(entry.areaId)) {
+    issues.push({ path: ['areaId'], code: 'area_not_covered', message: `area "${entry.areaId}" is not among the areas this sync covers (options.areaIds)` });
+  }
+  if (entry.organizationId != null && organizations.get(entry.organizationId)?.areaId !== entry.areaId) {
+    issues.push({
+      path: ['organizationId'],
+      code: 'unknown_organization',
+      message: `unknown organization "${entry.organizationId}" in area "${entry.areaId}"; define it with defineOrganization() first`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Decides which candidates may take their username, and in which write round.
+ * A username held by another profile is free only once that profile's own entry
+ * renames it away; chains resolve in rounds, swaps (cycles) and names held by
+ * profiles the feed does not rename make the entry invalid (pushed to `invalid`).
+ */
+function orderRenames(candidates: readonly Candidate[], byUsername: ReadonlyMap<string, User>, invalid: InvalidDirectoryEntry[]): Map<Candidate, number> {
+  const byCurrentId = new Map<string, Candidate>();
+  for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
+  const waitingFor = new Map<Candidate, Candidate>();
+  const rounds = new Map<Candidate, number>();
+  const queue: Candidate[] = [];
+  for (const candidate of candidates) {
+    const holder = byUsername.get(candidate.key);
+    if (holder === undefined || holder.id === candidate.current?.id) {
+      rounds.set(candidate, 0);
+      queue.push(candidate);
+      continue;
+    }
+    // Usernames are unique in the feed, so the holder's own entry, if any, renames it away.
+    const freer = byCurrentId.get(holder.id);
+    if (freer !== undefined) waitingFor.set(freer, candidate);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const freer = queue[i] as Candidate;
+    const next = waitingFor.get(freer);
+    if (next === undefined) continue;
+    rounds.set(next, (rounds.get(freer) ?? 0) + 1);
+    queue.push(next);
+  }
+  for (const candidate of candidates) {
+    if (rounds.has(candidate)) continue;
+    const holder = byUsername.get(candidate.key) as User;
+    const renamed = byCurrentId.has(holder.id);
+    invalid.push({
+      index: candidate.index,
+      externalId: candidate.entry.externalId,
+      username: candidate.entry.username,
+      issues: [
+        {
+          path: ['username'],
+          code: 'username_taken',
+          message: renamed
+            ? `username "${candidate.entry.username}" is held by "${holder.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
+            : `username "${candidate.entry.username}" is taken by another profile (${holder.externalId === null ? 'no external id' : `external id "${holder.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
+        },
+      ],
+    });
+  }
+  return rounds;
+}
+
+/** Drafts a line per applicable candidate and per missing user, and lists the seats they give back. */
+function draftLines(
+  candidates: readonly Candidate[],
+  rounds: ReadonlyMap<Candidate, number>,
+  missing: readonly User[],
+  options: ResolvedDirectorySyncOptions,
+  covered: ReadonlySet<string> | null,
+): { drafts: Draft[]; releases: User[] } {
+  const drafts: Draft[] = [];
+  const releases: User[] = [];
+  const matched = new Set<string>();
+  for (const candidate of candidates) {
+    const round = rounds.get(candidate);
+    if (round === undefined) continue;
+    const { index, entry, current } = candidate;
+    if (current !== null) matched.add(current.id);
+    const fields = targetFields(entry, current);
+    const draft: Draft = { index, entry, current, round, fields, state: current?.state ?? 'active', blockReason: current?.blockReason ?? null, refusal: null };
+    drafts.push(draft);
+    if (current === null || (current.state === 'blocked' && current.blockReason === 'admin')) continue;
+    const seatMoves = current.areaId !== fields.areaId || current.organizationId !== fields.organizationId;
+    if (!entry.enabled) {
+      if (current.state === 'active') releases.push(current);
+      if (current.state === 'active' || current.blockReason !== 'directory-disabled') {
+        draft.state = 'blocked';
+        draft.blockReason = 'directory-disabled';
+      }
+    } else if (current.state === 'active' && seatMoves) {
+      releases.push(current);
+    }
+  }
+  if (options.onMissing === 'block') {
+    for (const user of missing) {
+      if (matched.has(user.id) || user.kind !== 'licensed' || user.source !== 'directory' || user.externalId === null) continue;
+      if (covered !== null && !covered.has(user.areaId)) continue;
+      if (user.state === 'active') releases.push(user);
+      else if (user.blockReason !== 'license-limit') continue;
+      const { username, email, displayName, externalId, areaId, organizationId } = user;
+      const fields = { username, email, displayName, externalId, areaId, organizationId };
+      drafts.push({ index: null, entry: null, current: user, round: 0, fields, state: 'blocked', blockReason: 'directory-removed', refusal: null });
+    }
+  }
+  return { drafts, releases };
+}
+
+/** The drafts that ask for a seat, in the order seats are handed out (see the module documentation). */
+function seatOrder(drafts: readonly Draft[]): Draft[] {
+  const moved: Draft[] = [];
+  const pending: Draft[] = [];
+  const returning: Draft[] = [];
+  const created: Draft[] = [];
+  for (const draft of drafts) {
+    const { entry, current } = draft;
+    if (entry === null || !entry.enabled) continue;
+    if (current === null) created.push(draft);
+    else if (current.state === 'active') {
+      if (current.areaId !== draft.fields.areaId || current.organizationId !== draft.fields.organizationId) moved.push(draft);
+    } else if (current.blockReason === 'license-limit') pending.push(draft);
+    else if (current.blockReason !== 'admin') returning.push(draft);
+  }
+  pending.sort((a, b) => blockedTime(a) - blockedTime(b) || (a.index ?? 0) - (b.index ?? 0));
+  return [...moved, ...pending, ...returning, ...created];
+}
+
+function blockedTime(draft: Draft): number {
+  return draft.current?.blockedAt?.getTime() ?? 0;
+}
+
+/** The fields an entry asks for; omitted optional fields keep the profile's values. */
+function targetFields(entry: DirectoryEntry, current: User | null): Omit<DirectoryTarget, 'state' | 'blockReason'> {
+  const sameArea = current !== null && current.areaId === entry.areaId;
+  return {
+    username: entry.username,
+    email: entry.email !== undefined ? entry.email : (current?.email ?? null),
+    displayName: entry.displayName !== undefined ? entry.displayName : (current?.displayName ?? null),
+    externalId: entry.externalId,
+    areaId: entry.areaId,
+    // A partner belongs to one area: moving to another area without naming a partner joins the host company.
+    organizationId: entry.organizationId !== undefined ? entry.organizationId : sameArea ? current.organizationId : null,
+  };
+}
+
+const FIELDS = ['username', 'email', 'displayName', 'externalId', 'areaId', 'organizationId'] as const;
+
+function toChange(draft: Draft): DirectoryChange {
+  const target: DirectoryTarget = { ...draft.fields, state: draft.state, blockReason: draft.state === 'blocked' ? draft.blockReason : null };
+  const { current } = draft;
+  const changes: DirectorySyncField[] = [];
+  if (current !== null) {
+    for (const field of FIELDS) if (current[field] !== target[field]) changes.push(field);
+    if (current.state === 'blocked' && target.state === 'blocked' && current.blockReason !== target.blockReason) changes.push('blockReason');
+  }
+  const line: DirectoryPlanLine = {
+    index: draft.index,
+    externalId: target.externalId,
+    username: target.username,
+    areaId: target.areaId,
+    organizationId: target.organizationId,
+    action: actionOf(current, target, changes),
+    reason: target.blockReason,
+    changes,
+    refusal: draft.refusal,
+    entry: draft.entry,
+    current,
+  };
+  return { line, target, round: draft.round };
+}
+
+function actionOf(current: User | null, target: DirectoryTarget, changes: readonly DirectorySyncField[]): DirectorySyncAction {
+  if (current === null) return target.state === 'active' ? 'create' : 'create-blocked';
+  if (current.state === 'active' && target.state === 'blocked') return 'block';
+  if (current.state === 'blocked' && target.state === 'active') return 'activate';
+  return changes.length > 0 ? 'update' : 'unchanged';
+}
+
+/**
+ * Refuses the plan when it blocks more than `maxBlockShare` of an area's active
+ * licensed users (counted in the area they are blocked from), unless forced.
+ * Compared as `blocking > floor(share * using)` so that 2 of 10 at 20 % is allowed, 3 of 10 is not.
+ */
+function massBlockGuard(
+  changes: readonly DirectoryChange[],
+  counts: readonly AreaSeatCounts[],
+  options: ResolvedDirectorySyncOptions,
+): DirectorySyncRefusal | null {
+  const blocking = new Map<string, number>();
+  for (const { line } of changes) {
+    if (line.action !== 'block' || line.current === null) continue;
+    blocking.set(line.current.areaId, (blocking.get(line.current.areaId) ?? 0) + 1);
+  }
+  const using = new Map(counts.map((c) => [c.areaId, c.using]));
+  const over: MassBlockArea[] = [];
+  for (const [areaId, count] of [...blocking].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const active = using.get(areaId) ?? 0;
+    // The epsilon keeps 0.3 * 10 (2.9999999999999996 in floating point) at 3.
+    const allowed = Math.floor(options.maxBlockShare * active + 1e-9);
+    if (count > allowed) over.push({ areaId, blocking: count, using: active, allowed });
+  }
+  if (over.length === 0 || options.force) return null;
+  const percent = Math.round(options.maxBlockShare * 1000) / 10;
+  const detail = over.map((a) => `${a.blocking} of ${a.using} active users in area "${a.areaId}" (at most ${a.allowed})`).join('; ');
+  return {
+    code: 'MASS_BLOCK_REFUSED',
+    message: `This feed would block ${detail}, more than ${percent} % of an area's users. An empty or partial feed must not lock a company out: check that the feed is complete, or pass force: true to apply it anyway. Nothing was written.`,
+    maxBlockShare: options.maxBlockShare,
+    areas: over,
+  };
+}
+
+/** Counts with `delta` seats taken (or given back) by a profile of `organizationId`; only seat figures are tracked. */
+function addSeats(counts: AreaSeatCounts, organizationId: string | null, delta: number): AreaSeatCounts {
+  return {
+    ...counts,
+    using: counts.using + delta,
+    organizations:
+      organizationId === null
+        ? counts.organizations
+        : counts.organizations.some((c) => c.organizationId === organizationId)
+          ? counts.organizations.map((c) => (c.organizationId === organizationId ? { ...c, using: c.using + delta } : c))
+          : [...counts.organizations, { organizationId, users: 1, using: delta }],
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}

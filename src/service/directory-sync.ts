@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import {
+  directorySyncOptionsSchema,
+  parseDirectoryFeed,
+  resolveDirectorySyncOptions,
+  type DirectoryEntryInput,
+  type DirectorySyncOptions,
+  type ResolvedDirectorySyncOptions,
+} from '../core/directory-entry.js';
+import { planDirectoryChanges } from '../core/directory-plan.js';
+import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
+import type { User } from '../core/schemas.js';
+import { UnknownAreaError } from '../errors.js';
+import type { SeatRepository } from '../ports/repository.js';
+import type { ServiceContext } from './context.js';
+import { applyDirectoryPlan } from './directory-apply.js';
+import { parseInput } from './validate.js';
+
+/** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
+export interface DirectorySyncApi {
+  /**
+   * Plans a directory sync: a dry run that writes nothing. Each entry is
+   * matched by `externalId` (or adopts a licensed profile with the same username
+   * and no external id) and gets one line: `create`, `create-blocked` (no seat
+   * free: created blocked with `license-limit`), `activate` (a pending profile
+   * gets a seat, oldest first; a re-enabled one comes back), `block`
+   * (`directory-disabled` for `enabled: false`; `directory-removed` for directory
+   * users missing from the feed, only with `onMissing: 'block'`), `update` or
+   * `unchanged`. Profiles blocked by an admin are never activated. Invalid
+   * entries (bad email, unknown area or organization, an external id or username
+   * twice in the feed, a username held by another profile) are listed in
+   * `invalid` and left out; the rest of the feed still plans. If the plan would
+   * block more than `maxBlockShare` (default 20 %) of an area's active users it
+   * is `refused` unless `force: true`. The state is read with one batched
+   * look-up per key and aggregate counts, whatever the size of the feed.
+   *
+   * @param entries - the directory's users; see {@link DirectoryEntryInput}
+   * @param options - `onMissing` (`keep` | `block`), `maxBlockShare`, `force`, `areaIds`
+   * @returns the plan: per-user lines, invalid entries, totals per area, who would wait for a license
+   * @throws InvalidInputError when `entries` is not an array or the options are malformed
+   * @throws UnknownAreaError when `options.areaIds` names an area that is not defined
+   * @example
+   * ```ts
+   * const plan = await seats.planDirectorySync(
+   *   [{ externalId: 'a1f3', username: 'alice', email: 'alice@example.com', areaId: 'primary' }],
+   *   { onMissing: 'block' },
+   * );
+   * console.log(plan.totals, plan.waitingForLicense.map((line) => line.username));
+   * ```
+   */
+  planDirectorySync(entries: readonly DirectoryEntryInput[], options?: DirectorySyncOptions): Promise<DirectorySyncPlan>;
+  /**
+   * Applies a plan in one transaction that locks every area it touches. Seats
+   * are decided again on the counts read under the lock, so a stale plan never
+   * takes more seats than are free (whoever gets none is created or kept
+   * blocked with `license-limit`), and a profile changed after planning (made by
+   * hand with the same username, blocked by an admin, edited, deleted) is left
+   * alone and listed in `skipped`, never overwritten. A refused plan writes
+   * nothing. Applying the same plan twice is safe: the second time, the
+   * profiles it wrote have changed since planning and are skipped.
+   *
+   * @param plan - a plan from `planDirectorySync` of this process
+   * @returns what happened, per user and in numbers, and who waits for a license
+   * @throws InvalidInputError when `plan` is not a plan
+   * @example
+   * ```ts
+   * const report = await seats.applyDirectorySync(plan);
+   * if (report.refused) console.log(report.refused.message);
+   * ```
+   */
+  applyDirectorySync(plan: DirectorySyncPlan): Promise<DirectorySyncReport>;
+  /**
+   * Plans and applies a directory sync in one call; see `planDirectorySync` for
+   * the rules. Running the same feed twice changes nothing the second time.
+   *
+   * @param entries - the directory's users
+   * @param options - `onMissing`, `maxBlockShare`, `force`, `areaIds`
+   * @returns what happened
+   * @throws InvalidInputError, UnknownAreaError as for `planDirectorySync`
+   * @example
+   * ```ts
+   * const report = await seats.syncDirectory(entries);
+   * console.log(`${report.totals.createBlocked} created blocked, ${report.waitingForLicense.length} waiting for a license`);
+   * ```
+   */
+  syncDirectory(entries: readonly DirectoryEntryInput[], options?: DirectorySyncOptions): Promise<DirectorySyncReport>;
+}
+
+/** Builds the {@link DirectorySyncApi}. */
+export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
+  const api: DirectorySyncApi = {
+    planDirectorySync: (entries, options = {}) => planDirectorySync(context, entries, options),
+    applyDirectorySync: (plan) => applyDirectoryPlan(context, plan),
+    async syncDirectory(entries, options = {}) {
+      return api.applyDirectorySync(await api.planDirectorySync(entries, options));
+    },
+  };
+  return api;
+}
+
+const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory entries' });
+
+/** How many directory users one page of the missing-users scan reads. */
+const MISSING_PAGE_SIZE = 1000;
+
+async function planDirectorySync(context: ServiceContext, entries: unknown, options: unknown): Promise<DirectorySyncPlan> {
+  const feedInput = parseInput(feedSchema, entries, 'directory feed');
+  const resolved = resolveDirectorySyncOptions(parseInput(directorySyncOptionsSchema, options, 'directory sync options'));
+  const { repository } = context;
+  const areas = await repository.listAreas();
+  for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
+
+  const feed = parseDirectoryFeed(feedInput);
+  const byExternalId = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
+  const byUsername = await repository.findUsersByUsernames(feed.valid.map((e) => e.entry.username));
+  const organizations = await repository.listOrganizations();
+  const missing = resolved.onMissing === 'block' ? await missingFromFeed(repository, feed.externalIds, resolved) : [];
+  const users = [...new Map([...byExternalId, ...byUsername].map((u) => [u.id, u])).values()];
+  const known = new Set(areas.map((a) => a.id));
+  const touched = new Set([...feed.valid.map((e) => e.entry.areaId), ...users.map((u) => u.areaId), ...missing.map((u) => u.areaId)]);
+  const counts = await repository.countUsers([...touched].filter((id) => known.has(id)));
+
+  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, users, missing }, resolved);
+  const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
+  const lines = outcome.changes.map((c) => c.line);
+  return {
+    plannedAt: context.clock(),
+    options: resolved,
+    lines,
+    invalid,
+    refused: outcome.refused,
+    ...countDirectoryLines(lines, invalid.length, 0),
+    waitingForLicense: lines.filter(isWaitingForLicense),
+  };
+}
+
+/**
+ * Directory profiles of the covered areas whose external id the feed does not
+ * name and that a sync would block: active ones, and pending ones (they no
+ * longer wait for a seat once the directory dropped them). Read page by page.
+ */
+async function missingFromFeed(
+  repository: SeatRepository,
+  named: ReadonlySet<string>,
+  options: ResolvedDirectorySyncOptions,
+): Promise<User[]> {
+  const covered = options.areaIds === null ? null : new Set(options.areaIds);
+  const missing: User[] = [];
+  let after: string | null = null;
+  do {
+    const page = await repository.listUsers({ source: 'directory', kind: 'licensed' }, { after, limit: MISSING_PAGE_SIZE });
+    for (const user of page.users) {
+      if (user.externalId === null || named.has(user.externalId)) continue;
+      if (covered !== null && !covered.has(user.areaId)) continue;
+      if (user.state === 'active' || user.blockReason === 'license-limit') missing.push(user);
+    }
+    after = page.next;
+  } while (after !== null);
+  return missing;
+}
