@@ -390,7 +390,7 @@ function massBlockGuard(
   const over: MassBlockArea[] = [];
   for (const [areaId, count] of [...blocking].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const active = using.get(areaId) ?? 0;
-    // The epsilon keeps 0.3 * 10 (2.9999999999999996 in floating point) at 3.
+    // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
     const allowed = Math.floor(options.maxBlockShare * active + 1e-9);
     if (count > allowed) over.push({ areaId, blocking: count, using: active, allowed });
   }
