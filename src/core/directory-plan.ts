@@ -275,6 +275,11 @@ function draftLines(
     const fields = targetFields(entry, current);
     const draft: Draft = { index, entry, current, round, fields, state: current?.state ?? 'active', blockReason: current?.blockReason ?? null, refusal: null };
     drafts.push(draft);
+    if (current === null && !entry.enabled) {
+      // The directory lists the account but has it disabled: the profile mirrors it, blocked, taking no seat.
+      draft.state = 'blocked';
+      draft.blockReason = 'directory-disabled';
+    }
     if (current === null || (current.state === 'blocked' && current.blockReason === 'admin')) continue;
     const seatMoves = current.areaId !== fields.areaId || current.organizationId !== fields.organizationId;
     if (!entry.enabled) {

@@ -11,7 +11,8 @@ import type { SeatRefusal } from './seat-policy.js';
 /**
  * What a sync does to one user:
  * - `create`: a new active profile;
- * - `create-blocked`: a new profile blocked with `license-limit`, because no seat is free;
+ * - `create-blocked`: a new profile created blocked: with `license-limit` because no seat is
+ *   free, or with `directory-disabled` when the directory has the account disabled;
  * - `activate`: a blocked profile becomes active (a pending user got a seat, or a disabled one came back);
  * - `block`: an active profile is blocked (`directory-disabled`, `directory-removed`, or
  *   `license-limit` when it moved to an area or partner with no seat free);
@@ -85,7 +86,7 @@ export interface DirectorySyncSkip {
 export interface DirectorySyncCounts {
   /** Profiles created active. */
   readonly create: number;
-  /** Profiles created blocked, waiting for a seat. */
+  /** Profiles created blocked (waiting for a seat, or disabled in the directory). */
   readonly createBlocked: number;
   /** Blocked profiles activated. */
   readonly activate: number;

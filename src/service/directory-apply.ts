@@ -229,9 +229,9 @@ function createdUser(context: ServiceContext, target: DirectoryTarget): User {
     displayName: target.displayName ?? undefined,
     externalId: target.externalId,
   };
-  return target.state === 'active'
-    ? newUser(context, fields, { source: 'directory', state: 'active' })
-    : newUser(context, fields, { source: 'directory', state: 'blocked', blockedBy: 'directory' });
+  if (target.state === 'active') return newUser(context, fields, { source: 'directory', state: 'active' });
+  // newUser blocks for want of a seat; a disabled directory account keeps its own reason.
+  return { ...newUser(context, fields, { source: 'directory', state: 'blocked', blockedBy: 'directory' }), blockReason: target.blockReason };
 }
 
 function changedUser(user: User, target: DirectoryTarget, now: Date): User {
@@ -270,7 +270,7 @@ async function observe(context: ServiceContext, tx: SeatTransaction, changes: re
   const add = (map: Map<string, number>, areaId: string) => map.set(areaId, (map.get(areaId) ?? 0) + 1);
   for (const { line } of changes) {
     if (isWaitingForLicense(line)) add(waiting, line.areaId);
-    if (line.action === 'create-blocked') add(createdBlocked, line.areaId);
+    if (line.action === 'create-blocked' && isWaitingForLicense(line)) add(createdBlocked, line.areaId);
     const moved = line.changes.includes('areaId') || line.changes.includes('organizationId');
     if (line.action === 'create' || line.action === 'activate' || line.action === 'block' || moved) {
       seatChanged.add(line.areaId);

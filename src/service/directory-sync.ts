@@ -22,7 +22,7 @@ export interface DirectorySyncApi {
    * Plans a directory sync: a dry run that writes nothing. Each entry is
    * matched by `externalId` (or adopts a licensed profile with the same username
    * and no external id) and gets one line: `create`, `create-blocked` (no seat
-   * free: created blocked with `license-limit`), `activate` (a pending profile
+   * free: created blocked with `license-limit`; or disabled in the directory), `activate` (a pending profile
    * gets a seat, oldest first; a re-enabled one comes back), `block`
    * (`directory-disabled` for `enabled: false`; `directory-removed` for directory
    * users missing from the feed, only with `onMissing: 'block'`), `update` or

@@ -372,3 +372,11 @@ describe('planDirectoryChanges: profile fields and moves', () => {
     expect(result.byName('m')).toMatchObject({ action: 'update', areaId: 'x', organizationId: null, changes: ['areaId', 'organizationId'] });
   });
 });
+
+describe('planDirectoryChanges: disabled accounts new to seatkeeper', () => {
+  it('creates them blocked (directory-disabled), taking no seat and not waiting for a license', () => {
+    const result = plan([entry('ext-off', { enabled: false }), entry('ext-on')], { areas: [area('primary', 1)] });
+    expect(result.actions).toEqual(['off:create-blocked', 'on:create']);
+    expect(result.byName('off')).toMatchObject({ reason: 'directory-disabled', refusal: null });
+  });
+});
