@@ -126,45 +126,50 @@ export interface ParsedDirectoryFeed {
  * @returns the valid entries, the invalid ones with their issues, and every external id named
  */
 export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFeed {
-  const externalIdCount = new Map<string, number>();
-  const usernameCount = new Map<string, number>();
-  const keys = feed.map((raw) => {
-    const externalId = readKey(raw, 'externalId');
-    const username = readKey(raw, 'username');
-    if (externalId !== null) externalIdCount.set(externalId, (externalIdCount.get(externalId) ?? 0) + 1);
-    if (username !== null) usernameCount.set(usernameKey(username), (usernameCount.get(usernameKey(username)) ?? 0) + 1);
-    return { externalId, username };
-  });
+  const externalIds: (string | null)[] = feed.map((raw) => readKey(raw, 'externalId'));
+  const usernames: (string | null)[] = feed.map((raw) => readKey(raw, 'username'));
+  const usernameKeys = usernames.map((username) => (username === null ? null : usernameKey(username)));
+  const externalIdCount = countValues(externalIds);
+  const usernameCount = countValues(usernameKeys);
 
   const valid: IndexedDirectoryEntry[] = [];
   const invalid: InvalidDirectoryEntry[] = [];
   feed.forEach((raw, index) => {
-    const { externalId, username } = keys[index] as { externalId: string | null; username: string | null };
-    const issues: InputIssue[] = [];
+    const externalId = externalIds[index] ?? null;
+    const username = usernames[index] ?? null;
     const parsed = directoryEntrySchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ path: [...issue.path], code: issue.code, message: issue.message });
+    const externalIdTimes = externalId === null ? 0 : (externalIdCount.get(externalId) ?? 0);
+    const usernameTimes = usernameCount.get(usernameKeys[index] ?? '') ?? 0;
+    if (parsed.success && externalIdTimes < 2 && usernameTimes < 2) {
+      valid.push({ index, entry: parsed.data });
+      return;
     }
-    if (externalId !== null && (externalIdCount.get(externalId) ?? 0) > 1) {
+    const issues: InputIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
+    if (externalIdTimes > 1) {
       issues.push({
         path: ['externalId'],
         code: 'duplicate_external_id',
-        message: `external id "${externalId}" appears ${externalIdCount.get(externalId)} times in the feed; every occurrence is left out`,
+        message: `external id "${externalId}" appears ${externalIdTimes} times in the feed; every occurrence is left out`,
       });
     }
-    if (username !== null && (usernameCount.get(usernameKey(username)) ?? 0) > 1) {
+    if (usernameTimes > 1) {
       issues.push({
         path: ['username'],
         code: 'duplicate_username',
-        message: `username "${username}" appears ${usernameCount.get(usernameKey(username))} times in the feed (ignoring case); every occurrence is left out`,
+        message: `username "${username}" appears ${usernameTimes} times in the feed (ignoring case); every occurrence is left out`,
       });
     }
-    if (issues.length > 0 || !parsed.success) invalid.push({ index, externalId, username, issues });
-    else valid.push({ index, entry: parsed.data });
+    invalid.push({ index, externalId, username, issues });
   });
-  const externalIds = new Set<string>();
-  for (const { externalId } of keys) if (externalId !== null) externalIds.add(externalId);
-  return { valid, invalid, externalIds };
+  const named = new Set<string>();
+  for (const externalId of externalIds) if (externalId !== null) named.add(externalId);
+  return { valid, invalid, externalIds: named };
+}
+
+function countValues(values: readonly (string | null)[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }
 
 /** A trimmed, non-empty string field of a raw entry, or `null`. */

@@ -13,7 +13,7 @@ import type { User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { applyDirectoryPlan } from './directory-apply.js';
+import { applyDirectoryPlan, sealPlan } from './directory-apply.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -123,7 +123,7 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
   const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, users, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
   const lines = outcome.changes.map((c) => c.line);
-  return {
+  return sealPlan({
     plannedAt: context.clock(),
     options: resolved,
     lines,
@@ -131,7 +131,7 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
     refused: outcome.refused,
     ...countDirectoryLines(lines, invalid.length, 0),
     waitingForLicense: lines.filter(isWaitingForLicense),
-  };
+  });
 }
 
 /**
