@@ -15,10 +15,15 @@ import { displayNameSchema, emailSchema, idSchema, usernameKey, usernameSchema }
  * `null` clears it; `enabled` defaults to `true`.
  */
 export const directoryEntrySchema = z.strictObject({
+  /** The directory's id for the account (AD objectGUID, SCIM `id`): what profiles are matched by. */
   externalId: idSchema,
+  /** The username, unique site-wide ignoring case. */
   username: usernameSchema,
+  /** The email address; omitted keeps a profile's, `null` clears it. */
   email: emailSchema.nullable().optional(),
+  /** The name shown in lists; omitted keeps a profile's, `null` clears it. */
   displayName: displayNameSchema.nullable().optional(),
+  /** The area (license pool) the user belongs to. */
   areaId: idSchema,
   /** A partner organization of `areaId`, or `null` for the host company. */
   organizationId: idSchema.nullable().optional(),

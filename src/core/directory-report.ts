@@ -189,6 +189,14 @@ export function isWaitingForLicense(line: DirectorySyncLine): boolean {
   return line.index !== null && line.reason === 'license-limit';
 }
 
+/** The counts of a plan or report, per area and overall. */
+export interface DirectorySyncTallies {
+  /** Per area, sorted by id. */
+  readonly areas: readonly DirectorySyncAreaTotals[];
+  /** Over the feed. */
+  readonly totals: DirectorySyncTotals;
+}
+
 /**
  * Counts lines per action, per area (sorted by id) and over the feed.
  *
@@ -197,11 +205,7 @@ export function isWaitingForLicense(line: DirectorySyncLine): boolean {
  * @param skipped - how many planned lines apply left alone
  * @returns the per-area and overall counts
  */
-export function countDirectoryLines(
-  lines: readonly DirectorySyncLine[],
-  invalid: number,
-  skipped: number,
-): { readonly areas: readonly DirectorySyncAreaTotals[]; readonly totals: DirectorySyncTotals } {
+export function countDirectoryLines(lines: readonly DirectorySyncLine[], invalid: number, skipped: number): DirectorySyncTallies {
   const perArea = new Map<string, MutableCounts>();
   const all = emptyCounts();
   for (const line of lines) {

@@ -287,6 +287,18 @@ describe('directory sync: stale plans', () => {
     expect(await allUsers(seats)).toEqual(before);
   });
 
+  it('a plan is frozen, and a copy of one (kept for an approval step) is validated and applies', async () => {
+    const { seats } = await setup(5);
+    const plan = await seats.planDirectorySync([dir('a'), dir('b')]);
+    expect(() => (plan.lines as unknown as unknown[]).push(plan.lines[0])).toThrow(TypeError);
+    expect(Object.isFrozen(plan.lines[0]?.entry)).toBe(true);
+    const copy = structuredClone(plan);
+    expect((await seats.applyDirectorySync(copy)).totals).toMatchObject({ create: 2 });
+    const tampered = structuredClone(plan);
+    (tampered.lines[0] as { entry: { email: string } }).entry.email = 'not-an-email';
+    await expect(seats.applyDirectorySync(tampered)).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it('an entry that became invalid after planning is skipped and the rest applies', async () => {
     const { seats } = await setup(5);
     await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 5 });
@@ -357,6 +369,21 @@ describe('directory sync: blocked users', () => {
     expect(report.lines.filter((l) => l.action !== 'unchanged')).toMatchObject([{ index: null, username: 'e', action: 'block', reason: 'directory-removed' }]);
     expect(await user(seats, 'hand')).toMatchObject({ state: 'active' });
     expect(await user(seats, 'e')).toMatchObject({ state: 'blocked', blockReason: 'directory-removed' });
+  });
+});
+
+describe('directory sync: adopting profiles made before the directory', () => {
+  it('links a profile made by hand with the same username, and never blocks it as missing', async () => {
+    const { seats } = await setup(10);
+    const manual = await seats.createUser({ username: 'Bob', areaId: 'primary' });
+    await seats.syncDirectory(['a', 'b', 'c', 'd', 'e'].map((n) => dir(n)));
+    const adopted = await seats.syncDirectory([dir('bob', { displayName: 'Bob B.' })]);
+    expect(adopted.lines).toMatchObject([{ action: 'update', changes: ['username', 'email', 'displayName', 'externalId'] }]);
+    expect(await user(seats, 'bob')).toMatchObject({ id: manual.ok ? manual.user.id : '', externalId: 'ad-bob', source: 'manual', state: 'active' });
+
+    const report = await seats.syncDirectory(['a', 'b', 'c', 'd', 'e'].map((n) => dir(n)), { onMissing: 'block' });
+    expect(report.totals.block).toBe(0);
+    expect(await user(seats, 'bob')).toMatchObject({ state: 'active' });
   });
 });
 
