@@ -156,6 +156,14 @@ async function applyInTransaction(
       skipped.push(skip(line, 'CHANGED_SINCE_PLAN', changedMessage(line, found)));
       continue;
     }
+    // A planned creation whose username a profile without external id took meanwhile would now
+    // adopt that profile. It is left out here, before seats are decided again, so the seat the
+    // adopted profile might give back is never handed to someone else while it keeps it.
+    const holder = line.current === null && line.entry !== null ? byUsername.get(usernameKey(line.entry.username)) : undefined;
+    if (holder !== undefined && holder.externalId === null) {
+      skipped.push(skip(line, 'CHANGED_SINCE_PLAN', `A profile named "${holder.username}" was created after planning; it was left as it is.`));
+      continue;
+    }
     accepted.set(lineKey(line), line);
     if (line.entry !== null && line.index !== null) entries.push({ index: line.index, entry: line.entry });
     else if (found !== undefined) missing.push(found);
@@ -169,18 +177,9 @@ async function applyInTransaction(
     const line = accepted.get(String(entry.index)) as DirectoryPlanLine;
     skipped.push(skip(line, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`));
   }
-  const kept: DirectoryChange[] = [];
-  for (const change of fresh.changes) {
-    const planned = accepted.get(lineKey(change.line)) as DirectoryPlanLine;
-    if (planned.current === null && change.line.current !== null) {
-      skipped.push(skip(planned, 'CHANGED_SINCE_PLAN', `A profile named "${change.line.current.username}" was created after planning; it was left as it is.`));
-    } else {
-      kept.push(change);
-    }
-  }
-
-  const written = await write(context, tx, kept, now);
-  await observe(context, tx, kept, areaIds);
+  // Every change is written: skipping one now could hand on a seat its profile keeps.
+  const written = await write(context, tx, fresh.changes, now);
+  await observe(context, tx, fresh.changes, areaIds);
   return report(plan, now, written, skipped);
 }
 
@@ -322,10 +321,9 @@ async function observe(context: ServiceContext, tx: SeatTransaction, changes: re
     const count = waiting.get(areaId) ?? 0;
     if (count > 0) {
       const created = createdBlocked.get(areaId) ?? 0;
-      await context.watch.observe(tx, areaId, {
-        attempted: `directory sync created ${created} user${created === 1 ? '' : 's'} blocked; ${count} wait${count === 1 ? 's' : ''} for a license`,
-        waitingForSeat: count,
-      });
+      const waits = `${count} user${count === 1 ? '' : 's'} wait${count === 1 ? 's' : ''} for a license`;
+      const attempted = created === 0 ? `directory sync: ${waits}` : `directory sync created ${created} user${created === 1 ? '' : 's'} blocked; ${waits}`;
+      await context.watch.observe(tx, areaId, { attempted, waitingForSeat: count });
     } else if (seatChanged.has(areaId)) {
       await context.watch.observe(tx, areaId, { attempted: 'directory sync' });
     }

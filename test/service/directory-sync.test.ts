@@ -127,7 +127,7 @@ describe('directory sync: the seed story', () => {
   });
 });
 
-describe('directory sync: idempotence', () => {
+describe('directory sync: properties over random feeds and states', () => {
   const names = ['ann', 'Ann', 'bob', 'cy', 'dee', 'eve', 'fay', 'gus'];
   const entryArbitrary = fc.record(
     {
@@ -182,20 +182,27 @@ describe('directory sync: idempotence', () => {
       ),
     })
     .chain((base) => laterFeed(base.firstFeed).map((feed) => ({ ...base, feed })));
+  type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+  /** A site with manual users, a first sync, some admin blocks and a license purchase. */
+  async function prepare(s: Scenario) {
+    const { seats, clock, repository } = await setup(s.primarySeats);
+    await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: s.extranetSeats });
+    await definePartners(repository, s.acmeQuota);
+    for (const name of s.manual) await seats.createUser({ username: name, areaId: 'primary' });
+    clock.advance(HOUR);
+    await seats.syncDirectory(s.firstFeed, { force: true, onMissing: s.options.onMissing ?? 'keep' });
+    const existing = await allUsers(seats);
+    for (const n of s.adminBlocks) if (existing.length > 0) await seats.blockUser((existing[n % existing.length] as User).id);
+    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: s.primarySeats + s.extraSeats });
+    clock.advance(HOUR);
+    return { seats, clock };
+  }
 
   it('the same feed twice changes nothing the second time, and no sync ever takes more seats than there are', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const { seats, clock, repository } = await setup(s.primarySeats);
-        await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: s.extranetSeats });
-        await definePartners(repository, s.acmeQuota);
-        for (const name of s.manual) await seats.createUser({ username: name, areaId: 'primary' });
-        clock.advance(HOUR);
-        await seats.syncDirectory(s.firstFeed, { force: true, onMissing: s.options.onMissing ?? 'keep' });
-        const existing = await allUsers(seats);
-        for (const n of s.adminBlocks) if (existing.length > 0) await seats.blockUser((existing[n % existing.length] as User).id);
-        await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: s.primarySeats + s.extraSeats });
-        clock.advance(HOUR);
+        const { seats, clock } = await prepare(s);
 
         const first = await seats.syncDirectory(s.feed, s.options);
         const after = await allUsers(seats);
@@ -211,6 +218,60 @@ describe('directory sync: idempotence', () => {
         expect(second.lines.filter((l) => l.action !== 'unchanged')).toEqual([]);
         expect(second.refused === null).toBe(first.refused === null);
         expect(second.invalid.map((i) => i.index)).toEqual(first.invalid.map((i) => i.index));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  /** What others do between planning and applying. `pick` chooses a user from the current list. */
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant('create' as const), username: fc.constantFrom(...names), areaId: fc.constantFrom('primary', 'x'), externalId: fc.constantFrom(undefined, 'e1', 'e2', 'e3') }),
+    fc.record({ kind: fc.constantFrom('block' as const, 'reinstate' as const, 'delete' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('rename' as const), pick: fc.nat(), username: fc.constantFrom(...names) }),
+    fc.record({ kind: fc.constant('seats' as const), areaId: fc.constantFrom('primary', 'x'), delta: fc.integer({ min: -2, max: 2 }) }),
+  );
+
+  it('a stale plan never takes more seats than are free and never overwrites a profile changed after planning', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(operation, { maxLength: 5 }), async (s, operations) => {
+        const { seats, clock } = await prepare(s);
+        const plan = await seats.planDirectorySync(s.feed, s.options);
+        const planned = new Map((await allUsers(seats)).map((u) => [u.id, u]));
+        for (const op of operations) {
+          clock.advance(1000);
+          const users = await allUsers(seats);
+          const picked = 'pick' in op ? users[op.pick % Math.max(1, users.length)] : undefined;
+          if (op.kind === 'create') await seats.createUser({ username: op.username, areaId: op.areaId, ...(op.externalId ? { externalId: op.externalId } : {}) });
+          else if (op.kind === 'seats') {
+            const area = (await seats.summary()).areas.find((a) => a.areaId === op.areaId);
+            const kind = op.areaId === 'primary' ? 'primary' : 'extranet';
+            if (area) await seats.defineArea({ id: op.areaId, kind, name: area.name, maxUsers: Math.max(0, area.maxUsers + op.delta) });
+          } else if (picked === undefined) continue;
+          else if (op.kind === 'block') await seats.blockUser(picked.id);
+          else if (op.kind === 'reinstate') await seats.reinstateUser(picked.id);
+          else if (op.kind === 'delete') await seats.deleteUser(picked.id);
+          else if (op.kind === 'rename') await seats.updateUser(picked.id, { username: op.username });
+        }
+        const before = await allUsers(seats);
+        const usageBefore = new Map((await seats.summary()).areas.map((a) => [a.areaId, a]));
+        clock.advance(1000);
+
+        await seats.applyDirectorySync(plan);
+
+        const after = new Map((await allUsers(seats)).map((u) => [u.id, u]));
+        for (const user of before) {
+          const old = planned.get(user.id);
+          const changedByOthers = old === undefined || JSON.stringify(old) !== JSON.stringify(user);
+          if (changedByOthers) expect(after.get(user.id)).toEqual(user);
+        }
+        for (const area of (await seats.summary()).areas) {
+          const was = usageBefore.get(area.areaId);
+          expect(area.using).toBeLessThanOrEqual(Math.max(area.maxUsers, was?.using ?? 0));
+          for (const partner of area.organizations) {
+            const partnerWas = was?.organizations.find((o) => o.organizationId === partner.organizationId)?.using ?? 0;
+            if (partner.maxUsers !== null) expect(partner.using).toBeLessThanOrEqual(Math.max(partner.maxUsers, partnerWas));
+          }
+        }
       }),
       { numRuns: 300 },
     );
@@ -249,6 +310,23 @@ describe('directory sync: stale plans', () => {
     expect(report.skipped).toMatchObject([{ index: 0, username: 'bob', planned: 'create', code: 'CHANGED_SINCE_PLAN' }]);
     expect(report.lines.map((l) => l.username)).toEqual(['cy']);
     expect(await user(seats, 'bob')).toMatchObject({ username: 'Bob', email: 'bob@hand.example.com', externalId: null, source: 'manual' });
+  });
+
+  it('a profile made by hand after planning with a planned username is neither adopted nor counted as moving out', async () => {
+    const { seats } = await setup(5);
+    await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 1 });
+    const keeper = await seats.createUser({ username: 'keeper', areaId: 'x' });
+    await seats.syncDirectory([dir('w', { areaId: 'x' })]);
+    const plan = await seats.planDirectorySync([dir('bob'), dir('w', { areaId: 'x' })]);
+    if (keeper.ok) await seats.deleteUser(keeper.user.id);
+    // The freed extranet seat goes to a manual "bob". Adopting him into the primary area would
+    // give that seat back, but the plan created "bob" and adopts nobody: the seat stays his.
+    expect((await seats.createUser({ username: 'bob', areaId: 'x' })).ok).toBe(true);
+
+    const report = await seats.applyDirectorySync(plan);
+    expect(report.skipped).toMatchObject([{ username: 'bob', code: 'CHANGED_SINCE_PLAN' }]);
+    expect(report.waitingForLicense.map((l) => l.username)).toEqual(['w']);
+    expect((await seats.summary()).areas.find((a) => a.areaId === 'x')).toMatchObject({ using: 1, overBy: 0 });
   });
 
   it('leaves alone a user an admin blocked after planning, even though the plan activates it', async () => {
@@ -522,12 +600,12 @@ describe('directory sync: notifications', () => {
     const { sync, events } = await watched(1);
     await sync.syncDirectory([dir('a'), dir('b'), dir('c'), dir('x1', { areaId: 'x' })]);
     expect(events).toEqual([
-      { areaId: 'primary', attempted: 'directory sync created 2 users blocked; 2 wait for a license', waitingForSeat: 2 },
+      { areaId: 'primary', attempted: 'directory sync created 2 users blocked; 2 users wait for a license', waitingForSeat: 2 },
       { areaId: 'x', attempted: 'directory sync' },
     ]);
     events.length = 0;
     await sync.syncDirectory([dir('a'), dir('b'), dir('c'), dir('x1', { areaId: 'x' })]);
-    expect(events).toEqual([{ areaId: 'primary', attempted: 'directory sync created 0 users blocked; 2 wait for a license', waitingForSeat: 2 }]);
+    expect(events).toEqual([{ areaId: 'primary', attempted: 'directory sync: 2 users wait for a license', waitingForSeat: 2 }]);
   });
 
   it('reports seat changes without a wait when nobody waits', async () => {
