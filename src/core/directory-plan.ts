@@ -96,7 +96,10 @@ interface Candidate {
   readonly index: number;
   readonly entry: DirectoryEntry;
   readonly current: User | null;
+  /** The username key the entry asks for. */
   readonly key: string;
+  /** Its write round once its username is known to be free; -1 until then (and for good if it never is). */
+  round: number;
 }
 
 /** A line being decided; `state`, `blockReason` and `refusal` change while seats are handed out. */
@@ -138,8 +141,9 @@ export function planDirectoryChanges(
   const candidates: Candidate[] = [];
   for (const { index, entry } of entries) {
     const issues = stateIssues(entry, areas, organizations, covered);
+    const key = usernameKey(entry.username);
     const byId = byExternalId.get(entry.externalId);
-    const holder = byUsername.get(usernameKey(entry.username));
+    const holder = byUsername.get(key);
     // Adoption: a profile made before the directory was connected is linked, not duplicated.
     const current = byId ?? (holder !== undefined && holder.externalId === null ? holder : undefined);
     if (current?.kind === 'system') {
@@ -150,11 +154,11 @@ export function planDirectoryChanges(
       });
     }
     if (issues.length > 0) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
-    else candidates.push({ index, entry, current: current ?? null, key: usernameKey(entry.username) });
+    else candidates.push({ index, entry, current: current ?? null, key, round: -1 });
   }
 
-  const rounds = orderRenames(candidates, byUsername, invalid);
-  const { drafts, releases } = draftLines(candidates, rounds, state.missing, options, covered);
+  orderRenames(candidates, byUsername, invalid);
+  const { drafts, releases } = draftLines(candidates, state.missing, options, covered);
 
   const tallies = new Map(state.counts.map((c) => [c.areaId, new SeatTally(c)]));
   const tallyOf = (areaId: string) => {
@@ -211,32 +215,37 @@ function stateIssues(
  * renames it away; chains resolve in rounds, swaps (cycles) and names held by
  * profiles the feed does not rename make the entry invalid (pushed to `invalid`).
  */
-function orderRenames(candidates: readonly Candidate[], byUsername: ReadonlyMap<string, User>, invalid: InvalidDirectoryEntry[]): Map<Candidate, number> {
-  const byCurrentId = new Map<string, Candidate>();
-  for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
-  const waitingFor = new Map<Candidate, Candidate>();
-  const rounds = new Map<Candidate, number>();
+function orderRenames(candidates: Candidate[], byUsername: ReadonlyMap<string, User>, invalid: InvalidDirectoryEntry[]): void {
+  const waiting: Candidate[] = [];
   const queue: Candidate[] = [];
   for (const candidate of candidates) {
     const holder = byUsername.get(candidate.key);
     if (holder === undefined || holder.id === candidate.current?.id) {
-      rounds.set(candidate, 0);
+      candidate.round = 0;
       queue.push(candidate);
-      continue;
+    } else {
+      waiting.push(candidate);
     }
-    // Usernames are unique in the feed, so the holder's own entry, if any, renames it away.
-    const freer = byCurrentId.get(holder.id);
+  }
+  if (waiting.length === 0) return;
+
+  const byCurrentId = new Map<string, Candidate>();
+  for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
+  // Usernames are unique in the feed, so the holder's own entry, if any, renames it away.
+  const waitingFor = new Map<Candidate, Candidate>();
+  for (const candidate of waiting) {
+    const freer = byCurrentId.get((byUsername.get(candidate.key) as User).id);
     if (freer !== undefined) waitingFor.set(freer, candidate);
   }
   for (let i = 0; i < queue.length; i++) {
     const freer = queue[i] as Candidate;
     const next = waitingFor.get(freer);
     if (next === undefined) continue;
-    rounds.set(next, (rounds.get(freer) ?? 0) + 1);
+    next.round = freer.round + 1;
     queue.push(next);
   }
-  for (const candidate of candidates) {
-    if (rounds.has(candidate)) continue;
+  for (const candidate of waiting) {
+    if (candidate.round >= 0) continue;
     const holder = byUsername.get(candidate.key) as User;
     const renamed = byCurrentId.has(holder.id);
     invalid.push({
@@ -254,25 +263,20 @@ function orderRenames(candidates: readonly Candidate[], byUsername: ReadonlyMap<
       ],
     });
   }
-  return rounds;
 }
 
 /** Drafts a line per applicable candidate and per missing user, and lists the seats they give back. */
 function draftLines(
   candidates: readonly Candidate[],
-  rounds: ReadonlyMap<Candidate, number>,
   missing: readonly User[],
   options: ResolvedDirectorySyncOptions,
   covered: ReadonlySet<string> | null,
 ): { drafts: Draft[]; releases: User[] } {
   const drafts: Draft[] = [];
   const releases: User[] = [];
-  const matched = new Set<string>();
   for (const candidate of candidates) {
-    const round = rounds.get(candidate);
-    if (round === undefined) continue;
-    const { index, entry, current } = candidate;
-    if (current !== null) matched.add(current.id);
+    const { index, entry, current, round } = candidate;
+    if (round < 0) continue;
     const fields = targetFields(entry, current);
     const draft: Draft = { index, entry, current, round, fields, state: current?.state ?? 'active', blockReason: current?.blockReason ?? null, refusal: null };
     drafts.push(draft);
@@ -293,7 +297,9 @@ function draftLines(
       releases.push(current);
     }
   }
-  if (options.onMissing === 'block') {
+  if (options.onMissing === 'block' && missing.length > 0) {
+    const matched = new Set<string>();
+    for (const { current, round } of candidates) if (current !== null && round >= 0) matched.add(current.id);
     for (const user of missing) {
       if (matched.has(user.id) || user.kind !== 'licensed' || user.source !== 'directory' || user.externalId === null) continue;
       if (covered !== null && !covered.has(user.areaId)) continue;

@@ -89,6 +89,20 @@ export function sealPlan(plan: DirectorySyncPlan): DirectorySyncPlan {
   return plan;
 }
 
+/** The users of both look-ups, each once. */
+export function distinctUsers(...lists: readonly (readonly User[])[]): User[] {
+  const seen = new Set<string>();
+  const users: User[] = [];
+  for (const list of lists) {
+    for (const user of list) {
+      if (seen.has(user.id)) continue;
+      seen.add(user.id);
+      users.push(user);
+    }
+  }
+  return users;
+}
+
 /** Attempts of an apply that a unique-key race with an unlocked area aborted; each re-reads everything. */
 const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
@@ -170,7 +184,7 @@ async function applyInTransaction(
   }
 
   const state = await readAreas(tx, areaIds);
-  const users = [...new Map([...byExternalIdList, ...byUsernameList].map((u) => [u.id, u])).values()];
+  const users = distinctUsers(byExternalIdList, byUsernameList);
   // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
   const fresh = planDirectoryChanges(entries, { ...state, users, missing }, { ...plan.options, force: true });
   for (const entry of fresh.invalid) {

@@ -13,7 +13,7 @@ import type { User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { applyDirectoryPlan, sealPlan } from './directory-apply.js';
+import { applyDirectoryPlan, distinctUsers, sealPlan } from './directory-apply.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -115,10 +115,12 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
   const byUsername = await repository.findUsersByUsernames(feed.valid.map((e) => e.entry.username));
   const organizations = await repository.listOrganizations();
   const missing = resolved.onMissing === 'block' ? await missingFromFeed(repository, feed.externalIds, resolved) : [];
-  const users = [...new Map([...byExternalId, ...byUsername].map((u) => [u.id, u])).values()];
-  const known = new Set(areas.map((a) => a.id));
-  const touched = new Set([...feed.valid.map((e) => e.entry.areaId), ...users.map((u) => u.areaId), ...missing.map((u) => u.areaId)]);
-  const counts = await repository.countUsers([...touched].filter((id) => known.has(id)));
+  const users = distinctUsers(byExternalId, byUsername);
+  const touched = new Set<string>();
+  for (const { entry } of feed.valid) touched.add(entry.areaId);
+  for (const user of users) touched.add(user.areaId);
+  for (const user of missing) touched.add(user.areaId);
+  const counts = await repository.countUsers(areas.filter((a) => touched.has(a.id)).map((a) => a.id));
 
   const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, users, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
