@@ -135,15 +135,20 @@ export function ratio(using: number, max: number): number | null {
   return max === 0 ? null : using / max;
 }
 
+/** How an area's seats are split between partner quotas and the rest. */
+export interface Allocation {
+  /** The sum of set partner quotas, denied partners included. */
+  readonly allocated: number;
+  /** Seats used by the host company and by partners without a quota. */
+  readonly unquotedUsing: number;
+}
+
 /**
  * The partner allocation of an area: the sum of set quotas (denied partners
  * included: a denied partner that keeps its quota still holds those seats), and
  * the seats used by the host company and by partners without a quota.
  */
-export function allocation(
-  counts: AreaSeatCounts,
-  organizations: readonly Organization[],
-): { readonly allocated: number; readonly unquotedUsing: number } {
+export function allocation(counts: AreaSeatCounts, organizations: readonly Organization[]): Allocation {
   let allocated = 0;
   let quotedUsing = 0;
   const usingById = new Map(counts.organizations.map((c) => [c.organizationId, c.using]));
