@@ -18,5 +18,6 @@ export { InMemorySeatRepository } from './adapters/memory/in-memory-seat-reposit
 export { createSeatkeeper, type Seatkeeper, type SeatkeeperOptions } from './service/seatkeeper.js';
 export type { AreasApi } from './service/areas.js';
 export type { UsersApi } from './service/users.js';
+export type { SeatCheckApi } from './service/seat-check.js';
 export type { SystemUsersApi, LegacyGuestMigration } from './service/system-users.js';
 export type { SummaryApi } from './service/summary.js';

@@ -5,6 +5,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
 import type { ServiceContext } from './context.js';
+import { seatCheckApi, type SeatCheckApi } from './seat-check.js';
 import { quietSeatWatch } from './seat-watch.js';
 import { summaryApi, type SummaryApi } from './summary.js';
 import { systemUsersApi, type SystemUsersApi } from './system-users.js';
@@ -43,7 +44,7 @@ const optionsSchema = z.object({
 });
 
 /** A seatkeeper instance: every capability, wired to the ports it was created with. */
-export interface Seatkeeper extends AreasApi, UsersApi, SystemUsersApi, SummaryApi {}
+export interface Seatkeeper extends AreasApi, UsersApi, SeatCheckApi, SystemUsersApi, SummaryApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -78,6 +79,7 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
   return {
     ...areasApi(context),
     ...usersApi(context),
+    ...seatCheckApi(context),
     ...systemUsersApi(context),
     ...summaryApi(context),
   };
