@@ -215,7 +215,7 @@ function reason(user: User, facts: UserExplanationFacts): { code: UserExplanatio
 function blockedReason(user: User, facts: UserExplanationFacts): { code: UserExplanationCode; holdsSeat: false; explanation: string } {
   const name = `"${user.username}"`;
   const since = user.blockedAt === null ? '' : ` since ${user.blockedAt.toISOString()}`;
-  const by = user.blockedBy === null ? '' : ` by ${user.blockedBy}`;
+  const by = user.blockedBy === null ? 'an admin' : `an admin (${user.blockedBy})`;
   const seat = facts.seatNow;
   const seatText =
     seat === null || seat.ok ? 'A seat is free for it now.' : `No seat is free for it now: ${seat.reason.message}`;
@@ -247,7 +247,7 @@ function blockedReason(user: User, facts: UserExplanationFacts): { code: UserExp
         code: 'BLOCKED_BY_ADMIN',
         holdsSeat: false,
         explanation:
-          `${name} was blocked by an admin${by}${since} and holds no seat. A directory sync never re-activates it; reinstateUser() does. ${seatText}`,
+          `${name} was blocked by ${by}${since} and holds no seat. A directory sync never re-activates it; reinstateUser() does. ${seatText}`,
       };
   }
 }

@@ -1,4 +1,4 @@
-import type { Access, Area, AreaSeatCounts, Organization } from '../../src/index.js';
+import type { Access, Area, AreaSeatCounts, Organization, User } from '../../src/index.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');
 
@@ -29,4 +29,27 @@ export function counts(
   const using = host + organizations.reduce((sum, o) => sum + o.using, 0);
   const users = host + organizations.reduce((sum, o) => sum + o.users, 0);
   return { areaId, users, using, activeSystem: 0, blocked: users - using, organizations };
+}
+
+/** A user record of `primary`: an active licensed host-company user unless overridden. */
+export function user(overrides: Partial<User> = {}): User {
+  return {
+    id: 'u1',
+    username: 'alice',
+    email: null,
+    displayName: null,
+    externalId: null,
+    areaId: 'primary',
+    organizationId: null,
+    kind: 'licensed',
+    systemRole: null,
+    state: 'active',
+    blockReason: null,
+    blockedAt: null,
+    blockedBy: null,
+    source: 'manual',
+    createdAt: AT,
+    updatedAt: AT,
+    ...overrides,
+  };
 }
