@@ -17,8 +17,12 @@ export type OrganizationChangeRule = 'OVER_ALLOCATED' | 'BELOW_USE' | 'MOVE_WITH
 
 /** The outcome of {@link decideOrganizationChange}. */
 export type OrganizationChangeDecision =
-  | { readonly ok: true }
   | {
+      /** The change is allowed. */
+      readonly ok: true;
+    }
+  | {
+      /** The change is refused. */
       readonly ok: false;
       /** The rule that refused the change. */
       readonly rule: OrganizationChangeRule;

@@ -22,8 +22,16 @@ import type { AreaUsage, OrganizationUsage, SiteSummary, SiteTotals } from './us
 
 /** Who is looking: a host admin (FullAccess user or SuperUser) or a partner organization's admin. */
 export const viewerSchema = z.discriminatedUnion('role', [
-  z.strictObject({ role: z.literal('host-admin') }),
-  z.strictObject({ role: z.literal('partner-admin'), organizationId: idSchema }),
+  z.strictObject({
+    /** A FullAccess user or SuperUser of the host company. */
+    role: z.literal('host-admin'),
+  }),
+  z.strictObject({
+    /** An admin of one partner organization. */
+    role: z.literal('partner-admin'),
+    /** The partner organization the admin belongs to. */
+    organizationId: idSchema,
+  }),
 ]);
 /** Who is looking: `{ role: 'host-admin' }` or `{ role: 'partner-admin', organizationId }`. */
 export type Viewer = z.infer<typeof viewerSchema>;
