@@ -62,14 +62,15 @@ describe('diagnoseConfiguration', () => {
     expect(findings).toEqual([expect.objectContaining({ code: 'AREA_OVER_LIMIT', severity: 'error', areaId: 'primary' })]);
     expect(findings[0]?.message).toMatch(/uses 12 seats but has 10: it is over its limit by 2/);
     expect(findings[0]?.fix).toMatch(/Purchase at least 5 licenses .* block or delete at least 3 profiles/);
+    expect(codes([usage(10, 11)])).toEqual(['AREA_OVER_LIMIT']);
     expect(codes([usage(10, 10)])).toEqual([]);
   });
 
   it('quotas set aside seats the host company already uses: a warning', () => {
-    // 10 seats, quota 5, host uses 8: the partner can reach 2, not 5.
-    const findings = diagnose([usage(10, 8, [partner('acme', 5)])]);
+    // 10 seats, quota 5, host uses 6: the partner can reach 4, not 5.
+    const findings = diagnose([usage(10, 6, [partner('acme', 5)])]);
     expect(findings).toEqual([expect.objectContaining({ code: 'QUOTAS_NOT_COVERED', severity: 'warning' })]);
-    expect(findings[0]?.message).toMatch(/refused 3 seat\(s\)/);
+    expect(findings[0]?.message).toMatch(/already use 6 of its 10: partners with a quota can be refused 1 seat\(s\)/);
     expect(codes([usage(10, 5, [partner('acme', 5)])])).toEqual([]);
   });
 
