@@ -146,25 +146,45 @@ export interface Allocation {
 /**
  * The partner allocation of an area: the sum of set quotas (denied partners
  * included: a denied partner that keeps its quota still holds those seats), and
- * the seats used by the host company and by partners without a quota.
+ * the seats drawn from the unallocated pool: those of the host company, of
+ * partners without a quota, and of partners beyond their quota (possible after
+ * a quota was lowered with `allowOverLimit`). Counting a partner's excess
+ * against the pool keeps `unallocatedRemaining` at or below the area's `remaining`.
+ *
+ * @param counts - the area's aggregate counts
+ * @param organizations - the partner organizations of the area
+ * @returns `allocated` and `unquotedUsing`, the seats drawn from the unallocated pool
  */
 export function allocation(counts: AreaSeatCounts, organizations: readonly Organization[]): Allocation {
-  let allocated = 0;
-  let quotedUsing = 0;
   const usingById = new Map(counts.organizations.map((c) => [c.organizationId, c.using]));
-  for (const organization of organizations) {
-    if (organization.maxUsers === null) continue;
-    allocated += organization.maxUsers;
-    quotedUsing += usingById.get(organization.id) ?? 0;
-  }
-  return { allocated, unquotedUsing: counts.using - quotedUsing };
+  const partners = organizations.map((o) => ({ maxUsers: o.maxUsers, using: usingById.get(o.id) ?? 0 }));
+  const allocated = partners.reduce((sum, p) => sum + (p.maxUsers ?? 0), 0);
+  return { allocated, unquotedUsing: counts.using - seatsWithinQuotas(partners) };
+}
+
+/**
+ * Seats partners hold within their quotas: the sum of `min(quota, using)` over
+ * partners with a quota set. The rest of an area's `using` is drawn from its
+ * unallocated seats.
+ *
+ * @param partners - each partner's quota (`null` when not set) and seats used
+ * @returns the seats covered by quotas
+ */
+export function seatsWithinQuotas(partners: Iterable<{ readonly maxUsers: number | null; readonly using: number }>): number {
+  let total = 0;
+  for (const p of partners) if (p.maxUsers !== null) total += Math.min(p.maxUsers, p.using);
+  return total;
 }
 
 /**
  * Seats left for the host company and partners without a quota:
- * `max(0, maxUsers + extraSeats - allocated - unquotedUsing)`.
+ * `max(0, maxUsers + extraSeats - allocated - unquotedUsing)` (see {@link allocation}).
  *
+ * @param area - the area
+ * @param counts - its aggregate counts
+ * @param organizations - its partner organizations
  * @param extraSeats - seats beyond `maxUsers` to count as available (the seat policy passes the grace seats)
+ * @returns the seats the host company and partners without a quota may still take
  */
 export function unallocatedRemaining(
   area: Area,

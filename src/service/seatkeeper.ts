@@ -5,6 +5,10 @@ import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
 import type { ServiceContext } from './context.js';
+import { diagnosticsApi, type DiagnosticsApi } from './diagnostics.js';
+import { explainUserApi, type ExplainUserApi } from './explain-user.js';
+import { licenseViewApi, type LicenseViewApi } from './license-view.js';
+import { organizationsApi, type OrganizationsApi } from './organizations.js';
 import { seatCheckApi, type SeatCheckApi } from './seat-check.js';
 import { quietSeatWatch } from './seat-watch.js';
 import { summaryApi, type SummaryApi } from './summary.js';
@@ -44,7 +48,16 @@ const optionsSchema = z.object({
 });
 
 /** A seatkeeper instance: every capability, wired to the ports it was created with. */
-export interface Seatkeeper extends AreasApi, UsersApi, SeatCheckApi, SystemUsersApi, SummaryApi {}
+export interface Seatkeeper
+  extends AreasApi,
+    UsersApi,
+    SeatCheckApi,
+    SystemUsersApi,
+    SummaryApi,
+    OrganizationsApi,
+    LicenseViewApi,
+    DiagnosticsApi,
+    ExplainUserApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -82,5 +95,9 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...seatCheckApi(context),
     ...systemUsersApi(context),
     ...summaryApi(context),
+    ...organizationsApi(context),
+    ...licenseViewApi(context),
+    ...diagnosticsApi(context),
+    ...explainUserApi(context),
   };
 }
