@@ -11,6 +11,11 @@ export * from './core/usage.js';
 export * from './core/seat-policy.js';
 export * from './core/results.js';
 export * from './core/system-users.js';
+export * from './core/warning-thresholds.js';
+export * from './core/duration.js';
+export * from './core/forecast.js';
+export * from './core/license-request.js';
+export * from './core/peak-usage.js';
 export * from './ports/clock.js';
 export * from './ports/notifier.js';
 export * from './ports/repository.js';
@@ -20,3 +25,16 @@ export type { AreasApi } from './service/areas.js';
 export type { UsersApi } from './service/users.js';
 export type { SystemUsersApi, LegacyGuestMigration } from './service/system-users.js';
 export type { SummaryApi } from './service/summary.js';
+export { notificationFilterSchema, type NotificationsApi, type NotificationFilter } from './service/notifications.js';
+export type { DeliveryReport, DeliveryFailure } from './service/context.js';
+export type { LicensesApi, LicenseChangeResult } from './service/licenses.js';
+export {
+  usageSnapshotFilterSchema,
+  peakUsageInputSchema,
+  areaForecastInputSchema,
+  type UsageHistoryApi,
+  type UsageSnapshotFilter,
+  type PeakUsage,
+  type PeakUsageInput,
+  type AreaForecastInput,
+} from './service/usage-history.js';

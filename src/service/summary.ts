@@ -32,7 +32,7 @@ export function summaryApi(context: ServiceContext): SummaryApi {
       return siteSummary(
         areas.map((area) =>
           areaUsage(area, countsById.get(area.id) ?? emptyAreaCounts(area.id), organizations.filter((o) => o.areaId === area.id), {
-            warningPercent: options.warningPercent,
+            warningThresholds: options.warningThresholds,
           }),
         ),
       );
