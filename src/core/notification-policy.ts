@@ -18,7 +18,9 @@ import type { SeatRefusal } from './seat-policy.js';
 import type { SeatStatus } from './status.js';
 
 /** Why an episode started or continues. */
-export type ExceededCause = 'seat-refused' | 'created-blocked' | 'over-limit';
+export const exceededCauseSchema = z.enum(['seat-refused', 'created-blocked', 'over-limit']);
+/** Why an episode started or continues. */
+export type ExceededCause = z.infer<typeof exceededCauseSchema>;
 
 /** The episode in progress, as stored (JSON: dates are ISO 8601 strings). */
 export const episodeSchema = z.strictObject({
@@ -26,6 +28,8 @@ export const episodeSchema = z.strictObject({
   startedAt: z.iso.datetime(),
   /** What was attempted when it started, e.g. `create user "bob"`. */
   firstAttempted: z.string(),
+  /** Why it started. */
+  cause: exceededCauseSchema,
   /** When the responsible person was last told about it; `null` while nobody was told (no address set yet). */
   lastNotifiedAt: z.iso.datetime().nullable(),
 });
@@ -84,7 +88,15 @@ export interface AlertInput {
 
 /** What to send, if anything. */
 export type AlertSend =
-  | { readonly type: 'license-limit-exceeded'; readonly reminder: boolean; readonly cause: ExceededCause | null; readonly episode: Episode }
+  | {
+      readonly type: 'license-limit-exceeded';
+      /** `true` for a repeat during the episode. */
+      readonly reminder: boolean;
+      /** What this event added to the episode; `null` when nothing new happened (a scheduled check, a change that left the pool full). */
+      readonly cause: ExceededCause | null;
+      /** The episode, as stored after this decision. */
+      readonly episode: Episode;
+    }
   | { readonly type: 'license-warning' };
 
 /** The outcome of {@link decideAlert}: the state to store and what to send. */
@@ -145,7 +157,7 @@ export function decideAlert(input: AlertInput): AlertDecision {
 
   let episode = previous.episode;
   if (episode !== null && cause === null && using < maxUsers) episode = null;
-  else if (episode === null && cause !== null) episode = { startedAt: nowIso, firstAttempted: event.attempted ?? '', lastNotifiedAt: null };
+  else if (episode === null && cause !== null) episode = { startedAt: nowIso, firstAttempted: event.attempted ?? '', cause, lastNotifiedAt: null };
 
   if (episode !== null) {
     const due = canNotify && (episode.lastNotifiedAt === null || reminderDue(episode.lastNotifiedAt, input.reminderEvery, now));
@@ -179,6 +191,7 @@ export function sameAlertState(a: AlertState, b: AlertState): boolean {
     a.lastUsing === b.lastUsing &&
     a.episode?.startedAt === b.episode?.startedAt &&
     a.episode?.firstAttempted === b.episode?.firstAttempted &&
+    a.episode?.cause === b.episode?.cause &&
     a.episode?.lastNotifiedAt === b.episode?.lastNotifiedAt
   );
 }

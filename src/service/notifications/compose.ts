@@ -86,6 +86,12 @@ function factLines(facts: NotificationFacts): string[] {
   ];
 }
 
+const CAUSE_WORDS: Readonly<Record<ExceededCause, string>> = {
+  'seat-refused': 'a seat was refused',
+  'created-blocked': 'directory users were created blocked',
+  'over-limit': 'more seats were in use than licensed',
+};
+
 function outcome(facts: NotificationFacts, why: ExceededFacts): string {
   switch (why.cause) {
     case 'seat-refused':
@@ -97,7 +103,7 @@ function outcome(facts: NotificationFacts, why: ExceededFacts): string {
     case 'over-limit':
       return `${facts.using - facts.area.maxUsers} more seats in use than licensed.`;
     case null:
-      return 'still no seat free.';
+      return `no change; still no seat free. The episode began at ${why.episode.startedAt} with: ${why.episode.firstAttempted} (${CAUSE_WORDS[why.episode.cause]}).`;
   }
 }
 
