@@ -121,6 +121,7 @@ describe('applyLicenseChange', () => {
   it('validates the request again: an edited quantity below the minimum or a malformed request is refused', async () => {
     const { seats, maxUsers } = await setup();
     const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });
+    if (request.type !== 'add') throw new Error('expected a purchase request');
     await expect(seats.applyLicenseChange({ ...request, quantity: 2 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(seats.applyLicenseChange({ ...request, requestedAt: 'soon' })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(seats.applyLicenseChange({ ...request, areaId: 'gone' })).rejects.toBeInstanceOf(UnknownAreaError);
