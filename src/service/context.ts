@@ -50,8 +50,12 @@ export interface SeatWatch {
    * when there was one; delivers what is due within the notification timeout, never throws.
    */
   afterCommit(transaction?: SeatTransaction): Promise<void>;
-  /** Sends due reminders, then delivers every due outbox entry. Never throws for a notifier failure. */
-  deliverPending(): Promise<DeliveryReport>;
+  /**
+   * Sends due reminders, then delivers every due outbox entry. Never throws for
+   * a notifier failure. Optional so that a watch written for a test (recording
+   * events only) stays valid; without it there is nothing to deliver.
+   */
+  deliverPending?(): Promise<DeliveryReport>;
 }
 
 /** Notification settings, resolved to their defaults. */
@@ -68,16 +72,33 @@ export interface ResolvedNotificationOptions {
   readonly warnings: boolean;
 }
 
-/** Options every capability reads, resolved to their defaults. */
+/** The notification settings used when none are given. */
+export const DEFAULT_NOTIFICATION_OPTIONS: ResolvedNotificationOptions = Object.freeze({
+  reminderEvery: null,
+  timeoutMs: 10_000,
+  firstRetryDelayMs: 60_000,
+  maxRetryDelayMs: 3_600_000,
+  warnings: false,
+});
+
+/**
+ * Options every capability reads, resolved to their defaults by
+ * `createSeatkeeper`. The notification fields are optional so that contexts
+ * built by hand in tests stay valid; read them through `resolveThresholds` and
+ * `DEFAULT_NOTIFICATION_OPTIONS`.
+ */
 export interface ResolvedOptions {
   /** Warn when fewer than this share of seats is left (used when no tier table is set). */
   readonly warningPercent: number;
-  /** When an area counts as `warning`: `warnings.thresholds`, else `warningPercent`. Pass it to `seatStatus` / `areaUsage`. */
-  readonly warningThresholds: WarningThresholds;
+  /**
+   * When an area counts as `warning`: `warnings.thresholds`, else `warningPercent`.
+   * Pass the options to `areaUsage` (or `resolveThresholds(options)` to `seatStatus`) so every status agrees.
+   */
+  readonly warningThresholds?: WarningThresholds;
   /** The smallest purchase a license request may ask for. */
   readonly minimumPurchase: number;
-  /** Notification settings. */
-  readonly notifications: ResolvedNotificationOptions;
+  /** Notification settings; `DEFAULT_NOTIFICATION_OPTIONS` when absent. */
+  readonly notifications?: ResolvedNotificationOptions;
 }
 
 /** What every service capability is built from. Internal: hosts use `createSeatkeeper`. */

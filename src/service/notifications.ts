@@ -71,7 +71,7 @@ export function notificationsApi(context: ServiceContext): NotificationsApi {
     },
 
     async deliverPendingNotifications() {
-      return context.watch.deliverPending();
+      return context.watch.deliverPending?.() ?? { reminders: 0, delivered: [], failed: [] };
     },
 
     async notifications(filter = {}) {

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
-import type { ServiceContext } from './context.js';
+import { DEFAULT_NOTIFICATION_OPTIONS, type ServiceContext } from './context.js';
 import { licensesApi, type LicensesApi } from './licenses.js';
 import { notificationsApi, type NotificationsApi } from './notifications.js';
 import { createSeatWatch } from './notifications/seat-watch.js';
@@ -111,11 +111,11 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
       warningThresholds: data.warnings?.thresholds ?? warningPercent,
       minimumPurchase: data.minimumPurchase ?? DEFAULT_MINIMUM_PURCHASE,
       notifications: {
-        reminderEvery: data.reminderEvery ?? null,
-        timeoutMs: data.notificationTimeout ?? 10_000,
-        firstRetryDelayMs: data.notificationRetry?.firstDelay ?? 60_000,
-        maxRetryDelayMs: data.notificationRetry?.maxDelay ?? 3_600_000,
-        warnings: data.warnings?.notify ?? false,
+        reminderEvery: data.reminderEvery ?? DEFAULT_NOTIFICATION_OPTIONS.reminderEvery,
+        timeoutMs: data.notificationTimeout ?? DEFAULT_NOTIFICATION_OPTIONS.timeoutMs,
+        firstRetryDelayMs: data.notificationRetry?.firstDelay ?? DEFAULT_NOTIFICATION_OPTIONS.firstRetryDelayMs,
+        maxRetryDelayMs: data.notificationRetry?.maxDelay ?? DEFAULT_NOTIFICATION_OPTIONS.maxRetryDelayMs,
+        warnings: data.warnings?.notify ?? DEFAULT_NOTIFICATION_OPTIONS.warnings,
       },
     },
   };

@@ -65,6 +65,23 @@ describe('the seat watch inside transactions', () => {
     expect(notifier.delivered).toHaveLength(1);
   });
 
+  it('afterCommit without its transaction still delivers what was enqueued since the last round', async () => {
+    const { repository, notifier, watch } = await watchOnFullArea();
+    await watch.afterCommit(); // the first look at start
+    await repository.transaction({ areaIds: ['primary'] }, (t) => watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 1 }));
+    await watch.afterCommit();
+    expect(notifier.delivered).toHaveLength(1);
+  });
+
+  it('a context built by hand, without notification settings, gets the defaults', async () => {
+    const { repository, context } = await watchOnFullArea();
+    const notifier = testNotifier();
+    const { notifications: _ignored, warningThresholds: _too, ...options } = context.options;
+    const watch = createSeatWatch({ ...context, notifier, options });
+    await repository.transaction({ areaIds: ['primary'] }, (t) => watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 1 }));
+    expect((await watch.deliverPending()).delivered).toHaveLength(1);
+  });
+
   it('an operation that enqueued nothing does not query the outbox once it is known to be empty', async () => {
     const { repository, watch } = await watchOnFullArea();
     let claims = 0;

@@ -1,9 +1,10 @@
 import { decideAlert, sameAlertState, type AlertEvent } from '../../core/notification-policy.js';
 import { nextPeak, usagePeriod } from '../../core/peak-usage.js';
 import { seatStatus } from '../../core/status.js';
+import { resolveThresholds } from '../../core/usage.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
 import type { SeatTransaction } from '../../ports/repository.js';
-import type { DeliveryReport, SeatEvent, SeatWatch, ServiceContext } from '../context.js';
+import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
 import { composeLimitExceeded, composeWarning } from './compose.js';
 import { OutboxDelivery } from './outbox-delivery.js';
 import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, watchRecordJson, type WatchRecord } from './watch-state.js';
@@ -18,10 +19,14 @@ export type WatchContext = Omit<ServiceContext, 'watch'>;
  * change); after the transaction it delivers due outbox entries within the
  * notification timeout, never failing the operation.
  */
-export function createSeatWatch(context: WatchContext): SeatWatch {
-  const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, context.options.notifications);
+export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending'>> {
+  const notifications = context.options.notifications ?? DEFAULT_NOTIFICATION_OPTIONS;
+  const warningThresholds = resolveThresholds(context.options);
+  const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, notifications);
   /** Transactions that enqueued something: their commit is followed by a delivery round. */
   const enqueuedIn = new WeakSet<SeatTransaction>();
+  /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
+  let enqueuedSinceRound = false;
 
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
     const area = await tx.getArea(areaId);
@@ -36,7 +41,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch {
     const peak = { period, using: peakUsing };
     if (previous.peak?.period !== period || previous.peak.using !== peakUsing) await tx.putSetting(peakKey(areaId, period), peakUsing);
 
-    const { notifications, warningThresholds, minimumPurchase } = context.options;
+    const { minimumPurchase } = context.options;
     const input = {
       previous,
       maxUsers: area.maxUsers,
@@ -92,6 +97,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch {
       deliveredAt: null,
     });
     enqueuedIn.add(tx);
+    enqueuedSinceRound = true;
     return true;
   }
 
@@ -115,8 +121,9 @@ export function createSeatWatch(context: WatchContext): SeatWatch {
 
     async afterCommit(transaction?: SeatTransaction) {
       if (delivery === null) return;
-      const enqueued = transaction !== undefined && enqueuedIn.has(transaction);
+      const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
       if (!enqueued && !delivery.worthLooking()) return;
+      enqueuedSinceRound = false;
       try {
         await delivery.round();
       } catch {
@@ -127,6 +134,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch {
     async deliverPending(): Promise<DeliveryReport> {
       const reminders = await checkReminders();
       if (delivery === null) return { reminders, delivered: [], failed: [] };
+      enqueuedSinceRound = false;
       const { delivered, failed } = await delivery.drain();
       return { reminders, delivered, failed };
     },
