@@ -127,7 +127,8 @@ export function describeNotificationScenarios(name: string, makeRepository: () =
       const report = await seats.deliverPendingNotifications();
       expect(report.reminders).toBe(1);
       expect(notifier.delivered).toHaveLength(3);
-      expect(notifier.delivered[2]?.text).toContain('no change; still no seat free. The episode began at 2026-01-05T09:00:00.000Z with: create user "a"');
+      expect(notifier.delivered[2]?.attempted).toBe('scheduled check (deliverPendingNotifications)');
+      expect(notifier.delivered[2]?.text).toContain('still no seat free. The episode began at 2026-01-05T09:00:00.000Z with: create user "a" (a seat was refused).');
       expect((await seats.deliverPendingNotifications()).reminders).toBe(0);
       expect(notifier.delivered).toHaveLength(3);
     });

@@ -103,7 +103,7 @@ function outcome(facts: NotificationFacts, why: ExceededFacts): string {
     case 'over-limit':
       return `${facts.using - facts.area.maxUsers} more seats in use than licensed.`;
     case null:
-      return `no change; still no seat free. The episode began at ${why.episode.startedAt} with: ${why.episode.firstAttempted} (${CAUSE_WORDS[why.episode.cause]}).`;
+      return `still no seat free. The episode began at ${why.episode.startedAt} with: ${why.episode.firstAttempted} (${CAUSE_WORDS[why.episode.cause]}).`;
   }
 }
 

@@ -66,13 +66,12 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
     }
     if (decision.send === null || to === null) return false;
 
-    const episode = decision.send.type === 'license-limit-exceeded' ? decision.send.episode : null;
     const facts = {
       id: context.newId(),
       to,
       area,
       using,
-      attempted: event.attempted ?? `scheduled check (the episode began with: ${episode?.firstAttempted ?? 'an earlier change'})`,
+      attempted: event.attempted ?? 'scheduled check (deliverPendingNotifications)',
       occurredAt: now,
       minimumPurchase,
     };
@@ -121,13 +120,13 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
 
     async afterCommit(transaction?: SeatTransaction) {
       if (delivery === null) return;
-      const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
-      if (!enqueued && !delivery.worthLooking()) return;
-      enqueuedSinceRound = false;
       try {
+        const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
+        if (!enqueued && !delivery.worthLooking()) return;
+        enqueuedSinceRound = false;
         await delivery.round();
       } catch {
-        // Contained: the entries stay in the outbox and a later call delivers them.
+        // Contained (a clock or store failure): the entries stay in the outbox and a later call delivers them.
       }
     },
 
