@@ -15,6 +15,11 @@ export * from './core/organization-policy.js';
 export * from './core/visibility.js';
 export * from './core/diagnostics.js';
 export * from './core/explain.js';
+export * from './core/warning-thresholds.js';
+export * from './core/duration.js';
+export * from './core/forecast.js';
+export * from './core/license-request.js';
+export * from './core/peak-usage.js';
 export * from './ports/clock.js';
 export * from './ports/notifier.js';
 export * from './ports/repository.js';
@@ -29,3 +34,16 @@ export type { OrganizationsApi } from './service/organizations.js';
 export type { LicenseViewApi } from './service/license-view.js';
 export type { DiagnosticsApi } from './service/diagnostics.js';
 export type { ExplainUserApi } from './service/explain-user.js';
+export { notificationFilterSchema, type NotificationsApi, type NotificationFilter } from './service/notifications.js';
+export type { DeliveryReport, DeliveryFailure } from './service/context.js';
+export type { LicensesApi, LicenseChangeResult } from './service/licenses.js';
+export {
+  usageSnapshotFilterSchema,
+  peakUsageInputSchema,
+  areaForecastInputSchema,
+  type UsageHistoryApi,
+  type UsageSnapshotFilter,
+  type PeakUsage,
+  type PeakUsageInput,
+  type AreaForecastInput,
+} from './service/usage-history.js';

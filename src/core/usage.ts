@@ -5,7 +5,8 @@
  * @module
  */
 import type { Access, Area, AreaKind, Organization } from './schemas.js';
-import { DEFAULT_WARNING_PERCENT, seatStatus, type SeatStatus } from './status.js';
+import { seatStatus, type SeatStatus } from './status.js';
+import { DEFAULT_WARNING_PERCENT, type WarningThresholds } from './warning-thresholds.js';
 
 /** Aggregate counts of one partner organization's profiles, as a repository reports them. */
 export interface OrganizationSeatCounts {
@@ -126,8 +127,15 @@ export interface SiteSummary {
 
 /** Options for counting. */
 export interface UsageOptions {
-  /** Warn when fewer than this share of seats is left. Default 5. */
+  /** Warn when fewer than this share of seats is left. Default 5. Ignored when `warningThresholds` is set. */
   readonly warningPercent?: number;
+  /** When to warn: a percentage or a tier table. Takes precedence over `warningPercent`. */
+  readonly warningThresholds?: WarningThresholds;
+}
+
+/** The thresholds counting uses: `warningThresholds`, else `warningPercent`, else 5 %. */
+export function resolveThresholds(options: UsageOptions): WarningThresholds {
+  return options.warningThresholds ?? options.warningPercent ?? DEFAULT_WARNING_PERCENT;
 }
 
 /** `using / max`, or `null` when `max` is 0. */
@@ -201,7 +209,7 @@ export function unallocatedRemaining(
  *
  * @param organization - the organization
  * @param counts - its aggregate counts, if it has any profile
- * @param options - the warning threshold
+ * @param options - the warning thresholds
  */
 export function organizationUsage(
   organization: Organization,
@@ -220,7 +228,7 @@ export function organizationUsage(
     using,
     remaining: quota === null ? null : Math.max(0, quota - using),
     usingRatio: quota === null ? null : ratio(using, quota),
-    status: quota === null ? null : seatStatus(quota, using, options.warningPercent ?? DEFAULT_WARNING_PERCENT),
+    status: quota === null ? null : seatStatus(quota, using, resolveThresholds(options)),
   };
 }
 
@@ -230,7 +238,7 @@ export function organizationUsage(
  * @param area - the area
  * @param counts - its aggregate counts
  * @param organizations - the partner organizations of this area
- * @param options - the warning threshold
+ * @param options - the warning thresholds
  * @returns the figures the License admin page shows
  */
 export function areaUsage(
@@ -239,7 +247,7 @@ export function areaUsage(
   organizations: readonly Organization[],
   options: UsageOptions = {},
 ): AreaUsage {
-  const warningPercent = options.warningPercent ?? DEFAULT_WARNING_PERCENT;
+  const warningThresholds = resolveThresholds(options);
   const { using } = counts;
   const countsById = new Map(counts.organizations.map((c) => [c.organizationId, c]));
   const { allocated } = allocation(counts, organizations);
@@ -256,10 +264,10 @@ export function areaUsage(
     totalActiveUsers: using + counts.activeSystem,
     blocked: counts.blocked,
     users: counts.users,
-    status: seatStatus(area.maxUsers, using, warningPercent),
+    status: seatStatus(area.maxUsers, using, warningThresholds),
     allocated,
     unallocatedRemaining: unallocatedRemaining(area, counts, organizations),
-    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningPercent })),
+    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningThresholds })),
   };
 }
 

@@ -1,11 +1,9 @@
 import { diagnoseConfiguration, type Finding } from '../core/diagnostics.js';
 import type { User } from '../core/schemas.js';
 import { isLegacyGuest } from '../core/system-users.js';
+import { RESPONSIBLE_PERSON_KEY } from './notifications/watch-state.js';
 import type { ServiceContext } from './context.js';
 import { summaryApi } from './summary.js';
-
-/** The setting key of the responsible person's address (a JSON string). */
-export const RESPONSIBLE_PERSON_SETTING = 'responsiblePerson';
 
 /** Configuration diagnostics. */
 export interface DiagnosticsApi {
@@ -43,7 +41,7 @@ export function diagnosticsApi(context: ServiceContext): DiagnosticsApi {
 
   return {
     async diagnose() {
-      const [site, responsible, guests] = await Promise.all([summary(), repository.getSetting(RESPONSIBLE_PERSON_SETTING), legacyGuests()]);
+      const [site, responsible, guests] = await Promise.all([summary(), repository.getSetting(RESPONSIBLE_PERSON_KEY), legacyGuests()]);
       return diagnoseConfiguration({
         areas: site.areas,
         responsiblePerson: typeof responsible === 'string' && responsible.trim() !== '' ? responsible : null,
