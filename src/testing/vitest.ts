@@ -1,5 +1,5 @@
 /** The vitest wrapper of the conformance checks. */
-import { describe, it } from 'vitest';
+import { describe, it } from './vitest-api.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { runSeatRepositoryCheck, seatRepositoryChecks, type MakeSeatRepository, type RunSeatRepositoryChecksOptions } from './conformance.js';
 

@@ -8,8 +8,9 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127
 let printed = false;
 
 /**
- * `null` when the server answers, else why not. The reason is printed once,
- * so a run without a server says why its PostgreSQL suites were skipped.
+ * `null` when the server answers, else why not. The reason is printed, so a
+ * run without a server says why its PostgreSQL suites were skipped. With
+ * `SEATKEEPER_REQUIRE_POSTGRES=1` (as CI sets it) a missing server throws instead.
  */
 export async function postgresUnavailable(): Promise<string | null> {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5_000 });
@@ -19,7 +20,10 @@ export async function postgresUnavailable(): Promise<string | null> {
     await client.query('SELECT 1');
     return null;
   } catch (error) {
-    const reason = `PostgreSQL tests skipped: no server answered at ${redacted(DATABASE_URL)} (${error instanceof Error ? error.message : String(error)}). Set DATABASE_URL to run them.`;
+    const problem = `no PostgreSQL server answered at ${redacted(DATABASE_URL)} (${error instanceof Error ? error.message : String(error)})`;
+    // CI sets this, so a missing server fails the run instead of silently skipping the suites.
+    if (process.env.SEATKEEPER_REQUIRE_POSTGRES === '1') throw new Error(`${problem}, and SEATKEEPER_REQUIRE_POSTGRES=1 requires one.`, { cause: error });
+    const reason = `PostgreSQL tests skipped: ${problem}. Set DATABASE_URL to run them.`;
     if (!printed) console.warn(reason);
     printed = true;
     return reason;
