@@ -142,17 +142,23 @@ export async function migrate(client: Queryable, t: Tables): Promise<MigrationRe
   try {
     // Keyed by schema, so repositories in different schemas migrate independently.
     await run(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`seatkeeper:migrate:${t.schema ?? ''}`], 'locking the migration');
-    if (t.schema !== null) await run(client, `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(t.schema)}`, [], 'creating the schema');
-    await run(
-      client,
-      `CREATE TABLE IF NOT EXISTS ${t.schemaVersion} (
-        version integer PRIMARY KEY,
-        name text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`,
-      [],
-      'creating the version table',
-    );
+    // Existing objects are looked up, not re-created: CREATE ... IF NOT EXISTS needs the CREATE
+    // privilege even when there is nothing to create, and app servers often run without it.
+    if (t.schema !== null && !(await exists(client, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [t.schema]))) {
+      await run(client, `CREATE SCHEMA ${quoteIdentifier(t.schema)}`, [], 'creating the schema');
+    }
+    if (!(await exists(client, 'SELECT 1 WHERE to_regclass($1) IS NOT NULL', [t.schemaVersion]))) {
+      await run(
+        client,
+        `CREATE TABLE ${t.schemaVersion} (
+          version integer PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        [],
+        'creating the version table',
+      );
+    }
     const { rows } = await run<{ version: number | null }>(client, `SELECT max(version) AS version FROM ${t.schemaVersion}`, [], 'reading the schema version');
     const current = rows[0]?.version ?? 0;
     const applied: number[] = [];
@@ -168,4 +174,9 @@ export async function migrate(client: Queryable, t: Tables): Promise<MigrationRe
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Whether a catalog query finds a row. */
+async function exists(client: Queryable, sql: string, values: unknown[]): Promise<boolean> {
+  return (await run(client, sql, values, 'reading the catalog')).rowCount > 0;
 }

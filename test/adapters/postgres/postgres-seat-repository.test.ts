@@ -113,6 +113,30 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect(results.every((r) => r.version === CURRENT_SCHEMA_VERSION)).toBe(true);
     });
 
+    it('an app server without the CREATE privilege can call migrate() on a migrated schema: it finds nothing to do', async () => {
+      await migrated('least_privilege');
+      const role = `seatkeeper_app_${process.pid}_${Date.now().toString(36)}`;
+      const pool = database().pool;
+      await pool.query(`CREATE ROLE ${role} LOGIN`);
+      try {
+        await pool.query(`GRANT USAGE ON SCHEMA least_privilege TO ${role}`);
+        await pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA least_privilege TO ${role}`);
+        const url = new URL(database().url);
+        url.username = role;
+        const appPool = database().newPool({ connectionString: url.toString(), max: 1 });
+        const repository = new PostgresSeatRepository(appPool, { schema: 'least_privilege' });
+        expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [] });
+        await repository.transaction({ areaIds: ['a'] }, (tx) => tx.putArea(area('a')));
+        expect((await repository.getArea('a'))?.id).toBe('a');
+        await appPool.end();
+        const unmigrated = new PostgresSeatRepository(database().newPool({ connectionString: url.toString(), max: 1 }), { schema: 'not_there' });
+        await expect(unmigrated.migrate()).rejects.toBeInstanceOf(StorageError);
+      } finally {
+        await pool.query(`DROP OWNED BY ${role}`);
+        await pool.query(`DROP ROLE ${role}`);
+      }
+    });
+
     it('without migrate() a call fails with a StorageError that says to run it', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'never_migrated' });
       await expect(repository.listAreas()).rejects.toThrow(/migrate\(\)/);
