@@ -240,6 +240,28 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect(statements.filter((s) => !/^(BEGIN|COMMIT)$/.test(s) && !s.includes('FOR UPDATE'))).toHaveLength(2);
     });
 
+    it('counting reads nothing but the counts index: its plan can be an index-only scan', async () => {
+      const repository = await migrated('count_plan');
+      await repository.transaction({ areaIds: [] }, (tx) =>
+        tx.insertUsers(Array.from({ length: 2_000 }, (_, i) => user(`u${i}`, { areaId: i % 2 === 0 ? 'a' : 'b', organizationId: i % 5 === 0 ? 'acme' : null }))),
+      );
+      await database().pool.query('VACUUM ANALYZE count_plan.seatkeeper_users');
+      const { pool, statements } = recording(database().pool);
+      await new PostgresSeatRepository(pool, { schema: 'count_plan' }).countUsers(['a']);
+      const client = await database().pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Rule out the alternatives, so the planner shows whether an index-only scan is possible at all.
+        await client.query('SET LOCAL enable_seqscan = off');
+        await client.query('SET LOCAL enable_bitmapscan = off');
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statements[0]}`, [['a']]);
+        expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('Index Only Scan using seatkeeper_users_counts_idx');
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    });
+
     it('a batch of users is written by multi-row statements of at most batchSize rows, in one transaction', async () => {
       await migrated('batches');
       const { pool, statements } = recording(database().pool);
