@@ -1,4 +1,19 @@
+import { resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+
+/**
+ * vitest refuses to be require()d, so the CommonJS build of seatkeeper/testing
+ * registers with the test runner's global describe/it instead (jest, mocha,
+ * vitest with globals). tsup defines TSUP_FORMAT per build.
+ */
+const vitestGlobalsInCommonJs: Plugin = {
+  name: 'vitest-globals-in-commonjs',
+  setup(build) {
+    if (build.initialOptions.define?.TSUP_FORMAT !== '"cjs"') return;
+    build.onResolve({ filter: /[\\/]vitest-api\.js$/ }, (args) => ({ path: resolve(args.resolveDir, 'vitest-globals.ts') }));
+  },
+};
 
 export default defineConfig({
   entry: {
@@ -15,4 +30,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   external: ['pg', 'vitest', 'zod', 'date-fns', 'papaparse'],
+  esbuildPlugins: [vitestGlobalsInCommonJs],
 });

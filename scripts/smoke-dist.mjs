@@ -7,8 +7,8 @@ const entries = ['seatkeeper', 'seatkeeper/csv', 'seatkeeper/postgres', 'seatkee
 const expected = {
   seatkeeper: ['createSeatkeeper', 'InMemorySeatRepository', 'SeatkeeperError'],
   'seatkeeper/csv': [],
-  'seatkeeper/postgres': [],
-  'seatkeeper/testing': [],
+  'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
+  'seatkeeper/testing': ['describeSeatRepository', 'runSeatRepositoryChecks', 'seatRepositoryChecks'],
 };
 
 let failed = false;

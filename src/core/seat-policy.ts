@@ -32,8 +32,22 @@ export interface SeatRefusal {
   readonly using: number;
 }
 
+/** A seat check that found a seat. */
+export interface SeatGranted {
+  /** Always `true`. */
+  readonly ok: true;
+}
+
+/** An operation refused for an expected business reason; nothing was written. */
+export interface Refused {
+  /** Always `false`. */
+  readonly ok: false;
+  /** Why, with the figures that decided. */
+  readonly reason: SeatRefusal;
+}
+
 /** The outcome of a seat check. */
-export type SeatDecision = { readonly ok: true } | { readonly ok: false; readonly reason: SeatRefusal };
+export type SeatDecision = SeatGranted | Refused;
 
 /** What the seat policy needs to decide, all read under the area lock. */
 export interface SeatContext {

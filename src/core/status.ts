@@ -3,15 +3,15 @@
  *
  * @module
  */
+import { DEFAULT_WARNING_PERCENT, isNearlyFull, type WarningThresholds } from './warning-thresholds.js';
+
+export { DEFAULT_WARNING_PERCENT };
 
 /**
  * `ok`; `warning` (orange icon: fewer than the warning share of seats left);
  * `exhausted` (red stop sign: no seat left); `exceeded` (more seats used than bought).
  */
 export type SeatStatus = 'ok' | 'warning' | 'exhausted' | 'exceeded';
-
-/** The default warning threshold: fewer than 5 % of the seats left. */
-export const DEFAULT_WARNING_PERCENT = 5;
 
 /**
  * The status of a pool of `maxUsers` seats of which `using` are taken.
@@ -21,18 +21,20 @@ export const DEFAULT_WARNING_PERCENT = 5;
  *
  * @param maxUsers - the seats bought
  * @param using - the seats taken
- * @param warningPercent - warn when fewer than this share of seats is left (default 5)
+ * @param thresholds - when to warn: a percentage (fewer than this share of
+ *   seats left, default 5) or a tier table such as {@link GITLAB_WARNING_TIERS}
  * @returns the status mark
  * @example
  * ```ts
  * seatStatus(100, 96); // 'warning'
+ * seatStatus(20, 18, GITLAB_WARNING_TIERS); // 'warning' (2 left)
  * ```
  */
-export function seatStatus(maxUsers: number, using: number, warningPercent: number = DEFAULT_WARNING_PERCENT): SeatStatus {
+export function seatStatus(maxUsers: number, using: number, thresholds: WarningThresholds = DEFAULT_WARNING_PERCENT): SeatStatus {
   if (using > maxUsers) return 'exceeded';
   const remaining = maxUsers - using;
   if (remaining === 0) return 'exhausted';
-  if (remaining * 100 < warningPercent * maxUsers) return 'warning';
+  if (isNearlyFull(maxUsers, remaining, thresholds)) return 'warning';
   return 'ok';
 }
 

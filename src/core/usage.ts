@@ -5,7 +5,8 @@
  * @module
  */
 import type { Access, Area, AreaKind, Organization } from './schemas.js';
-import { DEFAULT_WARNING_PERCENT, seatStatus, type SeatStatus } from './status.js';
+import { seatStatus, type SeatStatus } from './status.js';
+import { DEFAULT_WARNING_PERCENT, type WarningThresholds } from './warning-thresholds.js';
 
 /** Aggregate counts of one partner organization's profiles, as a repository reports them. */
 export interface OrganizationSeatCounts {
@@ -126,8 +127,15 @@ export interface SiteSummary {
 
 /** Options for counting. */
 export interface UsageOptions {
-  /** Warn when fewer than this share of seats is left. Default 5. */
+  /** Warn when fewer than this share of seats is left. Default 5. Ignored when `warningThresholds` is set. */
   readonly warningPercent?: number;
+  /** When to warn: a percentage or a tier table. Takes precedence over `warningPercent`. */
+  readonly warningThresholds?: WarningThresholds;
+}
+
+/** The thresholds counting uses: `warningThresholds`, else `warningPercent`, else 5 %. */
+export function resolveThresholds(options: UsageOptions): WarningThresholds {
+  return options.warningThresholds ?? options.warningPercent ?? DEFAULT_WARNING_PERCENT;
 }
 
 /** `using / max`, or `null` when `max` is 0. */
@@ -135,31 +143,56 @@ export function ratio(using: number, max: number): number | null {
   return max === 0 ? null : using / max;
 }
 
+/** How an area's seats are split between partner quotas and the rest. */
+export interface Allocation {
+  /** The sum of set partner quotas, denied partners included. */
+  readonly allocated: number;
+  /** Seats used by the host company and by partners without a quota. */
+  readonly unquotedUsing: number;
+}
+
 /**
  * The partner allocation of an area: the sum of set quotas (denied partners
  * included: a denied partner that keeps its quota still holds those seats), and
- * the seats used by the host company and by partners without a quota.
+ * the seats drawn from the unallocated pool: those of the host company, of
+ * partners without a quota, and of partners beyond their quota (possible after
+ * a quota was lowered with `allowOverLimit`). Counting a partner's excess
+ * against the pool keeps `unallocatedRemaining` at or below the area's `remaining`.
+ *
+ * @param counts - the area's aggregate counts
+ * @param organizations - the partner organizations of the area
+ * @returns `allocated` and `unquotedUsing`, the seats drawn from the unallocated pool
  */
-export function allocation(
-  counts: AreaSeatCounts,
-  organizations: readonly Organization[],
-): { readonly allocated: number; readonly unquotedUsing: number } {
-  let allocated = 0;
-  let quotedUsing = 0;
+export function allocation(counts: AreaSeatCounts, organizations: readonly Organization[]): Allocation {
   const usingById = new Map(counts.organizations.map((c) => [c.organizationId, c.using]));
-  for (const organization of organizations) {
-    if (organization.maxUsers === null) continue;
-    allocated += organization.maxUsers;
-    quotedUsing += usingById.get(organization.id) ?? 0;
-  }
-  return { allocated, unquotedUsing: counts.using - quotedUsing };
+  const partners = organizations.map((o) => ({ maxUsers: o.maxUsers, using: usingById.get(o.id) ?? 0 }));
+  const allocated = partners.reduce((sum, p) => sum + (p.maxUsers ?? 0), 0);
+  return { allocated, unquotedUsing: counts.using - seatsWithinQuotas(partners) };
+}
+
+/**
+ * Seats partners hold within their quotas: the sum of `min(quota, using)` over
+ * partners with a quota set. The rest of an area's `using` is drawn from its
+ * unallocated seats.
+ *
+ * @param partners - each partner's quota (`null` when not set) and seats used
+ * @returns the seats covered by quotas
+ */
+export function seatsWithinQuotas(partners: Iterable<{ readonly maxUsers: number | null; readonly using: number }>): number {
+  let total = 0;
+  for (const p of partners) if (p.maxUsers !== null) total += Math.min(p.maxUsers, p.using);
+  return total;
 }
 
 /**
  * Seats left for the host company and partners without a quota:
- * `max(0, maxUsers + extraSeats - allocated - unquotedUsing)`.
+ * `max(0, maxUsers + extraSeats - allocated - unquotedUsing)` (see {@link allocation}).
  *
+ * @param area - the area
+ * @param counts - its aggregate counts
+ * @param organizations - its partner organizations
  * @param extraSeats - seats beyond `maxUsers` to count as available (the seat policy passes the grace seats)
+ * @returns the seats the host company and partners without a quota may still take
  */
 export function unallocatedRemaining(
   area: Area,
@@ -176,7 +209,7 @@ export function unallocatedRemaining(
  *
  * @param organization - the organization
  * @param counts - its aggregate counts, if it has any profile
- * @param options - the warning threshold
+ * @param options - the warning thresholds
  */
 export function organizationUsage(
   organization: Organization,
@@ -195,7 +228,7 @@ export function organizationUsage(
     using,
     remaining: quota === null ? null : Math.max(0, quota - using),
     usingRatio: quota === null ? null : ratio(using, quota),
-    status: quota === null ? null : seatStatus(quota, using, options.warningPercent ?? DEFAULT_WARNING_PERCENT),
+    status: quota === null ? null : seatStatus(quota, using, resolveThresholds(options)),
   };
 }
 
@@ -205,7 +238,7 @@ export function organizationUsage(
  * @param area - the area
  * @param counts - its aggregate counts
  * @param organizations - the partner organizations of this area
- * @param options - the warning threshold
+ * @param options - the warning thresholds
  * @returns the figures the License admin page shows
  */
 export function areaUsage(
@@ -214,7 +247,7 @@ export function areaUsage(
   organizations: readonly Organization[],
   options: UsageOptions = {},
 ): AreaUsage {
-  const warningPercent = options.warningPercent ?? DEFAULT_WARNING_PERCENT;
+  const warningThresholds = resolveThresholds(options);
   const { using } = counts;
   const countsById = new Map(counts.organizations.map((c) => [c.organizationId, c]));
   const { allocated } = allocation(counts, organizations);
@@ -231,10 +264,10 @@ export function areaUsage(
     totalActiveUsers: using + counts.activeSystem,
     blocked: counts.blocked,
     users: counts.users,
-    status: seatStatus(area.maxUsers, using, warningPercent),
+    status: seatStatus(area.maxUsers, using, warningThresholds),
     allocated,
     unallocatedRemaining: unallocatedRemaining(area, counts, organizations),
-    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningPercent })),
+    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningThresholds })),
   };
 }
 

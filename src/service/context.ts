@@ -1,3 +1,5 @@
+import type { Duration } from 'date-fns';
+import type { WarningThresholds } from '../core/warning-thresholds.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository, SeatTransaction } from '../ports/repository.js';
@@ -16,6 +18,24 @@ export interface SeatEvent {
   readonly waitingForSeat?: number;
 }
 
+/** A notification whose send failed or timed out. */
+export interface DeliveryFailure {
+  /** The outbox entry's id (the notification's id). */
+  readonly id: string;
+  /** What went wrong, e.g. the notifier's error message or the timeout. */
+  readonly error: string;
+}
+
+/** What one delivery run did. */
+export interface DeliveryReport {
+  /** Reminders enqueued by the scheduled check of areas in an episode. */
+  readonly reminders: number;
+  /** Ids of the notifications sent successfully. */
+  readonly delivered: readonly string[];
+  /** The notifications whose send failed or timed out; they stay in the outbox and are retried with backoff. */
+  readonly failed: readonly DeliveryFailure[];
+}
+
 /**
  * Watches seat changes for notifications and peaks. `observe` runs inside the
  * area's transaction, after the write (or refusal), so what it enqueues
@@ -25,16 +45,60 @@ export interface SeatEvent {
 export interface SeatWatch {
   /** Called inside the area's transaction after every seat-affecting write or refusal in `areaId`. */
   observe(tx: SeatTransaction, areaId: string, event: SeatEvent): Promise<void>;
-  /** Called after the transaction ended (committed or not); delivers what is due, never throws. */
-  afterCommit(): Promise<void>;
+  /**
+   * Called after the transaction ended (committed or not), with the transaction
+   * when there was one; delivers what is due within the notification timeout, never throws.
+   */
+  afterCommit(transaction?: SeatTransaction): Promise<void>;
+  /**
+   * Sends due reminders, then delivers every due outbox entry. Never throws for
+   * a notifier failure. Optional so that a watch written for a test (recording
+   * events only) stays valid; without it there is nothing to deliver.
+   */
+  deliverPending?(): Promise<DeliveryReport>;
 }
 
-/** Options every capability reads, resolved to their defaults. */
+/** Notification settings, resolved to their defaults. */
+export interface ResolvedNotificationOptions {
+  /** Repeat the limit notification this often during an episode; `null` for never. */
+  readonly reminderEvery: Duration | null;
+  /** How long one send may take before it counts as failed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The delay before the first retry, in milliseconds; it doubles with every failure. */
+  readonly firstRetryDelayMs: number;
+  /** The longest delay between retries, in milliseconds. */
+  readonly maxRetryDelayMs: number;
+  /** Whether to send early warnings when an area crosses into `warning`. */
+  readonly warnings: boolean;
+}
+
+/** The notification settings used when none are given. */
+export const DEFAULT_NOTIFICATION_OPTIONS: ResolvedNotificationOptions = Object.freeze({
+  reminderEvery: null,
+  timeoutMs: 10_000,
+  firstRetryDelayMs: 60_000,
+  maxRetryDelayMs: 3_600_000,
+  warnings: false,
+});
+
+/**
+ * Options every capability reads, resolved to their defaults by
+ * `createSeatkeeper`. The notification fields are optional so that contexts
+ * built by hand in tests stay valid; read them through `resolveThresholds` and
+ * `DEFAULT_NOTIFICATION_OPTIONS`.
+ */
 export interface ResolvedOptions {
-  /** Warn when fewer than this share of seats is left. */
+  /** Warn when fewer than this share of seats is left (used when no tier table is set). */
   readonly warningPercent: number;
+  /**
+   * When an area counts as `warning`: `warnings.thresholds`, else `warningPercent`.
+   * Pass the options to `areaUsage` (or `resolveThresholds(options)` to `seatStatus`) so every status agrees.
+   */
+  readonly warningThresholds?: WarningThresholds;
   /** The smallest purchase a license request may ask for. */
   readonly minimumPurchase: number;
+  /** Notification settings; `DEFAULT_NOTIFICATION_OPTIONS` when absent. */
+  readonly notifications?: ResolvedNotificationOptions;
 }
 
 /** What every service capability is built from. Internal: hosts use `createSeatkeeper`. */
@@ -56,9 +120,13 @@ export async function inAreaTransaction<T>(
   areaIds: readonly string[],
   work: (tx: SeatTransaction) => Promise<T>,
 ): Promise<T> {
+  let transaction: SeatTransaction | undefined;
   try {
-    return await context.repository.transaction({ areaIds }, work);
+    return await context.repository.transaction({ areaIds }, (tx) => {
+      transaction = tx;
+      return work(tx);
+    });
   } finally {
-    await context.watch.afterCommit();
+    await context.watch.afterCommit(transaction);
   }
 }

@@ -7,7 +7,8 @@ import type { SeatTransaction } from '../ports/repository.js';
 export async function readSeatContext(tx: SeatTransaction, areaId: string): Promise<SeatContext> {
   const area = await tx.getArea(areaId);
   if (area === null) throw new UnknownAreaError(areaId);
-  const [counts, organizations] = await Promise.all([tx.countUsers(areaId), tx.listOrganizations(areaId)]);
+  const counts = await tx.countUsers(areaId);
+  const organizations = await tx.listOrganizations(areaId);
   return { area, counts, organizations };
 }
 

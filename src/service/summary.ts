@@ -31,9 +31,7 @@ export function summaryApi(context: ServiceContext): SummaryApi {
       const countsById = new Map(counts.map((c) => [c.areaId, c]));
       return siteSummary(
         areas.map((area) =>
-          areaUsage(area, countsById.get(area.id) ?? emptyAreaCounts(area.id), organizations.filter((o) => o.areaId === area.id), {
-            warningPercent: options.warningPercent,
-          }),
+          areaUsage(area, countsById.get(area.id) ?? emptyAreaCounts(area.id), organizations.filter((o) => o.areaId === area.id), options),
         ),
       );
     },

@@ -47,6 +47,16 @@ describe('createUser', () => {
     expect((await seats.summary()).totals.users).toBe(0);
   });
 
+  it('checkSeat answers what createUser would, without taking the seat', async () => {
+    const { seats, ready } = setup(1);
+    await ready;
+    expect(await seats.checkSeat('primary')).toEqual({ ok: true });
+    expect(await seats.checkSeat('primary')).toEqual({ ok: true });
+    await seats.createUser({ username: 'a', areaId: 'primary' });
+    expect(await seats.checkSeat('primary')).toMatchObject({ ok: false, reason: { code: 'LICENSE_LIMIT_REACHED', using: 1 } });
+    await expect(seats.checkSeat('nope')).rejects.toBeInstanceOf(UnknownAreaError);
+  });
+
   it('200 concurrent creations on a 10-seat area grant exactly 10', async () => {
     const { seats, ready } = setup(10);
     await ready;

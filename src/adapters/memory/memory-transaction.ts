@@ -55,9 +55,12 @@ export class MemoryTransaction implements SeatTransaction {
 
   async listOrganizations(areaId: string): Promise<readonly Organization[]> {
     this.#assertOpen();
-    const merged = new Map(this.#state.organizations);
-    for (const [id, organization] of this.#organizations) merged.set(id, organization);
-    return [...merged.values()].filter((o) => o.areaId === areaId);
+    const found: Organization[] = [];
+    for (const organization of this.#state.organizations.values()) {
+      if (!this.#organizations.has(organization.id) && organization.areaId === areaId) found.push(organization);
+    }
+    for (const organization of this.#organizations.values()) if (organization.areaId === areaId) found.push(organization);
+    return found;
   }
 
   async putOrganization(organization: Organization): Promise<void> {
@@ -105,10 +108,11 @@ export class MemoryTransaction implements SeatTransaction {
 
   async insertUsers(users: readonly User[]): Promise<void> {
     this.#assertOpen();
+    // Keys claimed earlier in this batch, so a batch cannot collide with itself.
     const claimed = new Map<string, string>();
     for (const user of users) {
       if (this.#user(user.id) !== null || claimed.has(`id:${user.id}`)) throw new ConflictError('id', user.id);
-      claimed.set(`id:${user.id}`, user.id);
+      if (users.length > 1) claimed.set(`id:${user.id}`, user.id);
       this.#assertFree(user, claimed);
     }
     for (const user of users) this.#stage(null, user);
@@ -251,7 +255,8 @@ export class MemoryTransaction implements SeatTransaction {
   }
 
   #stage(before: User | null, after: User): void {
-    const frozen = Object.freeze({ ...after });
+    // Records are values: freezing (rather than copying) keeps them immutable at no allocation cost.
+    const frozen = Object.isFrozen(after) ? after : Object.freeze(after);
     if (before !== null) {
       this.#unstageKeys(before);
       this.#delta(before.areaId).apply(before, -1);

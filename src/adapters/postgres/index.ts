@@ -1,6 +1,18 @@
 /**
- * PostgresSeatRepository.
+ * `seatkeeper/postgres`: {@link PostgresSeatRepository}, the seat repository
+ * on PostgreSQL for hosts running several app servers against one database.
+ * `pg` is an optional peer dependency; you pass in the `pg.Pool`.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { PostgresSeatRepository } from 'seatkeeper/postgres';
+ *
+ * const repository = new PostgresSeatRepository(new pg.Pool({ connectionString }));
+ * await repository.migrate();
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+export { PostgresSeatRepository, type PostgresSeatRepositoryOptions } from './postgres-seat-repository.js';
+export { CURRENT_SCHEMA_VERSION, type MigrationResult } from './migrations.js';

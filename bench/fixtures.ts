@@ -1,0 +1,44 @@
+/** Builders for large benchmark sites, written straight through the repository port in big batches. */
+import { createSeatkeeper, InMemorySeatRepository, type SeatRepository, type Seatkeeper, type User } from '../src/index.js';
+
+const at = new Date('2026-01-01T00:00:00Z');
+
+/** A licensed active user record numbered `i`. */
+export function benchUser(i: number, areaId = 'primary'): User {
+  return {
+    id: `u${i}`,
+    username: `user${String(i).padStart(7, '0')}`,
+    email: `user${i}@example.com`,
+    displayName: `User ${i}`,
+    externalId: `ext-${i}`,
+    areaId,
+    organizationId: null,
+    kind: 'licensed',
+    systemRole: null,
+    state: i % 10 === 9 ? 'blocked' : 'active',
+    blockReason: i % 10 === 9 ? 'admin' : null,
+    blockedAt: i % 10 === 9 ? at : null,
+    blockedBy: null,
+    source: 'manual',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Inserts `count` users through the port in batches (fast seeding, not what is measured). */
+export async function seedUsers(repository: SeatRepository, count: number, areaId = 'primary', batch = 50_000): Promise<void> {
+  for (let start = 0; start < count; start += batch) {
+    const users: User[] = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) users.push(benchUser(i, areaId));
+    await repository.transaction({ areaIds: [areaId] }, (tx) => tx.insertUsers(users));
+  }
+}
+
+/** A seatkeeper on a fresh in-memory repository with a primary area of `maxUsers` seats and `users` users. */
+export async function memorySite(users: number, maxUsers = users * 2 + 10): Promise<{ seats: Seatkeeper; repository: InMemorySeatRepository }> {
+  const repository = new InMemorySeatRepository();
+  const seats = createSeatkeeper({ repository, clock: () => at });
+  await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
+  await seedUsers(repository, users);
+  return { seats, repository };
+}

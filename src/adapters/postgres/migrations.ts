@@ -1,0 +1,182 @@
+/**
+ * Versioned, idempotent schema migrations. Each migration runs once, in order,
+ * inside one transaction together with the record of its version, so a failed
+ * migration leaves nothing behind and a finished one is never run again.
+ * A transaction-scoped advisory lock serialises concurrent `migrate()` calls
+ * (several app servers starting at once): the second waits, then finds nothing
+ * to do.
+ */
+import type { Tables } from './tables.js';
+import { quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
+import { run, type Queryable } from './queryable.js';
+
+/** One schema change. */
+interface Migration {
+  /** Strictly increasing; stored in the version table once applied. */
+  readonly version: number;
+  /** What it does, stored beside the version. */
+  readonly name: string;
+  /** The DDL statements, in order. */
+  readonly statements: (t: Tables) => readonly string[];
+}
+
+/** The result of {@link migrate}. */
+export interface MigrationResult {
+  /** The schema version after the call. */
+  readonly version: number;
+  /** The versions this call applied; empty when the schema was already current. */
+  readonly applied: readonly number[];
+}
+
+/**
+ * Ids, keys and usernames use the `C` collation: comparisons and ordering by
+ * code point, independent of the database's locale, the same as the in-memory
+ * repository. `username_key` is the username folded by `usernameKey()` (the
+ * one fold every repository uses); its unique index makes usernames unique
+ * ignoring case in the database itself, not only in code.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'areas, organizations, users, settings, outbox, license history, usage snapshots',
+    statements: (t) => [
+      `CREATE TABLE ${t.areas} (
+        id text COLLATE "C" PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('primary', 'extranet')),
+        name text NOT NULL,
+        max_users integer NOT NULL CHECK (max_users >= 0),
+        grace_seats integer NOT NULL CHECK (grace_seats >= 0),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE TABLE ${t.organizations} (
+        id text COLLATE "C" PRIMARY KEY,
+        area_id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        access text NOT NULL CHECK (access IN ('granted', 'denied')),
+        max_users integer CHECK (max_users >= 0),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE INDEX seatkeeper_organizations_area_idx ON ${t.organizations} (area_id)`,
+      `CREATE TABLE ${t.users} (
+        id text COLLATE "C" NOT NULL,
+        username text NOT NULL,
+        username_key text COLLATE "C" NOT NULL,
+        email text,
+        display_name text,
+        external_id text COLLATE "C",
+        area_id text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C",
+        kind text NOT NULL CHECK (kind IN ('licensed', 'system')),
+        system_role text CHECK (system_role IN ('superuser', 'guest')),
+        state text NOT NULL CHECK (state IN ('active', 'blocked')),
+        block_reason text CHECK (block_reason IN ('admin', 'license-limit', 'directory-disabled', 'directory-removed')),
+        blocked_at timestamptz,
+        blocked_by text,
+        source text NOT NULL CHECK (source IN ('manual', 'csv', 'directory', 'system')),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CONSTRAINT ${USER_UNIQUE_INDEXES.id} PRIMARY KEY (id)
+      )`,
+      `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.username} ON ${t.users} (username_key)`,
+      `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.externalId} ON ${t.users} (external_id)`,
+      // Covers the GROUP BY of countUsers, so counting is an index-only scan of one area.
+      `CREATE INDEX seatkeeper_users_counts_idx ON ${t.users} (area_id, organization_id, state, kind)`,
+      // Pending users are activated oldest first.
+      `CREATE INDEX seatkeeper_users_blocked_idx ON ${t.users} (area_id, block_reason, blocked_at, id) WHERE block_reason IS NOT NULL`,
+      `CREATE TABLE ${t.settings} (
+        key text COLLATE "C" PRIMARY KEY,
+        value jsonb NOT NULL
+      )`,
+      `CREATE TABLE ${t.outbox} (
+        id text COLLATE "C" PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        notification jsonb NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered')),
+        attempts integer NOT NULL,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        delivered_at timestamptz
+      )`,
+      `CREATE INDEX seatkeeper_outbox_order_idx ON ${t.outbox} (created_at, seq)`,
+      `CREATE INDEX seatkeeper_outbox_pending_idx ON ${t.outbox} (created_at, seq) WHERE status = 'pending'`,
+      `CREATE TABLE ${t.licenseChanges} (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id text COLLATE "C" NOT NULL UNIQUE,
+        request_id text,
+        type text NOT NULL CHECK (type IN ('add', 'move', 'set')),
+        area_id text COLLATE "C" NOT NULL,
+        max_users_before integer NOT NULL,
+        max_users_after integer NOT NULL,
+        applied_at timestamptz NOT NULL,
+        note text
+      )`,
+      `CREATE INDEX seatkeeper_license_changes_area_idx ON ${t.licenseChanges} (area_id, applied_at, seq)`,
+      `CREATE INDEX seatkeeper_license_changes_time_idx ON ${t.licenseChanges} (applied_at, seq)`,
+      `CREATE TABLE ${t.usageSnapshots} (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        area_id text COLLATE "C" NOT NULL,
+        taken_at timestamptz NOT NULL,
+        max_users integer NOT NULL,
+        seats_used integer NOT NULL,
+        total_active_users integer NOT NULL
+      )`,
+      `CREATE INDEX seatkeeper_usage_snapshots_area_idx ON ${t.usageSnapshots} (area_id, taken_at, seq)`,
+      `CREATE INDEX seatkeeper_usage_snapshots_time_idx ON ${t.usageSnapshots} (taken_at, seq)`,
+    ],
+  },
+];
+
+/** The schema version this code expects. */
+export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings the schema to {@link CURRENT_SCHEMA_VERSION}. Runs on one client that
+ * the caller has checked out and releases; everything happens in one
+ * transaction, rolled back on any failure.
+ */
+export async function migrate(client: Queryable, t: Tables): Promise<MigrationResult> {
+  await run(client, 'BEGIN', [], 'starting the migration');
+  try {
+    // Keyed by schema, so repositories in different schemas migrate independently.
+    await run(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`seatkeeper:migrate:${t.schema ?? ''}`], 'locking the migration');
+    // Existing objects are looked up, not re-created: CREATE ... IF NOT EXISTS needs the CREATE
+    // privilege even when there is nothing to create, and app servers often run without it.
+    if (t.schema !== null && !(await exists(client, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [t.schema]))) {
+      await run(client, `CREATE SCHEMA ${quoteIdentifier(t.schema)}`, [], 'creating the schema');
+    }
+    if (!(await exists(client, 'SELECT 1 WHERE to_regclass($1) IS NOT NULL', [t.schemaVersion]))) {
+      await run(
+        client,
+        `CREATE TABLE ${t.schemaVersion} (
+          version integer PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        [],
+        'creating the version table',
+      );
+    }
+    const { rows } = await run<{ version: number | null }>(client, `SELECT max(version) AS version FROM ${t.schemaVersion}`, [], 'reading the schema version');
+    const current = rows[0]?.version ?? 0;
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      for (const statement of migration.statements(t)) await run(client, statement, [], `migrating to version ${migration.version}`);
+      await run(client, `INSERT INTO ${t.schemaVersion} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 'recording the migration');
+      applied.push(migration.version);
+    }
+    await run(client, 'COMMIT', [], 'committing the migration');
+    return { version: Math.max(current, CURRENT_SCHEMA_VERSION), applied };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Whether a catalog query finds a row. */
+async function exists(client: Queryable, sql: string, values: unknown[]): Promise<boolean> {
+  return (await run(client, sql, values, 'reading the catalog')).rowCount > 0;
+}

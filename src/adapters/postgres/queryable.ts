@@ -1,0 +1,42 @@
+/**
+ * The one way statements reach PostgreSQL: every driver failure is turned into
+ * a typed seatkeeper error at the point it happens, naming what was being done.
+ */
+import type { QueryResultRow } from 'pg';
+import { toSeatkeeperError } from './errors.js';
+
+/** What runs a statement: a `pg.Pool` (auto-commit) or a checked-out `pg.PoolClient` (inside a transaction). */
+export interface Queryable {
+  /** Runs one parameterised statement. */
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ readonly rows: R[]; readonly rowCount: number | null; readonly command: string }>;
+}
+
+/** The rows and row count of a statement. */
+export interface Result<R> {
+  /** The returned rows. */
+  readonly rows: R[];
+  /** Rows written or returned. */
+  readonly rowCount: number;
+  /** The command tag, e.g. `INSERT` or `ROLLBACK`. */
+  readonly command: string;
+}
+
+/**
+ * Runs a statement and maps any failure to a {@link SeatkeeperError} subclass.
+ *
+ * @param db - the pool or client
+ * @param text - the SQL
+ * @param values - its parameters
+ * @param doing - what the statement is for, in words, used in error messages
+ */
+export async function run<R extends QueryResultRow = QueryResultRow>(db: Queryable, text: string, values: unknown[], doing: string): Promise<Result<R>> {
+  try {
+    const result = await db.query<R>(text, values);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0, command: result.command };
+  } catch (error) {
+    throw toSeatkeeperError(error, doing);
+  }
+}

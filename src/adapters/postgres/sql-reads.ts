@@ -1,0 +1,190 @@
+/**
+ * Reads shared by the repository (on the pool, auto-commit) and by a
+ * transaction (on its client, seeing its own writes). Every look-up is one
+ * statement however many keys it is given; counts are one aggregate.
+ */
+import { usernameKey, type Area, type Organization, type User, type UserFilter } from '../../core/schemas.js';
+import type { AreaSeatCounts, OrganizationSeatCounts } from '../../core/usage.js';
+import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
+import { run, type Queryable } from './queryable.js';
+import {
+  AREA_COLUMNS,
+  ORGANIZATION_COLUMNS,
+  USER_COLUMNS,
+  areaFromRow,
+  organizationFromRow,
+  userFromRow,
+  type AreaRow,
+  type OrganizationRow,
+  type UserRow,
+} from './rows.js';
+import type { Tables } from './tables.js';
+
+/** The area, or `null`. */
+export async function selectArea(db: Queryable, t: Tables, areaId: string): Promise<Area | null> {
+  const { rows } = await run<AreaRow>(db, `SELECT ${AREA_COLUMNS} FROM ${t.areas} WHERE id = $1`, [areaId], 'reading an area');
+  return rows[0] === undefined ? null : areaFromRow(rows[0]);
+}
+
+/** Every area, by id. */
+export async function selectAreas(db: Queryable, t: Tables): Promise<Area[]> {
+  const { rows } = await run<AreaRow>(db, `SELECT ${AREA_COLUMNS} FROM ${t.areas} ORDER BY id`, [], 'listing areas');
+  return rows.map(areaFromRow);
+}
+
+/** The organization, or `null`. */
+export async function selectOrganization(db: Queryable, t: Tables, organizationId: string): Promise<Organization | null> {
+  const { rows } = await run<OrganizationRow>(
+    db,
+    `SELECT ${ORGANIZATION_COLUMNS} FROM ${t.organizations} WHERE id = $1`,
+    [organizationId],
+    'reading an organization',
+  );
+  return rows[0] === undefined ? null : organizationFromRow(rows[0]);
+}
+
+/** Every organization, or those of one area, by id. */
+export async function selectOrganizations(db: Queryable, t: Tables, areaId?: string): Promise<Organization[]> {
+  const { rows } =
+    areaId === undefined
+      ? await run<OrganizationRow>(db, `SELECT ${ORGANIZATION_COLUMNS} FROM ${t.organizations} ORDER BY id`, [], 'listing organizations')
+      : await run<OrganizationRow>(
+          db,
+          `SELECT ${ORGANIZATION_COLUMNS} FROM ${t.organizations} WHERE area_id = $1 ORDER BY id`,
+          [areaId],
+          'listing organizations',
+        );
+  return rows.map(organizationFromRow);
+}
+
+/** The user, or `null`. */
+export async function selectUser(db: Queryable, t: Tables, userId: string): Promise<User | null> {
+  const { rows } = await run<UserRow>(db, `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE id = $1`, [userId], 'reading a user');
+  return rows[0] === undefined ? null : userFromRow(rows[0]);
+}
+
+/** The users holding any of these usernames, ignoring case: one indexed statement. */
+export async function selectUsersByUsernames(db: Queryable, t: Tables, usernames: readonly string[]): Promise<User[]> {
+  if (usernames.length === 0) return [];
+  const keys = [...new Set(usernames.map(usernameKey))];
+  const { rows } = await run<UserRow>(
+    db,
+    `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE username_key = ANY($1::text[]) ORDER BY username_key`,
+    [keys],
+    'looking up users by username',
+  );
+  return rows.map(userFromRow);
+}
+
+/** The users holding any of these external ids: one indexed statement. */
+export async function selectUsersByExternalIds(db: Queryable, t: Tables, externalIds: readonly string[]): Promise<User[]> {
+  if (externalIds.length === 0) return [];
+  const { rows } = await run<UserRow>(
+    db,
+    `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE external_id = ANY($1::text[]) ORDER BY username_key`,
+    [[...new Set(externalIds)]],
+    'looking up users by external id',
+  );
+  return rows.map(userFromRow);
+}
+
+/**
+ * One page of users, ordered by username key (code-point order, the `C`
+ * collation of the column), continuing after the cursor. Reads one row more
+ * than asked to know whether another page follows.
+ */
+export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilter, page: PageRequest): Promise<UserPage> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const equal = (column: string, value: unknown) => {
+    values.push(value);
+    conditions.push(`${column} = $${values.length}`);
+  };
+  if (filter.areaId !== undefined) equal('area_id', filter.areaId);
+  if (filter.organizationId === null) conditions.push('organization_id IS NULL');
+  else if (filter.organizationId !== undefined) equal('organization_id', filter.organizationId);
+  if (filter.state !== undefined) equal('state', filter.state);
+  if (filter.kind !== undefined) equal('kind', filter.kind);
+  if (filter.blockReason !== undefined) equal('block_reason', filter.blockReason);
+  if (filter.source !== undefined) equal('source', filter.source);
+  if (page.after !== null) {
+    values.push(page.after);
+    conditions.push(`username_key > $${values.length}`);
+  }
+  values.push(page.limit + 1);
+  const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+  const { rows } = await run<UserRow>(
+    db,
+    `SELECT ${USER_COLUMNS} FROM ${t.users} ${where} ORDER BY username_key LIMIT $${values.length}`,
+    values,
+    'listing users',
+  );
+  const more = rows.length > page.limit;
+  const pageRows = more ? rows.slice(0, page.limit) : rows;
+  return { users: pageRows.map(userFromRow), next: more ? (pageRows[pageRows.length - 1]?.username_key ?? null) : null };
+}
+
+/** A row of the counting aggregate: one area and organization (null for the host company). */
+interface CountRow {
+  readonly area_id: string;
+  readonly organization_id: string | null;
+  readonly users: number;
+  readonly using_seats: number;
+  readonly active_system: number;
+  readonly blocked: number;
+}
+
+// Only columns of the counts index appear (count(u.area_id), not count(u.id)), so it can be an index-only scan.
+const COUNT_COLUMNS = `a.id AS area_id, u.organization_id,
+  count(u.area_id)::int AS users,
+  (count(*) FILTER (WHERE u.state = 'active' AND u.kind = 'licensed'))::int AS using_seats,
+  (count(*) FILTER (WHERE u.state = 'active' AND u.kind = 'system'))::int AS active_system,
+  (count(*) FILTER (WHERE u.state = 'blocked'))::int AS blocked`;
+
+/**
+ * Aggregate counts of these areas (every defined area when `areaIds` is
+ * `null`), in the order asked: one `GROUP BY area_id, organization_id`
+ * statement on the covering counts index. Areas without users report zeros.
+ */
+export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly string[] | null): Promise<AreaSeatCounts[]> {
+  const { rows } =
+    areaIds === null
+      ? await run<CountRow>(
+          db,
+          `SELECT ${COUNT_COLUMNS} FROM ${t.areas} a LEFT JOIN ${t.users} u ON u.area_id = a.id GROUP BY a.id, u.organization_id ORDER BY a.id`,
+          [],
+          'counting users',
+        )
+      : await run<CountRow>(
+          db,
+          `SELECT ${COUNT_COLUMNS} FROM unnest($1::text[]) AS a(id) LEFT JOIN ${t.users} u ON u.area_id = a.id GROUP BY a.id, u.organization_id`,
+          [[...new Set(areaIds)]],
+          'counting users',
+        );
+  const byArea = new Map<string, { users: number; using: number; activeSystem: number; blocked: number; organizations: OrganizationSeatCounts[] }>();
+  for (const row of rows) {
+    let area = byArea.get(row.area_id);
+    if (area === undefined) {
+      area = { users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
+      byArea.set(row.area_id, area);
+    }
+    area.users += row.users;
+    area.using += row.using_seats;
+    area.activeSystem += row.active_system;
+    area.blocked += row.blocked;
+    if (row.organization_id !== null) area.organizations.push({ organizationId: row.organization_id, users: row.users, using: row.using_seats });
+  }
+  const ids = areaIds ?? [...byArea.keys()];
+  return ids.map((areaId) => {
+    const area = byArea.get(areaId);
+    return area === undefined
+      ? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] }
+      : { areaId, ...area, organizations: [...area.organizations] };
+  });
+}
+
+/** A setting's value, or `null`. */
+export async function selectSetting(db: Queryable, t: Tables, key: string): Promise<JsonValue | null> {
+  const { rows } = await run<{ value: JsonValue }>(db, `SELECT value FROM ${t.settings} WHERE key = $1`, [key], 'reading a setting');
+  return rows[0] === undefined ? null : rows[0].value;
+}

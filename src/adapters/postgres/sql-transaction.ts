@@ -1,0 +1,239 @@
+/**
+ * A {@link SeatTransaction} bound to one checked-out connection inside
+ * `BEGIN ... COMMIT`, after the area rows were locked. Reads see its own
+ * writes because they run on the same connection.
+ */
+import type { Area, BlockReason, Organization, User } from '../../core/schemas.js';
+import type { AreaSeatCounts } from '../../core/usage.js';
+import { SeatkeeperError, StorageError } from '../../errors.js';
+import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../../ports/repository.js';
+import { usernameKey } from '../../core/schemas.js';
+import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
+import { insertOutboxEntry } from './outbox-sql.js';
+import { run, type Queryable } from './queryable.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_TYPES, areaValues, organizationValues, userColumnArrays, userFromRow, type UserRow } from './rows.js';
+import {
+  countAreaUsers,
+  selectArea,
+  selectOrganization,
+  selectOrganizations,
+  selectSetting,
+  selectUser,
+  selectUsersByExternalIds,
+  selectUsersByUsernames,
+} from './sql-reads.js';
+import type { Tables } from './tables.js';
+
+/** `unnest($1::text[], $2::text[], ...) AS v(id, username, ...)` over every user column. */
+const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_COLUMNS})`;
+
+/** `username = v.username, ...` for every column but the id. */
+const USER_ASSIGNMENTS = USER_COLUMN_TYPES.filter(([column]) => column !== 'id')
+  .map(([column]) => `${column} = v.${column}`)
+  .join(', ');
+
+/** The transaction object handed to `work` by `PostgresSeatRepository.transaction`. */
+export class PostgresTransaction implements SeatTransaction {
+  readonly #client: Queryable;
+  readonly #tables: Tables;
+  readonly #batchSize: number;
+  /** Statements run one after another even when `work` starts several at once, so a savepoint guards exactly one write. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #open = true;
+
+  /**
+   * @param client - the connection, inside BEGIN with the area rows locked
+   * @param tables - the table names
+   * @param batchSize - at most this many users per multi-row statement
+   */
+  constructor(client: Queryable, tables: Tables, batchSize: number) {
+    this.#client = client;
+    this.#tables = tables;
+    this.#batchSize = batchSize;
+  }
+
+  /** Ends the transaction object: later calls throw instead of running outside the transaction. */
+  close(): void {
+    this.#open = false;
+  }
+
+  /** Waits for every statement `work` started, so COMMIT or ROLLBACK runs after them. */
+  async settled(): Promise<void> {
+    await this.#queue.catch(() => undefined);
+  }
+
+  getArea(areaId: string): Promise<Area | null> {
+    return this.#step((db, t) => selectArea(db, t, areaId));
+  }
+
+  putArea(area: Area): Promise<void> {
+    return this.#step(async (db, t) => {
+      await run(
+        db,
+        `INSERT INTO ${t.areas} (${AREA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, max_users = EXCLUDED.max_users,
+           grace_seats = EXCLUDED.grace_seats, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        areaValues(area),
+        'writing an area',
+      );
+    });
+  }
+
+  getOrganization(organizationId: string): Promise<Organization | null> {
+    return this.#step((db, t) => selectOrganization(db, t, organizationId));
+  }
+
+  listOrganizations(areaId: string): Promise<readonly Organization[]> {
+    return this.#step((db, t) => selectOrganizations(db, t, areaId));
+  }
+
+  putOrganization(organization: Organization): Promise<void> {
+    return this.#step(async (db, t) => {
+      await run(
+        db,
+        `INSERT INTO ${t.organizations} (${ORGANIZATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET area_id = EXCLUDED.area_id, name = EXCLUDED.name, access = EXCLUDED.access,
+           max_users = EXCLUDED.max_users, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        organizationValues(organization),
+        'writing an organization',
+      );
+    });
+  }
+
+  async countUsers(areaId: string): Promise<AreaSeatCounts> {
+    const [counts] = await this.#step((db, t) => countAreaUsers(db, t, [areaId]));
+    return counts ?? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
+  }
+
+  getUser(userId: string): Promise<User | null> {
+    return this.#step((db, t) => selectUser(db, t, userId));
+  }
+
+  async findUserByUsername(username: string): Promise<User | null> {
+    const [user] = await this.#step((db, t) => selectUsersByUsernames(db, t, [username]));
+    return user ?? null;
+  }
+
+  findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
+    return this.#step((db, t) => selectUsersByUsernames(db, t, usernames));
+  }
+
+  findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
+    return this.#step((db, t) => selectUsersByExternalIds(db, t, externalIds));
+  }
+
+  listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
+    return this.#step(async (db, t) => {
+      const { rows } = await run<UserRow>(
+        db,
+        `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE area_id = $1 AND block_reason = $2 ORDER BY blocked_at NULLS FIRST, id LIMIT $3`,
+        [areaId, reason, limit],
+        'listing blocked users',
+      );
+      return rows.map(userFromRow);
+    });
+  }
+
+  insertUsers(users: readonly User[]): Promise<void> {
+    if (users.length === 0) return this.#step(async () => undefined);
+    // Sorted by username key so two batches sharing names take the unique-index locks in the same order (no deadlock).
+    const sorted = [...users].sort((a, b) => compare(usernameKey(a.username), usernameKey(b.username)));
+    return this.#step((db, t) =>
+      this.#allOrNothing(db, async () => {
+        for (const chunk of chunks(sorted, this.#batchSize)) {
+          await run(db, `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(chunk), 'inserting users');
+        }
+      }),
+    );
+  }
+
+  updateUsers(users: readonly User[]): Promise<void> {
+    if (users.length === 0) return this.#step(async () => undefined);
+    // The last change of a user wins, as if the updates ran one by one.
+    const latest = [...new Map(users.map((u) => [u.id, u])).values()];
+    return this.#step((db, t) =>
+      this.#allOrNothing(db, async () => {
+        for (const chunk of chunks(latest, this.#batchSize)) {
+          const { rows } = await run<{ id: string }>(
+            db,
+            `UPDATE ${t.users} u SET ${USER_ASSIGNMENTS} FROM ${USER_UNNEST} WHERE u.id = v.id RETURNING u.id`,
+            userColumnArrays(chunk),
+            'updating users',
+          );
+          if (rows.length < chunk.length) {
+            const found = new Set(rows.map((r) => r.id));
+            const missing = chunk.find((u) => !found.has(u.id));
+            throw new StorageError(`Cannot update user "${missing?.id ?? '?'}": it does not exist. Nothing was written.`);
+          }
+        }
+      }),
+    );
+  }
+
+  deleteUser(userId: string): Promise<boolean> {
+    return this.#step(async (db, t) => (await run(db, `DELETE FROM ${t.users} WHERE id = $1`, [userId], 'deleting a user')).rowCount > 0);
+  }
+
+  getSetting(key: string): Promise<JsonValue | null> {
+    return this.#step((db, t) => selectSetting(db, t, key));
+  }
+
+  putSetting(key: string, value: JsonValue | null): Promise<void> {
+    return this.#step(async (db, t) => {
+      if (value === null) await run(db, `DELETE FROM ${t.settings} WHERE key = $1`, [key], 'removing a setting');
+      else
+        await run(
+          db,
+          `INSERT INTO ${t.settings} (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+          [key, JSON.stringify(value)],
+          'writing a setting',
+        );
+    });
+  }
+
+  enqueueNotification(entry: OutboxEntry): Promise<void> {
+    return this.#step((db, t) => insertOutboxEntry(db, t, entry));
+  }
+
+  appendLicenseChange(change: LicenseChangeRecord): Promise<void> {
+    return this.#step((db, t) => insertLicenseChange(db, t, change));
+  }
+
+  appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void> {
+    return this.#step((db, t) => insertUsageSnapshot(db, t, snapshot));
+  }
+
+  /** Runs one operation after the previous ones finished; refuses once the transaction ended. */
+  #step<T>(operation: (db: Queryable, t: Tables) => Promise<T>): Promise<T> {
+    if (!this.#open) return Promise.reject(new StorageError('This transaction has ended; do all work inside the transaction callback.'));
+    const result = this.#queue.catch(() => undefined).then(() => operation(this.#client, this.#tables));
+    this.#queue = result;
+    return result;
+  }
+
+  /**
+   * Runs a multi-statement write under a savepoint: if any statement fails
+   * (a unique key collides, a user to update is missing), every statement of
+   * the write is undone and the transaction stays usable, as the port requires.
+   */
+  async #allOrNothing(db: Queryable, write: () => Promise<void>): Promise<void> {
+    await run(db, 'SAVEPOINT seatkeeper_write', [], 'opening a savepoint');
+    try {
+      await write();
+    } catch (error) {
+      await run(db, 'ROLLBACK TO SAVEPOINT seatkeeper_write', [], 'undoing a failed write');
+      throw error instanceof SeatkeeperError ? error : new StorageError('A write failed.', { cause: error });
+    }
+    await run(db, 'RELEASE SAVEPOINT seatkeeper_write', [], 'closing a savepoint');
+  }
+}
+
+/** Splits a list into runs of at most `size`. */
+function* chunks<T>(items: readonly T[], size: number): Generator<readonly T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
+
+/** Code-unit order, the order of a `C`-collated index for these keys. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

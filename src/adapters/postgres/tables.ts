@@ -1,0 +1,58 @@
+/**
+ * The names of the tables seatkeeper keeps in PostgreSQL, quoted and, when a
+ * schema is configured, qualified with it. Every statement builds its SQL from
+ * these, so one repository can live in its own schema beside the host's tables.
+ */
+
+/** Quoted (and schema-qualified) table names of one repository. */
+export interface Tables {
+  /** The schema, or `null` to use the connection's `search_path`. */
+  readonly schema: string | null;
+  /** Applied migration versions. */
+  readonly schemaVersion: string;
+  /** License pools; their rows are the seat locks. */
+  readonly areas: string;
+  /** Partner organizations. */
+  readonly organizations: string;
+  /** User profiles. */
+  readonly users: string;
+  /** Site settings (JSON values). */
+  readonly settings: string;
+  /** The notification outbox. */
+  readonly outbox: string;
+  /** License change history. */
+  readonly licenseChanges: string;
+  /** Usage snapshots. */
+  readonly usageSnapshots: string;
+}
+
+/** Quotes an SQL identifier, doubling embedded quotes. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The table names inside `schema`, or unqualified when `schema` is null. */
+export function tablesIn(schema: string | null): Tables {
+  const name = (table: string) => (schema === null ? quoteIdentifier(table) : `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
+  return {
+    schema,
+    schemaVersion: name('seatkeeper_schema_version'),
+    areas: name('seatkeeper_areas'),
+    organizations: name('seatkeeper_organizations'),
+    users: name('seatkeeper_users'),
+    settings: name('seatkeeper_settings'),
+    outbox: name('seatkeeper_outbox'),
+    licenseChanges: name('seatkeeper_license_changes'),
+    usageSnapshots: name('seatkeeper_usage_snapshots'),
+  };
+}
+
+/**
+ * Names of the unique indexes on users. A unique violation names the index it
+ * hit, which tells which key collided.
+ */
+export const USER_UNIQUE_INDEXES = {
+  id: 'seatkeeper_users_pkey',
+  username: 'seatkeeper_users_username_key',
+  externalId: 'seatkeeper_users_external_id_key',
+} as const;

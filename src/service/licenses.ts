@@ -1,0 +1,204 @@
+import {
+  licenseRequestInputSchema,
+  licenseRequestIssues,
+  licenseRequestSchema,
+  licenseRequestSummary,
+  planLicenseChange,
+  type AreaFigures,
+  type LicenseRequest,
+  type LicenseRequestInput,
+} from '../core/license-request.js';
+import { idSchema, type Area } from '../core/schemas.js';
+import { emptyAreaCounts } from '../core/usage.js';
+import { InvalidInputError, UnknownAreaError } from '../errors.js';
+import type { LicenseChangeRecord, SeatTransaction } from '../ports/repository.js';
+import { inAreaTransaction, type ServiceContext } from './context.js';
+import { requireArea } from './seat-context.js';
+import { parseInput } from './validate.js';
+
+/** The outcome of {@link LicensesApi.applyLicenseChange}. */
+export interface LicenseChangeResult {
+  /** `false` when this request was applied before: nothing changed this time. */
+  readonly applied: boolean;
+  /** The history records of this request (new ones, or those of the earlier application). */
+  readonly changes: readonly LicenseChangeRecord[];
+  /** The areas the request names, as they are now. */
+  readonly areas: readonly Area[];
+}
+
+/** Purchases and moves of licenses, and their history. */
+export interface LicensesApi {
+  /**
+   * Builds a license request to send to the vendor: buy `quantity` seats for
+   * one area (`add`, at least `minimumPurchase`, default 5), or move seats
+   * between two areas (`move`). Nothing changes yet; the request is a validated
+   * plain value with a plain-text `summary`, safe to `JSON.stringify`, store or
+   * mail, and to pass to {@link LicensesApi.applyLicenseChange} once approved.
+   *
+   * @param input - `{ type: 'add', areaId, quantity, note? }` or `{ type: 'move', from, to, quantity, allowOverLimit?, note? }`
+   * @returns the request, with the figures at request time
+   * @throws InvalidInputError when the input is malformed or a purchase is below the minimum
+   * @throws UnknownAreaError when an area is not defined
+   * @throws ConfigurationRefusedError when a move would leave the source with fewer seats than it uses (without `allowOverLimit`)
+   * @example
+   * ```ts
+   * const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });
+   * await mailer.send({ to: 'sales@vendor.example', subject: 'License request', text: request.summary });
+   * ```
+   */
+  requestLicenses(input: LicenseRequestInput): Promise<LicenseRequest>;
+  /**
+   * Applies an approved request: changes `maxUsers` of the area (both areas for
+   * a move, in one transaction holding both locks) and keeps the change in the
+   * history. Seats are added to or moved from the limits as they are now, not
+   * as they were at request time. Applying the same request again changes
+   * nothing (`applied: false`). Directory users waiting for a seat are
+   * activated at the next sync.
+   *
+   * @param request - a request from `requestLicenses`, possibly after a JSON round trip
+   * @returns whether it was applied now, its history records and the areas after
+   * @throws InvalidInputError when the request is malformed or altered below the minimum purchase
+   * @throws UnknownAreaError when an area it names no longer exists
+   * @throws ConfigurationRefusedError when a move would leave the source with fewer seats than it uses (without `allowOverLimit`)
+   * @example
+   * ```ts
+   * const { applied, areas } = await seats.applyLicenseChange(JSON.parse(storedRequest));
+   * ```
+   */
+  applyLicenseChange(request: LicenseRequest): Promise<LicenseChangeResult>;
+  /**
+   * Every change of an area's `maxUsers`, oldest first: purchases, moves (one
+   * record per area) and `defineArea` changes.
+   *
+   * @param areaId - only this area's changes
+   */
+  licenseHistory(areaId?: string): Promise<readonly LicenseChangeRecord[]>;
+}
+
+/** Builds the {@link LicensesApi}. */
+export function licensesApi(context: ServiceContext): LicensesApi {
+  const { repository, options } = context;
+
+  function checkMinimum(request: LicenseRequestInput | LicenseRequest, what: string): void {
+    const issues = licenseRequestIssues(request, options.minimumPurchase);
+    if (issues.length > 0) throw new InvalidInputError(what, issues);
+  }
+
+  return {
+    async requestLicenses(input) {
+      const data = parseInput(licenseRequestInputSchema, input, 'requestLicenses input');
+      checkMinimum(data, 'requestLicenses input');
+      const areaIds = data.type === 'add' ? [data.areaId] : [data.from, data.to];
+      const figures = await readFigures(context, areaIds);
+      planLicenseChange(data, figures);
+      const requestedAt = context.clock().toISOString();
+      const note = data.note ?? null;
+      const id = context.newId();
+      const at = (areaId: string) => figures.get(areaId) as AreaFigures;
+      const request =
+        data.type === 'add'
+          ? {
+              id,
+              type: 'add' as const,
+              areaId: data.areaId,
+              areaName: at(data.areaId).area.name,
+              quantity: data.quantity,
+              maxUsersBefore: at(data.areaId).area.maxUsers,
+              maxUsersAfter: at(data.areaId).area.maxUsers + data.quantity,
+              using: at(data.areaId).counts.using,
+              requestedAt,
+              note,
+            }
+          : {
+              id,
+              type: 'move' as const,
+              from: data.from,
+              fromName: at(data.from).area.name,
+              to: data.to,
+              toName: at(data.to).area.name,
+              quantity: data.quantity,
+              fromMaxUsersBefore: at(data.from).area.maxUsers,
+              fromUsing: at(data.from).counts.using,
+              toMaxUsersBefore: at(data.to).area.maxUsers,
+              toUsing: at(data.to).counts.using,
+              allowOverLimit: data.allowOverLimit ?? false,
+              requestedAt,
+              note,
+            };
+      return { ...request, summary: licenseRequestSummary(request) };
+    },
+
+    async applyLicenseChange(input) {
+      const request = parseInput(licenseRequestSchema, input, 'license request');
+      checkMinimum(request, 'license request');
+      const first = request.type === 'add' ? request.areaId : request.from;
+      const areaIds = request.type === 'add' ? [request.areaId] : [request.from, request.to];
+      return inAreaTransaction(context, areaIds, async (tx) => {
+        // Read under the locks: an application of the same request in parallel has committed, or not begun.
+        const earlier = (await repository.listLicenseChanges(first)).filter((c) => c.requestId === request.id);
+        if (earlier.length > 0) {
+          return { applied: false, changes: earlier, areas: await Promise.all(areaIds.map((id) => requireArea(tx, id))) };
+        }
+        const planned = planLicenseChange(request, await readFiguresIn(tx, areaIds));
+        const now = context.clock();
+        const changes: LicenseChangeRecord[] = [];
+        const areas: Area[] = [];
+        for (const limit of planned) {
+          const area: Area = { ...(await requireArea(tx, limit.areaId)), maxUsers: limit.maxUsersAfter, updatedAt: now };
+          await tx.putArea(area);
+          const change: LicenseChangeRecord = {
+            id: context.newId(),
+            requestId: request.id,
+            type: request.type,
+            areaId: area.id,
+            maxUsersBefore: limit.maxUsersBefore,
+            maxUsersAfter: limit.maxUsersAfter,
+            appliedAt: now,
+            note: request.note,
+          };
+          await tx.appendLicenseChange(change);
+          changes.push(change);
+          areas.push(area);
+        }
+        for (const area of areas) {
+          const verb = request.type === 'add' ? `add ${request.quantity} licenses` : `move ${request.quantity} licenses from "${request.fromName}" to "${request.toName}"`;
+          await context.watch.observe(tx, area.id, { attempted: `${verb} (request ${request.id})` });
+        }
+        return { applied: true, changes, areas };
+      });
+    },
+
+    async licenseHistory(areaId) {
+      const id = parseInput(idSchema.optional(), areaId, 'area id');
+      return repository.listLicenseChanges(id);
+    },
+  };
+}
+
+/** The figures of the named areas, read outside a transaction (a request only proposes). */
+async function readFigures(context: ServiceContext, areaIds: readonly string[]): Promise<Map<string, AreaFigures>> {
+  const { repository } = context;
+  const counts = await repository.countUsers(areaIds);
+  const figures = new Map<string, AreaFigures>();
+  for (const areaId of areaIds) {
+    const area = await repository.getArea(areaId);
+    if (area === null) throw new UnknownAreaError(areaId);
+    figures.set(areaId, {
+      area,
+      counts: counts.find((c) => c.areaId === areaId) ?? emptyAreaCounts(areaId),
+      organizations: await repository.listOrganizations(areaId),
+    });
+  }
+  return figures;
+}
+
+/** The figures of the named areas, read under their locks. */
+async function readFiguresIn(tx: SeatTransaction, areaIds: readonly string[]): Promise<Map<string, AreaFigures>> {
+  const figures = new Map<string, AreaFigures>();
+  for (const areaId of areaIds) {
+    const area = await requireArea(tx, areaId);
+    const [counts, organizations] = await Promise.all([tx.countUsers(areaId), tx.listOrganizations(areaId)]);
+    figures.set(areaId, { area, counts, organizations });
+  }
+  return figures;
+}

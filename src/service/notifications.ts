@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { emailSchema } from '../core/schemas.js';
+import type { OutboxEntry } from '../ports/repository.js';
+import { inAreaTransaction, type DeliveryReport, type ServiceContext } from './context.js';
+import { parseResponsiblePerson, RESPONSIBLE_PERSON_KEY } from './notifications/watch-state.js';
+import { parseInput } from './validate.js';
+
+/** A filter for {@link NotificationsApi.notifications}. */
+export const notificationFilterSchema = z.strictObject({
+  /** Only entries still waiting (`pending`) or already sent (`delivered`). */
+  status: z.union([z.literal('pending'), z.literal('delivered')]).optional(),
+});
+/** A filter for {@link NotificationsApi.notifications}. */
+export type NotificationFilter = z.input<typeof notificationFilterSchema>;
+
+/** Who is told when the license limit is exceeded, and the outbox of what they are told. */
+export interface NotificationsApi {
+  /**
+   * Sets the responsible person: the one address told when an area's license
+   * limit is exceeded (a group address reaches several people). Replaces the
+   * previous one; `null` removes it. Without a responsible person nothing is
+   * enqueued; an episode in progress is told to the person set later, at the
+   * next operation on that area or the next {@link NotificationsApi.deliverPendingNotifications}.
+   *
+   * @param email - the address, or `null`
+   * @returns the stored address, trimmed, or `null`
+   * @throws InvalidInputError when the address is malformed
+   * @example
+   * ```ts
+   * await seats.setResponsiblePerson('licences@example.com');
+   * ```
+   */
+  setResponsiblePerson(email: string | null): Promise<string | null>;
+  /** The responsible person's address, or `null` when none is set. */
+  getResponsiblePerson(): Promise<string | null>;
+  /**
+   * Sends what is due: first reminders for areas still in an episode (when
+   * `reminderEvery` is set, or when nobody was told yet), then every outbox entry
+   * whose retry time has come. Every seat-affecting operation already delivers
+   * after it commits; call this on a schedule (e.g. every few minutes) so
+   * retries and reminders also happen when nothing else does. A notifier
+   * failure or timeout never throws: the entry stays pending with a later retry time.
+   *
+   * @returns the reminders enqueued, the ids delivered and the failures
+   * @example
+   * ```ts
+   * setInterval(() => void seats.deliverPendingNotifications(), 5 * 60_000);
+   * ```
+   */
+  deliverPendingNotifications(): Promise<DeliveryReport>;
+  /**
+   * The outbox, oldest first: every notification composed, with its delivery
+   * state (`pending` or `delivered`), attempts and last error.
+   *
+   * @param filter - only `pending` or only `delivered` entries
+   */
+  notifications(filter?: NotificationFilter): Promise<readonly OutboxEntry[]>;
+}
+
+/** Builds the {@link NotificationsApi}. */
+export function notificationsApi(context: ServiceContext): NotificationsApi {
+  return {
+    async setResponsiblePerson(email) {
+      const address = parseInput(emailSchema.nullable(), email, 'responsible person');
+      await inAreaTransaction(context, [], (tx) => tx.putSetting(RESPONSIBLE_PERSON_KEY, address));
+      return address;
+    },
+
+    async getResponsiblePerson() {
+      return parseResponsiblePerson(await context.repository.getSetting(RESPONSIBLE_PERSON_KEY));
+    },
+
+    async deliverPendingNotifications() {
+      return context.watch.deliverPending?.() ?? { reminders: 0, delivered: [], failed: [] };
+    },
+
+    async notifications(filter = {}) {
+      const data = parseInput(notificationFilterSchema, filter, 'notifications filter');
+      return context.repository.listNotifications(data.status === undefined ? {} : { status: data.status });
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { Episode, ExceededCause } from '../../core/notification-policy.js';
+import type { SeatRefusal } from '../../core/seat-policy.js';
+import type { Area } from '../../core/schemas.js';
+import type { LicenseNotification } from '../../ports/notifier.js';
+
+/** What every composed notification says about the area and the moment. */
+export interface NotificationFacts {
+  /** The new notification's id. */
+  readonly id: string;
+  /** The responsible person's address. */
+  readonly to: string;
+  /** The area, as it is after the event. */
+  readonly area: Area;
+  /** Seats in use after the event. */
+  readonly using: number;
+  /** What was attempted, in words. */
+  readonly attempted: string;
+  /** When (from the injected clock). */
+  readonly occurredAt: Date;
+  /** The smallest purchase, for the advice line. */
+  readonly minimumPurchase: number;
+}
+
+/** Why the limit notification is sent, for its text. */
+export interface ExceededFacts {
+  /** A first notification or a reminder. */
+  readonly reminder: boolean;
+  /** What started or continues the episode this time; `null` when nothing new happened (a reminder on a scheduled check). */
+  readonly cause: ExceededCause | null;
+  /** The episode it is about. */
+  readonly episode: Episode;
+  /** The refusal, for `seat-refused`. */
+  readonly refusal?: SeatRefusal;
+  /** Directory users waiting for a seat, for `created-blocked`. */
+  readonly waitingForSeat?: number;
+}
+
+/** Composes the `license-limit-exceeded` notification: subject and plain text naming the area, limit, use, attempt and time. */
+export function composeLimitExceeded(facts: NotificationFacts, why: ExceededFacts): LicenseNotification {
+  const { area, using } = facts;
+  const figures = `${using} of ${area.maxUsers} seats in use`;
+  const subject = why.reminder
+    ? `Reminder: user license limit still exceeded in ${area.name} (${figures})`
+    : `User license limit exceeded in ${area.name} (${figures})`;
+  const opening = why.reminder
+    ? `Reminder: the user license limit of ${area.name} is still exceeded (since ${why.episode.startedAt}).`
+    : `The user license limit of ${area.name} has been exceeded.`;
+  const text = [
+    opening,
+    '',
+    ...factLines(facts),
+    `Outcome:      ${outcome(facts, why)}`,
+    `When:         ${facts.occurredAt.toISOString()}`,
+    '',
+    `To fix it, purchase more licenses (at least ${facts.minimumPurchase} at a time), or block or delete profiles that are no longer needed.`,
+    'Blocking keeps a profile so it can be reinstated later; deleting removes it and its data permanently.',
+    'Directory users created blocked are activated at the next sync once seats are free.',
+  ].join('\n');
+  return notification(facts, 'license-limit-exceeded', subject, text);
+}
+
+/** Composes the opt-in `license-warning` notification sent when an area crosses into `warning`. */
+export function composeWarning(facts: NotificationFacts): LicenseNotification {
+  const { area, using } = facts;
+  const remaining = Math.max(0, area.maxUsers - using);
+  const subject = `User licenses running low in ${area.name} (${remaining} of ${area.maxUsers} left)`;
+  const text = [
+    `${area.name} is running low on user licenses: ${remaining} of ${area.maxUsers} left.`,
+    '',
+    ...factLines(facts),
+    `When:         ${facts.occurredAt.toISOString()}`,
+    '',
+    `Consider purchasing more licenses (at least ${facts.minimumPurchase} at a time) before new users are refused.`,
+  ].join('\n');
+  return notification(facts, 'license-warning', subject, text);
+}
+
+function factLines(facts: NotificationFacts): string[] {
+  const { area } = facts;
+  const grace = area.graceSeats > 0 ? ` (plus ${area.graceSeats} grace seats)` : '';
+  return [
+    `Area:         ${area.name} (${area.id})`,
+    `Licenses:     ${area.maxUsers}${grace}`,
+    `Seats in use: ${facts.using}`,
+    `Attempted:    ${facts.attempted}`,
+  ];
+}
+
+const CAUSE_WORDS: Readonly<Record<ExceededCause, string>> = {
+  'seat-refused': 'a seat was refused',
+  'created-blocked': 'directory users were created blocked',
+  'over-limit': 'more seats were in use than licensed',
+};
+
+function outcome(facts: NotificationFacts, why: ExceededFacts): string {
+  switch (why.cause) {
+    case 'seat-refused':
+      return `refused. ${why.refusal?.message ?? 'No user license was left.'}`;
+    case 'created-blocked': {
+      const n = why.waitingForSeat ?? 0;
+      return `${n} directory ${n === 1 ? 'user was' : 'users were'} created or kept blocked, waiting for a seat.`;
+    }
+    case 'over-limit':
+      return `${facts.using - facts.area.maxUsers} more seats in use than licensed.`;
+    case null:
+      return `still no seat free. The episode began at ${why.episode.startedAt} with: ${why.episode.firstAttempted} (${CAUSE_WORDS[why.episode.cause]}).`;
+  }
+}
+
+function notification(facts: NotificationFacts, type: LicenseNotification['type'], subject: string, text: string): LicenseNotification {
+  return {
+    id: facts.id,
+    type,
+    to: facts.to,
+    subject,
+    text,
+    areaId: facts.area.id,
+    areaName: facts.area.name,
+    maxUsers: facts.area.maxUsers,
+    using: facts.using,
+    attempted: facts.attempted,
+    occurredAt: facts.occurredAt,
+  };
+}

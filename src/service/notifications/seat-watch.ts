@@ -1,0 +1,141 @@
+import { decideAlert, sameAlertState, type AlertEvent } from '../../core/notification-policy.js';
+import { nextPeak, usagePeriod } from '../../core/peak-usage.js';
+import { seatStatus } from '../../core/status.js';
+import { resolveThresholds } from '../../core/usage.js';
+import type { LicenseNotification } from '../../ports/notifier.js';
+import type { SeatTransaction } from '../../ports/repository.js';
+import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
+import { composeLimitExceeded, composeWarning } from './compose.js';
+import { OutboxDelivery } from './outbox-delivery.js';
+import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, watchRecordJson, type WatchRecord } from './watch-state.js';
+
+/** What the watch is built from: the service context without the watch itself. */
+export type WatchContext = Omit<ServiceContext, 'watch'>;
+
+/**
+ * The watch behind every seatkeeper instance: inside each seat-affecting
+ * transaction it updates the area's peak and episode state and enqueues what
+ * the responsible person must be told (so it commits or rolls back with the
+ * change); after the transaction it delivers due outbox entries within the
+ * notification timeout, never failing the operation.
+ */
+export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending'>> {
+  const notifications = context.options.notifications ?? DEFAULT_NOTIFICATION_OPTIONS;
+  const warningThresholds = resolveThresholds(context.options);
+  const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, notifications);
+  /** Transactions that enqueued something: their commit is followed by a delivery round. */
+  const enqueuedIn = new WeakSet<SeatTransaction>();
+  /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
+  let enqueuedSinceRound = false;
+
+  async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
+    const area = await tx.getArea(areaId);
+    if (area === null) return false;
+    const [counts, stored] = await Promise.all([tx.countUsers(areaId), tx.getSetting(alertKey(areaId))]);
+    const previous = parseWatchRecord(stored);
+    const now = context.clock();
+    const { using } = counts;
+
+    const period = usagePeriod(now);
+    const peakUsing = nextPeak(previous.peak?.period === period ? previous.peak.using : null, previous.lastUsing, using);
+    const peak = { period, using: peakUsing };
+    if (previous.peak?.period !== period || previous.peak.using !== peakUsing) await tx.putSetting(peakKey(areaId, period), peakUsing);
+
+    const { minimumPurchase } = context.options;
+    const input = {
+      previous,
+      maxUsers: area.maxUsers,
+      using,
+      status: seatStatus(area.maxUsers, using, warningThresholds),
+      event,
+      now,
+      reminderEvery: notifications.reminderEvery,
+      warnings: notifications.warnings,
+    };
+    let decision = decideAlert({ ...input, canNotify: true });
+    let to: string | null = null;
+    if (decision.send !== null) {
+      to = parseResponsiblePerson(await tx.getSetting(RESPONSIBLE_PERSON_KEY));
+      // Nobody to tell: keep the episode "not told", so the person set later hears of it.
+      if (to === null) decision = decideAlert({ ...input, canNotify: false });
+    }
+
+    const next: WatchRecord = { ...decision.state, peak };
+    if (!sameAlertState(previous, next) || previous.peak?.period !== period || previous.peak.using !== peakUsing) {
+      await tx.putSetting(alertKey(areaId), watchRecordJson(next));
+    }
+    if (decision.send === null || to === null) return false;
+
+    const facts = {
+      id: context.newId(),
+      to,
+      area,
+      using,
+      attempted: event.attempted ?? 'scheduled check (deliverPendingNotifications)',
+      occurredAt: now,
+      minimumPurchase,
+    };
+    const notification: LicenseNotification =
+      decision.send.type === 'license-warning'
+        ? composeWarning(facts)
+        : composeLimitExceeded(facts, {
+            reminder: decision.send.reminder,
+            cause: decision.send.cause,
+            episode: decision.send.episode,
+            ...(event.refusal ? { refusal: event.refusal } : {}),
+            ...(event.waitingForSeat !== undefined ? { waitingForSeat: event.waitingForSeat } : {}),
+          });
+    await tx.enqueueNotification({
+      id: notification.id,
+      notification,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      createdAt: now,
+      deliveredAt: null,
+    });
+    enqueuedIn.add(tx);
+    enqueuedSinceRound = true;
+    return true;
+  }
+
+  /** Re-checks every area in an episode for a due reminder (or a first notification nobody got). */
+  async function checkReminders(): Promise<number> {
+    const areas = await context.repository.listAreas();
+    let reminders = 0;
+    for (const area of areas) {
+      const record = parseWatchRecord(await context.repository.getSetting(alertKey(area.id)));
+      if (record.episode === null) continue;
+      const sent = await context.repository.transaction({ areaIds: [area.id] }, (tx) => watchArea(tx, area.id, {}));
+      if (sent) reminders++;
+    }
+    return reminders;
+  }
+
+  return {
+    async observe(tx: SeatTransaction, areaId: string, event: SeatEvent) {
+      await watchArea(tx, areaId, event);
+    },
+
+    async afterCommit(transaction?: SeatTransaction) {
+      if (delivery === null) return;
+      try {
+        const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
+        if (!enqueued && !delivery.worthLooking()) return;
+        enqueuedSinceRound = false;
+        await delivery.round();
+      } catch {
+        // Contained (a clock or store failure): the entries stay in the outbox and a later call delivers them.
+      }
+    },
+
+    async deliverPending(): Promise<DeliveryReport> {
+      const reminders = await checkReminders();
+      if (delivery === null) return { reminders, delivered: [], failed: [] };
+      enqueuedSinceRound = false;
+      const { delivered, failed } = await delivery.drain();
+      return { reminders, delivered, failed };
+    },
+  };
+}
