@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
+import { bulkCreateApi, type BulkCreateApi } from './bulk-create.js';
 import type { ServiceContext } from './context.js';
 import { quietSeatWatch } from './seat-watch.js';
 import { summaryApi, type SummaryApi } from './summary.js';
@@ -43,7 +44,7 @@ const optionsSchema = z.object({
 });
 
 /** A seatkeeper instance: every capability, wired to the ports it was created with. */
-export interface Seatkeeper extends AreasApi, UsersApi, SystemUsersApi, SummaryApi {}
+export interface Seatkeeper extends AreasApi, UsersApi, SystemUsersApi, SummaryApi, BulkCreateApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -80,5 +81,6 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...usersApi(context),
     ...systemUsersApi(context),
     ...summaryApi(context),
+    ...bulkCreateApi(context),
   };
 }
