@@ -319,7 +319,14 @@ class RowReader {
     });
     const parsed = peopleCsvRowSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) error((issue.path[0] as PeopleColumnKey | undefined) ?? null, issue.message);
+      // One error per cell: the first check that failed says what to fix.
+      const reported = new Set<PeopleColumnKey | null>();
+      for (const issue of parsed.error.issues) {
+        const field = (issue.path[0] as PeopleColumnKey | undefined) ?? null;
+        if (reported.has(field)) continue;
+        reported.add(field);
+        error(field, issue.message);
+      }
       return;
     }
     const row = parsed.data;
@@ -381,6 +388,8 @@ class Directory {
   readonly #organizations = new Map<string, { readonly areaId: string; readonly name: string }>();
   /** area id + NUL + folded name -> organization ids */
   readonly #organizationsByName = new Map<string, string[]>();
+  /** folded name -> the areas having an organization of that name */
+  readonly #organizationAreasByName = new Map<string, string[]>();
 
   constructor(summary: SiteSummary) {
     for (const area of summary.areas) {
@@ -389,6 +398,7 @@ class Directory {
       for (const o of area.organizations) {
         this.#organizations.set(o.organizationId, { areaId: area.areaId, name: o.name });
         push(this.#organizationsByName, `${area.areaId}\u0000${fold(o.name)}`, o.organizationId);
+        push(this.#organizationAreasByName, fold(o.name), area.areaId);
       }
     }
   }
@@ -439,6 +449,10 @@ class Directory {
     }
     const named = field === 'organization' ? (this.#organizationsByName.get(`${areaId}\u0000${fold(reference)}`) ?? []) : [];
     if (named.length === 1) return { ok: true, id: named[0] as string };
+    const elsewhere = named.length === 0 && field === 'organization' ? this.#organizationAreasByName.get(fold(reference)) : undefined;
+    if (elsewhere !== undefined) {
+      return { ok: false, field, message: `The organization "${reference}" belongs to area "${this.#areas.get(elsewhere[0] as string)}", not "${this.#areas.get(areaId)}".` };
+    }
     return {
       ok: false,
       field,
