@@ -99,15 +99,13 @@ const READERS: Readonly<Record<PeopleColumnKey, (user: User, names: PeopleNames)
 };
 
 /**
- * The raw (not yet neutralised) cell of one column for one user.
+ * How one column's raw (not yet neutralised) cell is read from a user.
  *
  * @param key - the column
- * @param user - the user
- * @param names - area and organization names by id
- * @returns the cell text; `''` for an empty value
+ * @returns a reader: user and names in, cell text out (`''` for an empty value)
  */
-export function readPeopleCell(key: PeopleColumnKey, user: User, names: PeopleNames): string {
-  return READERS[key](user, names);
+export function cellReader(key: PeopleColumnKey): (user: User, names: PeopleNames) => string {
+  return READERS[key];
 }
 
 /**

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { userFilterSchema, type UserFilter } from '../core/schemas.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { parseInput } from '../service/validate.js';
-import { DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, readPeopleCell, type PeopleColumnKey, type PeopleNames } from './columns.js';
+import { DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, cellReader, type PeopleColumnKey, type PeopleNames } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
 
 /** What the export reads from: a seatkeeper instance, or anything with its `listUsers` and `summary`. */
@@ -95,11 +95,12 @@ export function exportPeopleCsv(seats: PeopleExportSource, options: PeopleExport
 async function* exportChunks(seats: PeopleExportSource, settings: ExportSettings): AsyncGenerator<string, void, undefined> {
   const names = await readNames(seats);
   const encode = encoder(settings);
-  const { columns, rowsPerChunk } = settings;
+  const { rowsPerChunk } = settings;
+  const readers = settings.columns.map(cellReader);
   let pending = (settings.bom ? '\uFEFF' : '') + encode([settings.labels.map(neutraliseCell)]);
   let rows: string[][] = [];
   for await (const user of seats.listUsers({ ...settings.filter, pageSize: rowsPerChunk })) {
-    rows.push(columns.map((key) => neutraliseCell(readPeopleCell(key, user, names))));
+    rows.push(readers.map((read) => neutraliseCell(read(user, names))));
     if (rows.length >= rowsPerChunk) {
       yield pending + encode(rows);
       pending = '';
