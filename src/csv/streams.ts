@@ -54,6 +54,8 @@ export interface WritableLike {
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   /** Unsubscribes a listener added with `once`. */
   off(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** `true` once the stream is destroyed (Node sets it); a destroyed stream never drains. */
+  readonly destroyed?: boolean;
 }
 
 /** Options of {@link pipeToWritable}. */
@@ -98,10 +100,12 @@ export async function pipeToWritable(chunks: AsyncIterable<string>, writable: Wr
   };
   writable.once('error', onError);
   writable.once('close', onClose);
+  if (writable.destroyed === true) onClose();
   try {
     for await (const chunk of chunks) {
       if (failure !== undefined) break;
-      if (!writable.write(chunk)) await waitFor('drain');
+      if (!writable.write(chunk) && writable.destroyed !== true) await waitFor('drain');
+      if (writable.destroyed === true) onClose();
       if (failure !== undefined) break;
     }
     if (failure === undefined && options.end !== false) {

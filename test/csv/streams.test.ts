@@ -109,6 +109,14 @@ describe('pipeToWritable', () => {
     expect(state.stopped).toBe(true);
   });
 
+  it('rejects at once, reading nothing, when the writable is already destroyed', async () => {
+    const { iterable, state } = chunkSource(['a', 'b']);
+    const out = new PassThrough();
+    out.destroy();
+    await expect(pipeToWritable(iterable, out)).rejects.toBeInstanceOf(StreamFailedError);
+    expect(state.produced).toBeLessThanOrEqual(1);
+  });
+
   it('rethrows a failure of the source and leaves the writable to the caller', async () => {
     const failing: AsyncIterable<string> = {
       async *[Symbol.asyncIterator]() {
