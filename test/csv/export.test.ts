@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { exportPeopleCsv, type PeopleExportSource } from '../../src/csv/index.js';
 import { InvalidInputError, type ListUsersOptions, type SiteSummary, type User } from '../../src/index.js';
+import { user } from '../../src/testing/fixtures.js';
 import { collect, makeSite } from '../support/site.js';
 
 function parse(text: string, delimiter = ','): string[][] {
@@ -125,24 +126,7 @@ describe('exportPeopleCsv', () => {
   it('reads users lazily, page by page: a million-user site yields its first chunk after reading one chunk of users', async () => {
     let pulled = 0;
     let pageSize: number | undefined;
-    const template: User = {
-      id: '',
-      username: '',
-      email: null,
-      displayName: null,
-      externalId: null,
-      areaId: 'primary',
-      organizationId: null,
-      kind: 'licensed',
-      systemRole: null,
-      state: 'active',
-      blockReason: null,
-      blockedAt: null,
-      blockedBy: null,
-      source: 'manual',
-      createdAt: new Date(0),
-      updatedAt: new Date(0),
-    };
+    const template: User = user('', { areaId: 'primary', createdAt: new Date(0), updatedAt: new Date(0) });
     const source: PeopleExportSource = {
       summary: async () => ({ areas: [], totals: {} }) as unknown as SiteSummary,
       listUsers(options?: ListUsersOptions) {
