@@ -20,6 +20,9 @@ export * from './core/duration.js';
 export * from './core/forecast.js';
 export * from './core/license-request.js';
 export * from './core/peak-usage.js';
+export * from './core/bulk-schemas.js';
+export * from './core/bulk-plan.js';
+export * from './core/seat-shortage.js';
 export * from './core/directory-entry.js';
 export * from './core/directory-report.js';
 export * from './ports/clock.js';
@@ -49,4 +52,5 @@ export {
   type PeakUsageInput,
   type AreaForecastInput,
 } from './service/usage-history.js';
+export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
 export type { DirectorySyncApi } from './service/directory-sync.js';

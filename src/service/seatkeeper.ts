@@ -17,6 +17,7 @@ import { licensesApi, type LicensesApi } from './licenses.js';
 import { notificationsApi, type NotificationsApi } from './notifications.js';
 import { createSeatWatch } from './notifications/seat-watch.js';
 import { usageHistoryApi, type UsageHistoryApi } from './usage-history.js';
+import { bulkCreateApi, type BulkCreateApi } from './bulk-create.js';
 import { directorySyncApi, type DirectorySyncApi } from './directory-sync.js';
 import { summaryApi, type SummaryApi } from './summary.js';
 import { systemUsersApi, type SystemUsersApi } from './system-users.js';
@@ -98,6 +99,7 @@ export interface Seatkeeper
     NotificationsApi,
     LicensesApi,
     UsageHistoryApi,
+    BulkCreateApi,
     DirectorySyncApi {}
 
 /**
@@ -152,6 +154,7 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...notificationsApi(context),
     ...licensesApi(context),
     ...usageHistoryApi(context),
+    ...bulkCreateApi(context),
     ...directorySyncApi(context),
   };
 }

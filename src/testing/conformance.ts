@@ -49,9 +49,25 @@ export interface RunSeatRepositoryChecksOptions<R extends SeatRepository = SeatR
 }
 
 /** The outcome of one check. */
-export type SeatRepositoryCheckResult =
-  | { readonly check: SeatRepositoryCheck; readonly ok: true }
-  | { readonly check: SeatRepositoryCheck; readonly ok: false; readonly error: unknown };
+export type SeatRepositoryCheckResult = SeatRepositoryCheckPassed | SeatRepositoryCheckFailed;
+
+/** A check the repository passed. */
+export interface SeatRepositoryCheckPassed {
+  /** The check that ran. */
+  readonly check: SeatRepositoryCheck;
+  /** Always `true`. */
+  readonly ok: true;
+}
+
+/** A check the repository failed. */
+export interface SeatRepositoryCheckFailed {
+  /** The check that ran. */
+  readonly check: SeatRepositoryCheck;
+  /** Always `false`. */
+  readonly ok: false;
+  /** What the check threw: an `AssertionError` saying what the repository got wrong. */
+  readonly error: unknown;
+}
 
 /**
  * Runs one check on a fresh repository, then cleans up.

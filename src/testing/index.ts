@@ -17,5 +17,5 @@
  * @packageDocumentation
  */
 export { seatRepositoryChecks, runSeatRepositoryChecks, runSeatRepositoryCheck } from './conformance.js';
-export type { MakeSeatRepository, RunSeatRepositoryChecksOptions, SeatRepositoryCheckResult, SeatRepositoryCheck } from './conformance.js';
+export type { MakeSeatRepository, RunSeatRepositoryChecksOptions, SeatRepositoryCheckResult, SeatRepositoryCheckPassed, SeatRepositoryCheckFailed, SeatRepositoryCheck } from './conformance.js';
 export { describeSeatRepository, type DescribeSeatRepositoryOptions } from './vitest.js';

@@ -20,7 +20,7 @@ interface Migration {
   readonly statements: (t: Tables) => readonly string[];
 }
 
-/** The result of {@link migrate}. */
+/** The result of `PostgresSeatRepository.migrate()`. */
 export interface MigrationResult {
   /** The schema version after the call. */
   readonly version: number;
