@@ -10,7 +10,7 @@ import { createSeatkeeper, InMemorySeatRepository, type DirectoryEntryInput } fr
 import { figure, msOnce, table, type BenchFigure } from './harness.js';
 
 /** The largest acceptable ratio to the Map baseline: a sync stays within two orders of magnitude of a bare diff. */
-const GOAL = 100;
+const GOAL = 25;
 
 /**
  * Measures a directory sync of `size` entries.
