@@ -2,68 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { parseDirectoryFeed, resolveDirectorySyncOptions, type DirectoryEntryInput, type DirectorySyncOptions } from '../../src/core/directory-entry.js';
 import { planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
 import type { Area, Organization, User } from '../../src/core/schemas.js';
-import type { AreaSeatCounts } from '../../src/core/usage.js';
+import { area as fixtureArea, at, expectedCounts, organization, user as fixtureUser, T0 } from '../../src/testing/fixtures.js';
 
-const at = new Date('2026-01-01T00:00:00Z');
-const minutes = (n: number) => new Date(at.getTime() + n * 60_000);
+const minutes = (n: number) => at(n * 60_000);
 
-const area = (id: string, maxUsers: number): Area => ({ id, kind: id === 'primary' ? 'primary' : 'extranet', name: id, maxUsers, graceSeats: 0, createdAt: at, updatedAt: at });
-const partner = (id: string, maxUsers: number | null, access: 'granted' | 'denied' = 'granted', areaId = 'primary'): Organization => ({
-  id,
-  areaId,
-  name: id,
-  access,
-  maxUsers,
-  createdAt: at,
-  updatedAt: at,
-});
+const area = (id: string, maxUsers: number): Area => fixtureArea(id, maxUsers, { kind: id === 'primary' ? 'primary' : 'extranet', name: id });
+const partner = (id: string, maxUsers: number | null, access: 'granted' | 'denied' = 'granted', areaId = 'primary'): Organization =>
+  organization(id, areaId, { maxUsers, access });
 
 let nextId = 0;
+/** A directory-sourced user of the primary area (blocked ones blocked by the directory at T0 unless given). */
 function user(fields: Partial<User> & Pick<User, 'username'>): User {
   const blocked = fields.state === 'blocked';
-  return {
-    id: `u${nextId++}`,
-    email: null,
-    displayName: null,
-    externalId: null,
+  return fixtureUser(`u${nextId++}`, {
     areaId: 'primary',
-    organizationId: null,
-    kind: 'licensed',
-    systemRole: null,
-    state: 'active',
-    blockReason: null,
-    blockedAt: blocked ? at : null,
-    blockedBy: blocked ? 'directory' : null,
     source: 'directory',
-    createdAt: at,
-    updatedAt: at,
+    blockedAt: blocked ? T0 : null,
+    blockedBy: blocked ? 'directory' : null,
     ...fields,
-  };
+  });
 }
 const directoryUser = (externalId: string, fields: Partial<User> = {}) => user({ username: externalId.replace('ext-', ''), externalId, ...fields });
 const pending = (externalId: string, blockedAt: Date, fields: Partial<User> = {}) =>
   directoryUser(externalId, { state: 'blocked', blockReason: 'license-limit', blockedAt, ...fields });
-
-/** Aggregate counts consistent with `users`, as a repository would report them. */
-function countsOf(areaIds: readonly string[], users: readonly User[]): AreaSeatCounts[] {
-  return areaIds.map((areaId) => {
-    const inArea = users.filter((u) => u.areaId === areaId);
-    const seat = (u: User) => u.kind === 'licensed' && u.state === 'active';
-    const organizationIds = [...new Set(inArea.flatMap((u) => (u.organizationId === null ? [] : [u.organizationId])))];
-    return {
-      areaId,
-      users: inArea.length,
-      using: inArea.filter(seat).length,
-      activeSystem: inArea.filter((u) => u.kind === 'system' && u.state === 'active').length,
-      blocked: inArea.filter((u) => u.state === 'blocked').length,
-      organizations: organizationIds.map((organizationId) => ({
-        organizationId,
-        users: inArea.filter((u) => u.organizationId === organizationId).length,
-        using: inArea.filter((u) => u.organizationId === organizationId && seat(u)).length,
-      })),
-    };
-  });
-}
 
 interface Setup {
   readonly areas?: readonly Area[];
@@ -80,10 +41,7 @@ function plan(feed: readonly DirectoryEntryInput[], setup: Setup = {}, options: 
   const state: DirectoryState = {
     areas,
     organizations: setup.organizations ?? [],
-    counts: countsOf(
-      areas.map((a) => a.id),
-      users,
-    ),
+    counts: areas.map((a) => expectedCounts(users, a.id)),
     users,
     missing: setup.missing ?? [],
   };
@@ -182,19 +140,19 @@ describe('planDirectoryChanges: pending users', () => {
   });
 
   it('pending users with the same blockedAt are activated in feed order', () => {
-    const users = [pending('ext-x', at), pending('ext-y', at)];
+    const users = [pending('ext-x', T0), pending('ext-y', T0)];
     const result = plan([entry('ext-y'), entry('ext-x')], { areas: [area('primary', 1)], users });
     expect(result.actions).toEqual(['y:activate', 'x:unchanged']);
   });
 
   it('pending users missing from the feed are not activated, even with seats free', () => {
-    const users = [pending('ext-gone', at), pending('ext-here', at)];
+    const users = [pending('ext-gone', T0), pending('ext-here', T0)];
     const result = plan([entry('ext-here')], { users });
     expect(result.actions).toEqual(['here:activate']);
   });
 
   it('a seat freed by a disabled user goes to a pending user in the same sync', () => {
-    const users = [directoryUser('ext-leaver'), pending('ext-waiter', at)];
+    const users = [directoryUser('ext-leaver'), pending('ext-waiter', T0)];
     const result = plan([entry('ext-leaver', { enabled: false }), entry('ext-waiter')], { areas: [area('primary', 1)], users });
     expect(result.actions).toEqual(['leaver:block', 'waiter:activate']);
     expect(result.byName('leaver').reason).toBe('directory-disabled');
@@ -203,29 +161,29 @@ describe('planDirectoryChanges: pending users', () => {
 
 describe('planDirectoryChanges: blocked users', () => {
   it('never activates a user blocked by an admin, even enabled with seats free, but follows its profile fields', () => {
-    const admin = directoryUser('ext-a', { state: 'blocked', blockReason: 'admin', blockedAt: at, blockedBy: 'root' });
+    const admin = directoryUser('ext-a', { state: 'blocked', blockReason: 'admin', blockedAt: T0, blockedBy: 'root' });
     const result = plan([entry('ext-a', { enabled: true, displayName: 'Ann' })], { users: [admin] });
     expect(result.byName('a')).toMatchObject({ action: 'update', reason: 'admin', changes: ['displayName'] });
   });
 
   it('keeps the admin block reason when the directory disables an admin-blocked user', () => {
-    const admin = directoryUser('ext-a', { state: 'blocked', blockReason: 'admin', blockedAt: at });
+    const admin = directoryUser('ext-a', { state: 'blocked', blockReason: 'admin', blockedAt: T0 });
     expect(plan([entry('ext-a', { enabled: false })], { users: [admin] }).byName('a')).toMatchObject({ action: 'unchanged', reason: 'admin' });
   });
 
   it('reactivates a re-enabled directory-disabled user when a seat is free', () => {
-    const disabled = directoryUser('ext-a', { state: 'blocked', blockReason: 'directory-disabled', blockedAt: at });
+    const disabled = directoryUser('ext-a', { state: 'blocked', blockReason: 'directory-disabled', blockedAt: T0 });
     expect(plan([entry('ext-a')], { users: [disabled] }).byName('a')).toMatchObject({ action: 'activate', reason: null });
   });
 
   it('a re-enabled user with no seat free waits for a license instead', () => {
-    const disabled = directoryUser('ext-a', { state: 'blocked', blockReason: 'directory-removed', blockedAt: at });
+    const disabled = directoryUser('ext-a', { state: 'blocked', blockReason: 'directory-removed', blockedAt: T0 });
     const result = plan([entry('ext-a')], { areas: [area('primary', 1)], users: [...activeUsers(1), disabled] });
     expect(result.byName('a')).toMatchObject({ action: 'update', reason: 'license-limit', changes: ['blockReason'] });
   });
 
   it('disabling a pending user changes its reason, it no longer waits for a license', () => {
-    const result = plan([entry('ext-a', { enabled: false })], { users: [pending('ext-a', at)] });
+    const result = plan([entry('ext-a', { enabled: false })], { users: [pending('ext-a', T0)] });
     expect(result.byName('a')).toMatchObject({ action: 'update', reason: 'directory-disabled', changes: ['blockReason'] });
   });
 });
@@ -233,7 +191,7 @@ describe('planDirectoryChanges: blocked users', () => {
 describe('planDirectoryChanges: users missing from the feed', () => {
   const missingSetup = () => {
     const gone = directoryUser('ext-gone');
-    const waiting = pending('ext-waiting', at);
+    const waiting = pending('ext-waiting', T0);
     return { users: [...activeUsers(8), gone, waiting, directoryUser('ext-here')], missing: [gone, waiting] };
   };
 
@@ -290,7 +248,7 @@ describe('planDirectoryChanges: the mass-block guard', () => {
   });
 
   it('blocking users who already are blocked does not count', () => {
-    const users = Array.from({ length: 10 }, (_, i) => pending(`ext-${i}`, at));
+    const users = Array.from({ length: 10 }, (_, i) => pending(`ext-${i}`, T0));
     expect(plan(disable(10), { users }).refused).toBeNull();
   });
 });
@@ -359,7 +317,7 @@ describe('planDirectoryChanges: profile fields and moves', () => {
 
   it('a moving active user keeps its seat before pending users get one, and its old seat is handed on', () => {
     const mover = directoryUser('ext-m', { organizationId: 'acme' });
-    const waiter = pending('ext-w', at);
+    const waiter = pending('ext-w', T0);
     // One seat, held by the mover as an Acme user; it moves to the host company and keeps a seat.
     const result = plan([entry('ext-w'), entry('ext-m', { organizationId: null })], { areas: [area('primary', 1)], organizations: [partner('acme', null)], users: [mover, waiter] });
     expect(result.actions).toEqual(['w:unchanged', 'm:update']);
