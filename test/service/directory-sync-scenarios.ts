@@ -65,6 +65,21 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
       });
     });
 
+    describe('license purchases', () => {
+      it('an approved purchase request applied with applyLicenseChange lets the next sync activate the pending users', async () => {
+        const { seats } = await setup(1);
+        await seats.syncDirectory([dir('ann'), dir('ben'), dir('cat')]);
+        expect(await primaryUsage(seats)).toMatchObject({ using: 1, blocked: 2 });
+        const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });
+        await seats.applyLicenseChange(request);
+        // Buying licenses activates nobody by itself: the directory decides who is still wanted.
+        expect(await primaryUsage(seats)).toMatchObject({ using: 1, maxUsers: 6 });
+        const next = await seats.syncDirectory([dir('ann'), dir('ben'), dir('cat')]);
+        expect(next.lines.map((l) => l.action)).toEqual(['unchanged', 'activate', 'activate']);
+        expect(await primaryUsage(seats)).toMatchObject({ using: 3, blocked: 0 });
+      });
+    });
+
     describe('notifications', () => {
       it('the responsible person is told once when directory users are created blocked, not again while they wait', async () => {
         const notifier = testNotifier();
