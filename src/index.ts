@@ -3,6 +3,7 @@
  * extranet products. Start with {@link createSeatkeeper}.
  *
  * @packageDocumentation
+ * @module seatkeeper
  */
 export * from './errors.js';
 export * from './core/schemas.js';

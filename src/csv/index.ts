@@ -9,6 +9,7 @@
  * The guide is docs/csv.md.
  *
  * @packageDocumentation
+ * @module seatkeeper/csv
  */
 export {
   ACCOUNT_STATE_ACTIVE,

@@ -15,6 +15,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module seatkeeper/testing
  */
 export { seatRepositoryChecks, runSeatRepositoryChecks, runSeatRepositoryCheck } from './conformance.js';
 export type { MakeSeatRepository, RunSeatRepositoryChecksOptions, SeatRepositoryCheckResult, SeatRepositoryCheckPassed, SeatRepositoryCheckFailed, SeatRepositoryCheck } from './conformance.js';

@@ -13,6 +13,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module seatkeeper/postgres
  */
 export { PostgresSeatRepository, type PostgresSeatRepositoryOptions } from './postgres-seat-repository.js';
 export { CURRENT_SCHEMA_VERSION, type MigrationResult } from './migrations.js';
