@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const entries = ['seatkeeper', 'seatkeeper/csv', 'seatkeeper/postgres', 'seatkeeper/testing'];
 const expected = {
   seatkeeper: ['createSeatkeeper', 'InMemorySeatRepository', 'SeatkeeperError'],
-  'seatkeeper/csv': [],
+  'seatkeeper/csv': ['exportPeopleCsv', 'importPeopleCsv', 'toReadableStream', 'pipeToWritable'],
   'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['describeSeatRepository', 'runSeatRepositoryChecks', 'seatRepositoryChecks'],
 };

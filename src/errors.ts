@@ -21,7 +21,8 @@ export type SeatkeeperErrorCode =
   | 'CONFIGURATION_REFUSED'
   | 'STORAGE_UNAVAILABLE'
   | 'SERIALIZATION_FAILURE'
-  | 'STORAGE_ERROR';
+  | 'STORAGE_ERROR'
+  | 'STREAM_FAILED';
 
 /** Options every seatkeeper error accepts. */
 export interface SeatkeeperErrorOptions {
@@ -195,5 +196,20 @@ export class StorageError extends SeatkeeperError {
 export class NoPrimaryAreaError extends SeatkeeperError {
   constructor() {
     super('NO_PRIMARY_AREA', 'No primary area is defined. Call defineArea({ kind: "primary", ... }) first; system users live there.');
+  }
+}
+
+/**
+ * Reading or writing a stream failed (a CSV upload's stream errored, or the
+ * download's writable closed or errored). `cause` is the stream's own error.
+ * What was already written to the stream stays; what was read wrote nothing.
+ */
+export class StreamFailedError extends SeatkeeperError {
+  /**
+   * @param message - which stream failed and what to do
+   * @param options - the stream's error
+   */
+  constructor(message: string, options: SeatkeeperErrorOptions = {}) {
+    super('STREAM_FAILED', message, options);
   }
 }

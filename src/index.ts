@@ -20,6 +20,9 @@ export * from './core/duration.js';
 export * from './core/forecast.js';
 export * from './core/license-request.js';
 export * from './core/peak-usage.js';
+export * from './core/bulk-schemas.js';
+export * from './core/bulk-plan.js';
+export * from './core/seat-shortage.js';
 export * from './ports/clock.js';
 export * from './ports/notifier.js';
 export * from './ports/repository.js';
@@ -47,3 +50,4 @@ export {
   type PeakUsageInput,
   type AreaForecastInput,
 } from './service/usage-history.js';
+export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';

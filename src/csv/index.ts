@@ -1,6 +1,30 @@
 /**
- * People CSV export and import (papaparse).
+ * People CSV export and import (papaparse): `seatkeeper/csv`.
+ *
+ * - {@link exportPeopleCsv} streams the People export in chunks; {@link toReadableStream}
+ *   and {@link pipeToWritable} turn it into a download.
+ * - {@link importPeopleCsv} validates a CSV upload row by row, checks the seats it
+ *   needs and creates the users all-or-nothing or best effort.
+ *
+ * The guide is docs/csv.md.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  ACCOUNT_STATE_ACTIVE,
+  ACCOUNT_STATE_BLOCKED,
+  ACCOUNT_TYPE_LICENSED,
+  ACCOUNT_TYPE_SYSTEM,
+  DEFAULT_PEOPLE_COLUMNS,
+  PEOPLE_COLUMN_KEYS,
+  PEOPLE_COLUMN_LABELS,
+  normaliseHeader,
+  type PeopleColumnKey,
+} from './columns.js';
+export { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from './neutralise.js';
+export { csvDelimiterSchema, exportPeopleCsv, peopleExportOptionsSchema, type CsvDelimiter, type PeopleExportOptions, type PeopleExportSource } from './export.js';
+export { importPeopleCsv, peopleImportOptionsSchema, type PeopleImportOptions, type PeopleImportTarget } from './import.js';
+export type { CsvRowAccepted, CsvRowError, CsvRowRefusal, CsvRowSkip, PeopleImportReport } from './import-report.js';
+export { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
+export type { CsvInput } from './text-input.js';
+export { pipeToWritable, toReadableStream, type PipeToWritableOptions, type WritableLike } from './streams.js';

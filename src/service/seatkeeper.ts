@@ -17,6 +17,7 @@ import { licensesApi, type LicensesApi } from './licenses.js';
 import { notificationsApi, type NotificationsApi } from './notifications.js';
 import { createSeatWatch } from './notifications/seat-watch.js';
 import { usageHistoryApi, type UsageHistoryApi } from './usage-history.js';
+import { bulkCreateApi, type BulkCreateApi } from './bulk-create.js';
 import { summaryApi, type SummaryApi } from './summary.js';
 import { systemUsersApi, type SystemUsersApi } from './system-users.js';
 import { usersApi, type UsersApi } from './users.js';
@@ -96,7 +97,8 @@ export interface Seatkeeper
     ExplainUserApi,
     NotificationsApi,
     LicensesApi,
-    UsageHistoryApi {}
+    UsageHistoryApi,
+    BulkCreateApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -150,5 +152,6 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...notificationsApi(context),
     ...licensesApi(context),
     ...usageHistoryApi(context),
+    ...bulkCreateApi(context),
   };
 }

@@ -1,40 +1,22 @@
-import pg from 'pg';
-import { describe, it } from 'vitest';
-import * as postgresEntry from '../../src/adapters/postgres/index.js';
-import type { SeatRepository } from '../../src/index.js';
+import { describe } from 'vitest';
+import { PostgresSeatRepository } from '../../src/adapters/postgres/index.js';
+import { postgresUnavailable, useTestDatabase } from '../support/postgres.js';
 import { describeNotificationScenarios } from './notification-scenarios.js';
 
 /**
  * The notification scenarios on PostgreSQL, through the repository port only:
  * the outbox, the episode state in settings and the locks live in the database.
- * Each test gets its own schema. Runs when `seatkeeper/postgres` exports
- * `PostgresSeatRepository` (it is built on another branch) and the server at
- * SEATKEEPER_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) answers.
+ * One fresh database for the file (dropped afterwards), one schema per scenario.
  */
-type PostgresRepositoryClass = new (pool: pg.Pool, options?: { readonly schema?: string }) => SeatRepository & { migrate(): Promise<unknown> };
+const unavailable = await postgresUnavailable();
 
-const PostgresSeatRepository = (postgresEntry as Record<string, unknown>)['PostgresSeatRepository'] as PostgresRepositoryClass | undefined;
-const connectionString = process.env['SEATKEEPER_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-if (PostgresSeatRepository === undefined) {
-  describe.skip('notifications on PostgreSQL (seatkeeper/postgres is not built on this branch)', () => {
-    it('runs once PostgresSeatRepository is exported', () => {});
-  });
-} else {
-  const Repository = PostgresSeatRepository;
+describe.skipIf(unavailable !== null)('notifications on PostgreSQL', () => {
+  const database = useTestDatabase('notify');
   let counter = 0;
   describeNotificationScenarios('PostgreSQL', async () => {
-    const schema = `sk_notify_${process.pid}_${Date.now()}_${++counter}`;
-    const pool = new pg.Pool({ connectionString, max: 4 });
-    pool.on('error', () => {});
-    const repository = new Repository(pool, { schema });
+    const pool = database().newPool({ max: 4 });
+    const repository = new PostgresSeatRepository(pool, { schema: `scenario_${++counter}` });
     await repository.migrate();
-    return {
-      repository,
-      dispose: async () => {
-        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await pool.end();
-      },
-    };
+    return { repository, dispose: () => pool.end() };
   });
-}
+});

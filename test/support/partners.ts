@@ -1,3 +1,4 @@
+import { user as fixtureUser } from '../../src/testing/fixtures.js';
 import type { Access, Area, AreaSeatCounts, Organization, User } from '../../src/index.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');
@@ -33,23 +34,5 @@ export function counts(
 
 /** A user record of `primary`: an active licensed host-company user unless overridden. */
 export function user(overrides: Partial<User> = {}): User {
-  return {
-    id: 'u1',
-    username: 'alice',
-    email: null,
-    displayName: null,
-    externalId: null,
-    areaId: 'primary',
-    organizationId: null,
-    kind: 'licensed',
-    systemRole: null,
-    state: 'active',
-    blockReason: null,
-    blockedAt: null,
-    blockedBy: null,
-    source: 'manual',
-    createdAt: AT,
-    updatedAt: AT,
-    ...overrides,
-  };
+  return fixtureUser(overrides.id ?? 'u1', { username: 'alice', areaId: 'primary', createdAt: AT, updatedAt: AT, ...overrides });
 }

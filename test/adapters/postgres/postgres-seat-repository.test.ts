@@ -10,31 +10,14 @@ import {
   type Area,
   type User,
 } from '../../../src/index.js';
+import { user as fixtureUser } from '../../../src/testing/fixtures.js';
 import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js';
 
 const unavailable = await postgresUnavailable();
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const area = (id: string, maxUsers = 10): Area => ({ id, kind: 'extranet', name: id, maxUsers, graceSeats: 0, createdAt: T0, updatedAt: T0 });
-const user = (id: string, changes: Partial<User> = {}): User => ({
-  id,
-  username: id,
-  email: null,
-  displayName: null,
-  externalId: null,
-  areaId: 'a',
-  organizationId: null,
-  kind: 'licensed',
-  systemRole: null,
-  state: 'active',
-  blockReason: null,
-  blockedAt: null,
-  blockedBy: null,
-  source: 'directory',
-  createdAt: T0,
-  updatedAt: T0,
-  ...changes,
-});
+const user = (id: string, changes: Partial<User> = {}): User => fixtureUser(id, { source: 'directory', ...changes });
 
 /** Rows in every seatkeeper table of a schema, read directly rather than through the adapter. */
 async function rowCounts(pool: pg.Pool, schema: string): Promise<Record<string, number>> {

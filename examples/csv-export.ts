@@ -1,0 +1,36 @@
+// Writes a People export to a file in the OS temp dir and prints its path and first lines.
+// Run: npx tsx examples/csv-export.ts
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportPeopleCsv, importPeopleCsv, pipeToWritable } from '../src/csv/index.js';
+import { createSeatkeeper, InMemorySeatRepository } from '../src/index.js';
+
+const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
+await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 10 });
+await seats.ensureSystemUsers();
+
+// A CSV upload: three people, one of them blocked, one with a formula-looking name.
+const upload = [
+  'Username,Display name,Email,Account state',
+  'alice,"Smith, Alice",alice@example.com,Yes',
+  'bob,=1+1,bob@example.com,Yes',
+  'carol,Carol,carol@example.com,No',
+].join('\r\n');
+const report = await importPeopleCsv(seats, upload, { areaId: 'primary' });
+console.log(report.message);
+
+const path = join(tmpdir(), `seatkeeper-people-${process.pid}.csv`);
+await pipeToWritable(exportPeopleCsv(seats, { bom: true }), createWriteStream(path));
+
+const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+console.log(`Wrote ${path}:`);
+for (const line of text.split('\r\n').slice(0, 6)) console.log(`  ${line}`);
+
+// The formula-looking name is neutralised ('=1+1), and every user is there.
+const ok = report.ok && text.startsWith('Username,Display name,Email,') && text.includes("bob,'=1+1,") && text.split('\r\n').length === 7;
+if (!ok) {
+  console.error('The export is not what was expected.');
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+/**
+ * The zod schema of one People CSV row, after its header is mapped to column
+ * keys, neutralised cells are restored and empty cells are left out.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { displayNameSchema, emailSchema, idSchema, usernameSchema } from '../core/schemas.js';
+
+/** A reference to an area or organization: its id or its name (names are matched ignoring case). */
+const referenceSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** One People CSV row. Informational columns (block reason, source, created, updated) are not imported. */
+export const peopleCsvRowSchema = z.object({
+  username: usernameSchema,
+  displayName: displayNameSchema.optional(),
+  email: emailSchema.optional(),
+  externalId: idSchema.optional(),
+  /** The area's name or id. */
+  area: referenceSchema.optional(),
+  /** The area's id. */
+  areaId: idSchema.optional(),
+  /** The partner organization's name or id; empty for the host company. */
+  organization: referenceSchema.optional(),
+  /** The partner organization's id. */
+  organizationId: idSchema.optional(),
+  /** `Licensed` or `System`, ignoring case. Default `Licensed`. */
+  accountType: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['licensed', 'system'], { error: 'must be Licensed or System' }))
+    .optional(),
+  /** `Yes` (active) or `No` (blocked); `Active` and `Blocked` are accepted too, ignoring case. Default `Yes`. */
+  accountState: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['yes', 'no', 'active', 'blocked'], { error: 'must be Yes (active) or No (blocked)' }))
+    .transform((state) => (state === 'yes' || state === 'active' ? ('active' as const) : ('blocked' as const)))
+    .optional(),
+});
+/** One People CSV row, validated. */
+export type PeopleCsvRow = z.output<typeof peopleCsvRowSchema>;

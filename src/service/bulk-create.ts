@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
+import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
+import type { UserResult } from '../core/results.js';
+import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
+import type { SeatShortage } from '../core/seat-shortage.js';
+import { usernameKey, type User } from '../core/schemas.js';
+import { ConflictError } from '../errors.js';
+import type { SeatTransaction } from '../ports/repository.js';
+import { inAreaTransaction, type ServiceContext } from './context.js';
+import { assertOrganizationIn, readSeatContext } from './seat-context.js';
+import { newUser } from './users.js';
+import { parseInput } from './validate.js';
+
+/** What {@link BulkCreateApi.createUsers} did, or in a dry run would do. */
+export interface BulkCreateReport {
+  /** The mode the batch ran in. */
+  readonly mode: BulkMode;
+  /** Whether this was a dry run (nothing written, nobody notified). */
+  readonly dryRun: boolean;
+  /** Whether users were written. */
+  readonly written: boolean;
+  /** How many users were written. */
+  readonly created: number;
+  /**
+   * One result per entry, in the order given. `ok: true` carries the user: stored
+   * when `written` is true, else the record that would have been stored (its id
+   * is not reserved). `ok: false` carries the refusal: `USERNAME_TAKEN`,
+   * `EXTERNAL_ID_TAKEN`, `LICENSE_LIMIT_REACHED`, `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED`.
+   */
+  readonly results: readonly UserResult[];
+  /** Per area, the seats short for every active entry to fit and the smallest purchase covering them; empty when all fit. */
+  readonly shortages: readonly SeatShortage[];
+}
+
+/** Creating many users at once. */
+export interface BulkCreateApi {
+  /**
+   * Creates many licensed users in one atomic step: one transaction locks every
+   * area involved, reads the seats free, decides every entry in order (see
+   * `planBulkCreate`) and writes the accepted ones in batches. Entries with
+   * `state: 'blocked'` are created blocked by an admin (`blockReason: 'admin'`)
+   * and take no seat.
+   *
+   * - `all-or-nothing` (default): nothing is written when any entry is refused;
+   *   the report says how many seats each area is short and the smallest purchase that covers them.
+   * - `best-effort`: the entries that can be created are, in order; the rest are refused with reasons.
+   *
+   * When seats were refused (and not in a dry run), the responsible person is told.
+   *
+   * @param entries - the users: `createUser` fields plus an optional `state`
+   * @param options - `mode`, `dryRun`, `source` (`manual` or `csv`), `blockedBy`
+   * @returns one result per entry, the shortages and whether anything was written
+   * @throws InvalidInputError when an entry or option is malformed (nothing is written)
+   * @throws UnknownAreaError, UnknownOrganizationError when an entry names an undefined area or organization
+   * @example
+   * ```ts
+   * const report = await seats.createUsers(
+   *   [{ username: 'alice', areaId: 'primary' }, { username: 'bob', areaId: 'primary', state: 'blocked' }],
+   *   { mode: 'all-or-nothing' },
+   * );
+   * if (!report.written) for (const s of report.shortages) console.log(s.message);
+   * ```
+   */
+  createUsers(entries: readonly BulkUserInput[], options?: BulkCreateOptions): Promise<BulkCreateReport>;
+}
+
+/** How many users one `insertUsers` call writes. */
+const INSERT_BATCH = 1_000;
+/** How many keys one batched look-up asks for, so no store meets an oversized query. */
+const LOOKUP_BATCH = 5_000;
+/** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
+const CONFLICT_ATTEMPTS = 3;
+
+const entriesSchema = z.array(bulkUserInputSchema).max(10_000_000);
+
+/** Builds the {@link BulkCreateApi}. */
+export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
+  return {
+    async createUsers(entries, options = {}) {
+      const list = parseInput(entriesSchema, entries, 'createUsers entries');
+      const data = parseInput(bulkCreateOptionsSchema, options, 'createUsers options');
+      const settings: BatchSettings = {
+        mode: data.mode ?? 'all-or-nothing',
+        dryRun: data.dryRun ?? false,
+        source: data.source ?? 'manual',
+        blockedBy: data.blockedBy ?? 'bulk import',
+      };
+      if (list.length === 0) return { mode: settings.mode, dryRun: settings.dryRun, written: false, created: 0, results: [], shortages: [] };
+      const areaIds = [...new Set(list.map((e) => e.areaId))];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inAreaTransaction(context, areaIds, (tx) => runBatch(context, tx, list, areaIds, settings));
+        } catch (error) {
+          if (!(error instanceof ConflictError) || error.field === 'id' || attempt >= CONFLICT_ATTEMPTS) throw error;
+        }
+      }
+    },
+  };
+}
+
+interface BatchSettings {
+  readonly mode: BulkMode;
+  readonly dryRun: boolean;
+  readonly source: 'manual' | 'csv';
+  readonly blockedBy: string;
+}
+
+type Entry = z.output<typeof bulkUserInputSchema>;
+
+async function runBatch(
+  context: ServiceContext,
+  tx: SeatTransaction,
+  entries: readonly Entry[],
+  areaIds: readonly string[],
+  settings: BatchSettings,
+): Promise<BulkCreateReport> {
+  const contexts = new Map<string, SeatContext>();
+  for (const areaId of areaIds) contexts.set(areaId, await readSeatContext(tx, areaId));
+  for (const entry of entries) assertOrganizationIn(contexts.get(entry.areaId) as SeatContext, entry.organizationId);
+
+  const candidates = entries.map(
+    (e): BulkCandidate => ({
+      username: e.username,
+      externalId: e.externalId ?? null,
+      areaId: e.areaId,
+      organizationId: e.organizationId ?? null,
+      active: e.state !== 'blocked',
+    }),
+  );
+  const [takenUsernames, takenExternalIds] = await Promise.all([
+    takenKeys(candidates.map((c) => c.username), (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
+    takenKeys(
+      candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId])),
+      (keys) => tx.findUsersByExternalIds(keys),
+      (u) => u.externalId ?? '',
+    ),
+  ]);
+  const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
+
+  const results = entries.map((entry, index): UserResult => {
+    const decision = plan.decisions[index];
+    if (decision !== undefined && !decision.ok) return decision;
+    const state = entry.state ?? 'active';
+    const user =
+      state === 'active'
+        ? newUser(context, entry, { source: settings.source, state: 'active' })
+        : { ...newUser(context, entry, { source: settings.source, state: 'blocked', blockedBy: settings.blockedBy }), blockReason: 'admin' as const };
+    return { ok: true, user };
+  });
+  const accepted = results.flatMap((r) => (r.ok ? [r.user] : []));
+  const refusedAny = accepted.length < results.length;
+  const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
+
+  if (write) {
+    for (let start = 0; start < accepted.length; start += INSERT_BATCH) await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+  }
+  if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
+  return {
+    mode: settings.mode,
+    dryRun: settings.dryRun,
+    written: write,
+    created: write ? accepted.length : 0,
+    results,
+    shortages: plan.shortages,
+  };
+}
+
+/** The keys among `keys` that storage already holds, looked up in batches. */
+async function takenKeys(
+  keys: readonly string[],
+  find: (keys: readonly string[]) => Promise<readonly User[]>,
+  keyOf: (user: User) => string,
+): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
+    for (const user of await find(keys.slice(start, start + LOOKUP_BATCH))) taken.add(keyOf(user));
+  }
+  return taken;
+}
+
+/**
+ * Tells the seat watch about each area the batch touched: the first seat
+ * refusal there (a limit reached is preferred: that is what the responsible
+ * person must hear about), or the write.
+ */
+async function observeAreas(
+  context: ServiceContext,
+  tx: SeatTransaction,
+  results: readonly UserResult[],
+  written: readonly User[],
+  source: 'manual' | 'csv',
+  size: number,
+): Promise<void> {
+  const refusals = new Map<string, SeatRefusal>();
+  for (const result of results) {
+    if (result.ok || result.reason.code === 'USERNAME_TAKEN' || result.reason.code === 'EXTERNAL_ID_TAKEN') continue;
+    const seen = refusals.get(result.reason.areaId);
+    if (seen === undefined || (seen.code !== 'LICENSE_LIMIT_REACHED' && result.reason.code === 'LICENSE_LIMIT_REACHED')) {
+      refusals.set(result.reason.areaId, result.reason);
+    }
+  }
+  const areas = new Set([...refusals.keys(), ...written.map((u) => u.areaId)]);
+  const attempted = `${source === 'csv' ? 'CSV import' : 'bulk creation'} of ${size} user${size === 1 ? '' : 's'}`;
+  for (const areaId of areas) {
+    const refusal = refusals.get(areaId);
+    await context.watch.observe(tx, areaId, refusal === undefined ? { attempted } : { attempted, refusal });
+  }
+}
