@@ -152,18 +152,17 @@ export function decideAlert(input: AlertInput): AlertDecision {
   const { previous, maxUsers, using, status, event, now, canNotify } = input;
   const cause = event.attempted === undefined ? null : exceededCause(event, using, maxUsers);
   const lastUsing = using;
-  const nowIso = now.toISOString();
   const armedAgain = status === 'ok';
 
   let episode = previous.episode;
   if (episode !== null && cause === null && using < maxUsers) episode = null;
-  else if (episode === null && cause !== null) episode = { startedAt: nowIso, firstAttempted: event.attempted ?? '', cause, lastNotifiedAt: null };
+  else if (episode === null && cause !== null) episode = { startedAt: now.toISOString(), firstAttempted: event.attempted ?? '', cause, lastNotifiedAt: null };
 
   if (episode !== null) {
     const due = canNotify && (episode.lastNotifiedAt === null || reminderDue(episode.lastNotifiedAt, input.reminderEvery, now));
     if (!due) return { state: { episode, warned: previous.warned && !armedAgain, lastUsing }, send: null };
     const reminder = episode.lastNotifiedAt !== null;
-    const told: Episode = { ...episode, lastNotifiedAt: nowIso };
+    const told: Episode = { ...episode, lastNotifiedAt: now.toISOString() };
     return {
       state: { episode: told, warned: true, lastUsing },
       send: { type: 'license-limit-exceeded', reminder, cause, episode: told },

@@ -6,7 +6,7 @@ import { idSchema } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { UsageSnapshot } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { peakKey } from './notifications/watch-state.js';
+import { alertKey, parseWatchRecord, peakKey } from './notifications/watch-state.js';
 import { parseInput } from './validate.js';
 
 /** A filter for {@link UsageHistoryApi.usageSnapshots}. */
@@ -141,12 +141,16 @@ export function usageHistoryApi(context: ServiceContext): UsageHistoryApi {
       const now = context.clock();
       const period = data.period ?? usagePeriod(now);
       const { start, end } = periodBounds(period);
-      const [stored, snapshots] = await Promise.all([
+      const [stored, record, snapshots] = await Promise.all([
         repository.getSetting(peakKey(data.areaId, period)),
+        repository.getSetting(alertKey(data.areaId)),
         repository.listUsageSnapshots(data.areaId, { from: start, to: new Date(end.getTime() - 1) }),
       ]);
       const seen: number[] = snapshots.map((s) => s.using);
       if (typeof stored === 'number') seen.push(stored);
+      // The running peak of the period of the area's last seat change is kept in its watch record.
+      const running = parseWatchRecord(record).peak;
+      if (running !== null && running.period === period) seen.push(running.using);
       if (period === usagePeriod(now)) {
         const [counts] = await repository.countUsers([data.areaId]);
         seen.push(counts?.using ?? 0);

@@ -116,7 +116,7 @@ export function usersApi(context: ServiceContext): UsersApi {
   return {
     async createUser(input) {
       const data = parseInput(createUserInputSchema, input, 'createUser input');
-      return createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
+      return await createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
     },
 
     async updateUser(userId, changes) {
@@ -223,7 +223,7 @@ export async function createLicensedUser(
   source: UserSource,
   attempted: string,
 ): Promise<UserResult> {
-  return withUniqueKeys(context, data.areaId, async (tx) => {
+  return await withUniqueKeys(context, data.areaId, async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
     const taken = await keyRefusal(tx, data, null);

@@ -12,6 +12,7 @@ import type {
   UsageSnapshot,
   UserPage,
 } from '../../ports/repository.js';
+import { copyJson } from './json-copy.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { compareKeys, MemoryState } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
@@ -44,7 +45,7 @@ export class InMemorySeatRepository implements SeatRepository {
   readonly #locks = new KeyedMutex();
 
   async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
-    const keys = [...new Set(scope.areaIds)].sort(compareKeys);
+    const keys = scope.areaIds.length < 2 ? scope.areaIds : [...new Set(scope.areaIds)].sort(compareKeys);
     for (const key of keys) {
       const wait = this.#locks.lock(key);
       if (wait !== undefined) await wait;
@@ -120,7 +121,7 @@ export class InMemorySeatRepository implements SeatRepository {
 
   async getSetting(key: string): Promise<JsonValue | null> {
     const value = this.#state.settings.get(key);
-    return value === undefined ? null : structuredClone(value);
+    return value === undefined ? null : copyJson(value);
   }
 
   async claimDueNotifications(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxEntry[]> {

@@ -8,6 +8,7 @@ import type {
   SeatTransaction,
   UsageSnapshot,
 } from '../../ports/repository.js';
+import { copyJson } from './json-copy.js';
 import { blockedKey, type MemoryState } from './memory-state.js';
 import { AreaCounter } from './seat-counter.js';
 
@@ -18,20 +19,22 @@ import { AreaCounter } from './seat-counter.js';
  */
 export class MemoryTransaction implements SeatTransaction {
   readonly #state: MemoryState;
+  // Staging is created on first use: a seat write touches a few of these, and
+  // a transaction runs on every seat write, so empty ones are not allocated.
   /** id -> staged user, or null when deleted */
-  readonly #users = new Map<string, User | null>();
+  #users: Map<string, User | null> | null = null;
   /** username key -> id, or null when freed by this transaction */
-  readonly #usernames = new Map<string, string | null>();
+  #usernames: Map<string, string | null> | null = null;
   /** externalId -> id, or null when freed by this transaction */
-  readonly #externalIds = new Map<string, string | null>();
+  #externalIds: Map<string, string | null> | null = null;
   /** areaId -> change in counts caused by staged writes */
-  readonly #deltas = new Map<string, AreaCounter>();
-  readonly #areas = new Map<string, Area>();
-  readonly #organizations = new Map<string, Organization>();
-  readonly #settings = new Map<string, JsonValue | null>();
-  readonly #outbox: OutboxEntry[] = [];
-  readonly #changes: LicenseChangeRecord[] = [];
-  readonly #snapshots: UsageSnapshot[] = [];
+  #deltas: Map<string, AreaCounter> | null = null;
+  #areas: Map<string, Area> | null = null;
+  #organizations: Map<string, Organization> | null = null;
+  #settings: Map<string, JsonValue | null> | null = null;
+  #outbox: OutboxEntry[] | null = null;
+  #changes: LicenseChangeRecord[] | null = null;
+  #snapshots: UsageSnapshot[] | null = null;
   #open = true;
 
   constructor(state: MemoryState) {
@@ -40,37 +43,38 @@ export class MemoryTransaction implements SeatTransaction {
 
   async getArea(areaId: string): Promise<Area | null> {
     this.#assertOpen();
-    return this.#areas.get(areaId) ?? this.#state.areas.get(areaId) ?? null;
+    return this.#areas?.get(areaId) ?? this.#state.areas.get(areaId) ?? null;
   }
 
   async putArea(area: Area): Promise<void> {
     this.#assertOpen();
-    this.#areas.set(area.id, Object.freeze({ ...area }));
+    (this.#areas ??= new Map()).set(area.id, Object.freeze({ ...area }));
   }
 
   async getOrganization(organizationId: string): Promise<Organization | null> {
     this.#assertOpen();
-    return this.#organizations.get(organizationId) ?? this.#state.organizations.get(organizationId) ?? null;
+    return this.#organizations?.get(organizationId) ?? this.#state.organizations.get(organizationId) ?? null;
   }
 
   async listOrganizations(areaId: string): Promise<readonly Organization[]> {
     this.#assertOpen();
+    const staged = this.#organizations;
     const found: Organization[] = [];
     for (const organization of this.#state.organizations.values()) {
-      if (!this.#organizations.has(organization.id) && organization.areaId === areaId) found.push(organization);
+      if (organization.areaId === areaId && staged?.has(organization.id) !== true) found.push(organization);
     }
-    for (const organization of this.#organizations.values()) if (organization.areaId === areaId) found.push(organization);
+    if (staged !== null) for (const organization of staged.values()) if (organization.areaId === areaId) found.push(organization);
     return found;
   }
 
   async putOrganization(organization: Organization): Promise<void> {
     this.#assertOpen();
-    this.#organizations.set(organization.id, Object.freeze({ ...organization }));
+    (this.#organizations ??= new Map()).set(organization.id, Object.freeze({ ...organization }));
   }
 
   async countUsers(areaId: string): Promise<AreaSeatCounts> {
     this.#assertOpen();
-    return (this.#state.counters.get(areaId) ?? new AreaCounter()).plus(this.#deltas.get(areaId), areaId);
+    return (this.#state.counters.get(areaId) ?? new AreaCounter()).plus(this.#deltas?.get(areaId), areaId);
   }
 
   async getUser(userId: string): Promise<User | null> {
@@ -96,7 +100,7 @@ export class MemoryTransaction implements SeatTransaction {
   async listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
     this.#assertOpen();
     const ids = new Set(this.#state.blockedIndex.get(blockedKey(areaId, reason)));
-    for (const id of this.#users.keys()) ids.add(id);
+    if (this.#users !== null) for (const id of this.#users.keys()) ids.add(id);
     const users: User[] = [];
     for (const id of ids) {
       const user = this.#user(id);
@@ -108,11 +112,11 @@ export class MemoryTransaction implements SeatTransaction {
 
   async insertUsers(users: readonly User[]): Promise<void> {
     this.#assertOpen();
-    // Keys claimed earlier in this batch, so a batch cannot collide with itself.
-    const claimed = new Map<string, string>();
+    // Keys claimed earlier in this batch, so a batch cannot collide with itself (one user cannot).
+    const claimed = users.length > 1 ? new Map<string, string>() : null;
     for (const user of users) {
-      if (this.#user(user.id) !== null || claimed.has(`id:${user.id}`)) throw new ConflictError('id', user.id);
-      if (users.length > 1) claimed.set(`id:${user.id}`, user.id);
+      if (this.#user(user.id) !== null || claimed?.has(`id:${user.id}`) === true) throw new ConflictError('id', user.id);
+      claimed?.set(`id:${user.id}`, user.id);
       this.#assertFree(user, claimed);
     }
     for (const user of users) this.#stage(null, user);
@@ -120,7 +124,7 @@ export class MemoryTransaction implements SeatTransaction {
 
   async updateUsers(users: readonly User[]): Promise<void> {
     this.#assertOpen();
-    const claimed = new Map<string, string>();
+    const claimed = users.length > 1 ? new Map<string, string>() : null;
     const befores: User[] = [];
     for (const user of users) {
       const before = this.#user(user.id);
@@ -137,33 +141,34 @@ export class MemoryTransaction implements SeatTransaction {
     if (before === null) return false;
     this.#unstageKeys(before);
     this.#delta(before.areaId).apply(before, -1);
-    this.#users.set(userId, null);
+    (this.#users ??= new Map()).set(userId, null);
     return true;
   }
 
   async getSetting(key: string): Promise<JsonValue | null> {
     this.#assertOpen();
-    return this.#settings.has(key) ? (this.#settings.get(key) ?? null) : (this.#state.settings.get(key) ?? null);
+    const staged = this.#settings?.get(key);
+    return staged !== undefined ? staged : (this.#state.settings.get(key) ?? null);
   }
 
   async putSetting(key: string, value: JsonValue | null): Promise<void> {
     this.#assertOpen();
-    this.#settings.set(key, value === null ? null : structuredClone(value));
+    (this.#settings ??= new Map()).set(key, value === null ? null : copyJson(value));
   }
 
   async enqueueNotification(entry: OutboxEntry): Promise<void> {
     this.#assertOpen();
-    this.#outbox.push(Object.freeze({ ...entry }));
+    (this.#outbox ??= []).push(Object.freeze({ ...entry }));
   }
 
   async appendLicenseChange(change: LicenseChangeRecord): Promise<void> {
     this.#assertOpen();
-    this.#changes.push(Object.freeze({ ...change }));
+    (this.#changes ??= []).push(Object.freeze({ ...change }));
   }
 
   async appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void> {
     this.#assertOpen();
-    this.#snapshots.push(Object.freeze({ ...snapshot }));
+    (this.#snapshots ??= []).push(Object.freeze({ ...snapshot }));
   }
 
   /**
@@ -175,31 +180,39 @@ export class MemoryTransaction implements SeatTransaction {
     this.#assertOpen();
     this.#open = false;
     const state = this.#state;
-    for (const [key, id] of this.#usernames) {
-      if (id === null) continue;
-      const owner = state.byUsername.get(key);
-      if (owner !== undefined && owner !== id && !this.#freedByThis(owner)) {
-        throw new ConflictError('username', this.#users.get(id)?.username ?? key);
+    if (this.#usernames !== null) {
+      for (const [key, id] of this.#usernames) {
+        if (id === null) continue;
+        const owner = state.byUsername.get(key);
+        if (owner !== undefined && owner !== id && !this.#freedByThis(owner)) {
+          throw new ConflictError('username', this.#users?.get(id)?.username ?? key);
+        }
       }
     }
-    for (const [externalId, id] of this.#externalIds) {
-      if (id === null) continue;
-      const owner = state.byExternalId.get(externalId);
-      if (owner !== undefined && owner !== id && !this.#freedByThis(owner)) throw new ConflictError('externalId', externalId);
+    if (this.#externalIds !== null) {
+      for (const [externalId, id] of this.#externalIds) {
+        if (id === null) continue;
+        const owner = state.byExternalId.get(externalId);
+        if (owner !== undefined && owner !== id && !this.#freedByThis(owner)) throw new ConflictError('externalId', externalId);
+      }
     }
-    state.applyUserChanges([...this.#users].map(([id, user]) => [state.users.get(id), user] as const));
-    for (const area of this.#areas.values()) {
-      state.areas.set(area.id, area);
-      state.counter(area.id);
+    if (this.#users !== null) state.applyUserChanges([...this.#users].map(([id, user]) => [state.users.get(id), user] as const));
+    if (this.#areas !== null) {
+      for (const area of this.#areas.values()) {
+        state.areas.set(area.id, area);
+        state.counter(area.id);
+      }
     }
-    for (const organization of this.#organizations.values()) state.organizations.set(organization.id, organization);
-    for (const [key, value] of this.#settings) {
-      if (value === null) state.settings.delete(key);
-      else state.settings.set(key, value);
+    if (this.#organizations !== null) for (const organization of this.#organizations.values()) state.organizations.set(organization.id, organization);
+    if (this.#settings !== null) {
+      for (const [key, value] of this.#settings) {
+        if (value === null) state.settings.delete(key);
+        else state.settings.set(key, value);
+      }
     }
-    for (const entry of this.#outbox) state.outbox.set(entry.id, entry);
-    state.licenseChanges.push(...this.#changes);
-    state.snapshots.push(...this.#snapshots);
+    if (this.#outbox !== null) for (const entry of this.#outbox) state.outbox.set(entry.id, entry);
+    if (this.#changes !== null) state.licenseChanges.push(...this.#changes);
+    if (this.#snapshots !== null) state.snapshots.push(...this.#snapshots);
   }
 
   /** Ends the transaction without applying anything. */
@@ -209,17 +222,17 @@ export class MemoryTransaction implements SeatTransaction {
 
   /** True when a committed user is deleted or renamed away by this transaction, freeing its keys. */
   #freedByThis(committedId: string): boolean {
-    return this.#users.has(committedId);
+    return this.#users?.has(committedId) === true;
   }
 
   #user(userId: string): User | null {
-    const staged = this.#users.get(userId);
+    const staged = this.#users?.get(userId);
     if (staged !== undefined) return staged;
     return this.#state.users.get(userId) ?? null;
   }
 
   #byUsername(key: string): User | null {
-    const staged = this.#usernames.get(key);
+    const staged = this.#usernames?.get(key);
     if (staged !== undefined) return staged === null ? null : this.#user(staged);
     const id = this.#state.byUsername.get(key);
     if (id === undefined) return null;
@@ -228,7 +241,7 @@ export class MemoryTransaction implements SeatTransaction {
   }
 
   #byExternalId(externalId: string): User | null {
-    const staged = this.#externalIds.get(externalId);
+    const staged = this.#externalIds?.get(externalId);
     if (staged !== undefined) return staged === null ? null : this.#user(staged);
     const id = this.#state.byExternalId.get(externalId);
     if (id === undefined) return null;
@@ -237,20 +250,20 @@ export class MemoryTransaction implements SeatTransaction {
   }
 
   /** Throws ConflictError unless the user's username and external id are free (or already its own). */
-  #assertFree(user: User, claimed: Map<string, string>): void {
+  #assertFree(user: User, claimed: Map<string, string> | null): void {
     const key = usernameKey(user.username);
     const owner = this.#byUsername(key);
-    if ((owner !== null && owner.id !== user.id) || (claimed.has(`u:${key}`) && claimed.get(`u:${key}`) !== user.id)) {
+    if ((owner !== null && owner.id !== user.id) || (claimed !== null && claimed.has(`u:${key}`) && claimed.get(`u:${key}`) !== user.id)) {
       throw new ConflictError('username', user.username);
     }
-    claimed.set(`u:${key}`, user.id);
+    claimed?.set(`u:${key}`, user.id);
     if (user.externalId !== null) {
       const externalOwner = this.#byExternalId(user.externalId);
       const claimKey = `x:${user.externalId}`;
-      if ((externalOwner !== null && externalOwner.id !== user.id) || (claimed.has(claimKey) && claimed.get(claimKey) !== user.id)) {
+      if ((externalOwner !== null && externalOwner.id !== user.id) || (claimed !== null && claimed.has(claimKey) && claimed.get(claimKey) !== user.id)) {
         throw new ConflictError('externalId', user.externalId);
       }
-      claimed.set(claimKey, user.id);
+      claimed?.set(claimKey, user.id);
     }
   }
 
@@ -261,22 +274,23 @@ export class MemoryTransaction implements SeatTransaction {
       this.#unstageKeys(before);
       this.#delta(before.areaId).apply(before, -1);
     }
-    this.#users.set(frozen.id, frozen);
-    this.#usernames.set(usernameKey(frozen.username), frozen.id);
-    if (frozen.externalId !== null) this.#externalIds.set(frozen.externalId, frozen.id);
+    (this.#users ??= new Map()).set(frozen.id, frozen);
+    (this.#usernames ??= new Map()).set(usernameKey(frozen.username), frozen.id);
+    if (frozen.externalId !== null) (this.#externalIds ??= new Map()).set(frozen.externalId, frozen.id);
     this.#delta(frozen.areaId).apply(frozen, 1);
   }
 
   #unstageKeys(before: User): void {
-    this.#usernames.set(usernameKey(before.username), null);
-    if (before.externalId !== null) this.#externalIds.set(before.externalId, null);
+    (this.#usernames ??= new Map()).set(usernameKey(before.username), null);
+    if (before.externalId !== null) (this.#externalIds ??= new Map()).set(before.externalId, null);
   }
 
   #delta(areaId: string): AreaCounter {
-    let delta = this.#deltas.get(areaId);
+    const deltas = (this.#deltas ??= new Map());
+    let delta = deltas.get(areaId);
     if (delta === undefined) {
       delta = new AreaCounter();
-      this.#deltas.set(areaId, delta);
+      deltas.set(areaId, delta);
     }
     return delta;
   }

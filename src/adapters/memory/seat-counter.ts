@@ -1,4 +1,4 @@
-import type { AreaSeatCounts } from '../../core/usage.js';
+import type { AreaSeatCounts, OrganizationSeatCounts } from '../../core/usage.js';
 import type { User } from '../../core/schemas.js';
 
 interface MutableOrganizationCounts {
@@ -12,7 +12,8 @@ export class AreaCounter {
   using = 0;
   activeSystem = 0;
   blocked = 0;
-  readonly organizations = new Map<string, MutableOrganizationCounts>();
+  /** Per partner organization; created with the first partner user (a transaction's delta often has none). */
+  #organizations: Map<string, MutableOrganizationCounts> | null = null;
 
   /** Adds (`sign` 1) or removes (`sign` -1) one user's contribution. */
   apply(user: User, sign: 1 | -1): void {
@@ -23,10 +24,11 @@ export class AreaCounter {
     if (active && user.kind === 'system') this.activeSystem += sign;
     if (!active) this.blocked += sign;
     if (user.organizationId !== null) {
-      let organization = this.organizations.get(user.organizationId);
+      const organizations = (this.#organizations ??= new Map());
+      let organization = organizations.get(user.organizationId);
       if (organization === undefined) {
         organization = { users: 0, using: 0 };
-        this.organizations.set(user.organizationId, organization);
+        organizations.set(user.organizationId, organization);
       }
       organization.users += sign;
       organization.using += seat;
@@ -35,12 +37,20 @@ export class AreaCounter {
 
   /** Adds another counter's figures (used to overlay a transaction's pending writes). */
   plus(delta: AreaCounter | undefined, areaId: string): AreaSeatCounts {
-    const organizations = new Map<string, MutableOrganizationCounts>();
-    for (const [id, c] of this.organizations) organizations.set(id, { ...c });
-    if (delta !== undefined) {
-      for (const [id, c] of delta.organizations) {
-        const base = organizations.get(id) ?? { users: 0, using: 0 };
-        organizations.set(id, { users: base.users + c.users, using: base.using + c.using });
+    // Read on every seat check: built straight into the result, without intermediate maps.
+    const organizations: OrganizationSeatCounts[] = [];
+    const extra = delta === undefined ? null : delta.#organizations;
+    if (this.#organizations !== null) {
+      for (const [organizationId, c] of this.#organizations) {
+        const d = extra?.get(organizationId);
+        const users = c.users + (d?.users ?? 0);
+        const using = c.using + (d?.using ?? 0);
+        if (users !== 0 || using !== 0) organizations.push({ organizationId, users, using });
+      }
+    }
+    if (extra !== null) {
+      for (const [organizationId, d] of extra) {
+        if (this.#organizations?.has(organizationId) !== true && (d.users !== 0 || d.using !== 0)) organizations.push({ organizationId, users: d.users, using: d.using });
       }
     }
     return {
@@ -49,9 +59,7 @@ export class AreaCounter {
       using: this.using + (delta?.using ?? 0),
       activeSystem: this.activeSystem + (delta?.activeSystem ?? 0),
       blocked: this.blocked + (delta?.blocked ?? 0),
-      organizations: [...organizations]
-        .filter(([, c]) => c.users !== 0 || c.using !== 0)
-        .map(([organizationId, c]) => ({ organizationId, users: c.users, using: c.using })),
+      organizations,
     };
   }
 }

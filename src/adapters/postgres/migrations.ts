@@ -7,7 +7,7 @@
  * to do.
  */
 import type { Tables } from './tables.js';
-import { quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
+import { qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
 import { run, type Queryable } from './queryable.js';
 
 /** One schema change. */
@@ -126,6 +126,56 @@ const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX seatkeeper_usage_snapshots_area_idx ON ${t.usageSnapshots} (area_id, taken_at, seq)`,
       `CREATE INDEX seatkeeper_usage_snapshots_time_idx ON ${t.usageSnapshots} (taken_at, seq)`,
     ],
+  },
+  {
+    version: 2,
+    name: 'user counts kept by statement triggers, so counting costs the same at any number of users',
+    statements: (t) => {
+      const fn = (name: string) => qualifiedName(t.schema, name);
+      const key = 'area_id, organization_id, state, kind';
+      // Host-company users count under organization '' (a key column cannot be NULL; ids are never empty).
+      const groups = (rows: string, sign: '' | '-') =>
+        `SELECT area_id, coalesce(organization_id, ''), state, kind, ${sign}count(*) FROM ${rows} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+      // Rows are changed in key order, so two statements counting the same groups cannot deadlock.
+      const add = (source: string) => `INSERT INTO ${t.userCounts} AS c (${key}, users) ${source} ON CONFLICT (${key}) DO UPDATE SET users = c.users + EXCLUDED.users`;
+      const trigger = (name: string, body: string) => `CREATE FUNCTION ${fn(name)}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          ${body};
+          RETURN NULL;
+        END
+        $$`;
+      return [
+        `CREATE TABLE ${t.userCounts} (
+          area_id text COLLATE "C" NOT NULL,
+          organization_id text COLLATE "C" NOT NULL,
+          state text NOT NULL,
+          kind text NOT NULL,
+          users integer NOT NULL,
+          PRIMARY KEY (area_id, organization_id, state, kind)
+        )`,
+        trigger('seatkeeper_count_inserted_users', add(groups('inserted', ''))),
+        trigger('seatkeeper_count_deleted_users', add(groups('deleted', '-'))),
+        // An update moves users between groups: the net change per group, and nothing for a profile edit.
+        trigger(
+          'seatkeeper_count_updated_users',
+          add(`SELECT area_id, organization_id, state, kind, sum(n) FROM (
+            SELECT area_id, coalesce(organization_id, '') AS organization_id, state, kind, 1 AS n FROM updated_new
+            UNION ALL
+            SELECT area_id, coalesce(organization_id, ''), state, kind, -1 FROM updated_old
+          ) changes GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4`),
+        ),
+        // Creating the triggers locks out writers to users until this migration commits, so the counts below are exact.
+        `CREATE TRIGGER seatkeeper_users_count_insert AFTER INSERT ON ${t.users}
+          REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_inserted_users')}()`,
+        `CREATE TRIGGER seatkeeper_users_count_delete AFTER DELETE ON ${t.users}
+          REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_deleted_users')}()`,
+        `CREATE TRIGGER seatkeeper_users_count_update AFTER UPDATE ON ${t.users}
+          REFERENCING OLD TABLE AS updated_old NEW TABLE AS updated_new FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_updated_users')}()`,
+        add(groups(t.users, '')),
+        // Counting no longer reads the users table: one index fewer to keep up on every write.
+        `DROP INDEX ${qualifiedName(t.schema, 'seatkeeper_users_counts_idx')}`,
+      ];
+    },
   },
 ];
 

@@ -19,7 +19,8 @@ import { toSeatkeeperError } from './errors.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
-import { run } from './queryable.js';
+import { run, runScript } from './queryable.js';
+import { AREA_COLUMNS, areaFromRow, type AreaRow } from './rows.js';
 import { PostgresTransaction } from './sql-transaction.js';
 import {
   countAreaUsers,
@@ -147,12 +148,10 @@ export class PostgresSeatRepository implements SeatRepository {
       broken = error;
     };
     client.on('error', onError);
-    const tx = new PostgresTransaction(client, this.#tables, this.#batchSize);
     try {
-      await run(client, 'BEGIN', [], 'starting a transaction');
-      if (areaIds.length > 0) {
-        await run(client, `SELECT id FROM ${this.#tables.areas} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [areaIds], 'locking areas');
-      }
+      // BEGIN and the lock in one round trip, the locked rows kept: a seat write reads its area first.
+      const locked = await beginLocking(client, this.#tables, areaIds);
+      const tx = new PostgresTransaction(client, this.#tables, this.#batchSize, locked);
       let result: T;
       try {
         result = await work(tx);
@@ -256,6 +255,26 @@ export class PostgresSeatRepository implements SeatRepository {
       throw toSeatkeeperError(error, 'connecting');
     }
   }
+}
+
+/**
+ * Starts a transaction and locks the areas' rows, in one round trip: two
+ * statements in one simple-protocol query, so the ids are quoted as literals
+ * (by `pg`'s `escapeLiteral`) rather than bound. Returns the locked areas:
+ * nobody else can change them before this transaction ends.
+ */
+async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[]): Promise<ReadonlyMap<string, Area>> {
+  if (areaIds.length === 0) {
+    await run(client, 'BEGIN', [], 'starting a transaction');
+    return new Map();
+  }
+  const ids = areaIds.map((id) => client.escapeLiteral(id)).join(', ');
+  const rows = await runScript<AreaRow>(
+    client,
+    `BEGIN; SELECT ${AREA_COLUMNS} FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE`,
+    'starting a transaction and locking areas',
+  );
+  return new Map(rows.map((row) => [row.id, areaFromRow(row)]));
 }
 
 /** Code-unit order; any fixed order keeps multi-area locking deadlock-free. */

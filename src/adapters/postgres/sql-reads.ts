@@ -127,59 +127,60 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
 /** A row of the counting aggregate: one area and organization (null for the host company). */
 interface CountRow {
   readonly area_id: string;
+  /** `null` for the host company, and for an area without users. */
   readonly organization_id: string | null;
-  readonly users: number;
-  readonly using_seats: number;
-  readonly active_system: number;
-  readonly blocked: number;
+  readonly state: string | null;
+  readonly kind: string | null;
+  readonly users: number | null;
 }
 
-// Only columns of the counts index appear (count(u.area_id), not count(u.id)), so it can be an index-only scan.
-const COUNT_COLUMNS = `a.id AS area_id, u.organization_id,
-  count(u.area_id)::int AS users,
-  (count(*) FILTER (WHERE u.state = 'active' AND u.kind = 'licensed'))::int AS using_seats,
-  (count(*) FILTER (WHERE u.state = 'active' AND u.kind = 'system'))::int AS active_system,
-  (count(*) FILTER (WHERE u.state = 'blocked'))::int AS blocked`;
-
 /**
- * Aggregate counts of these areas (every defined area when `areaIds` is
- * `null`), in the order asked: one `GROUP BY area_id, organization_id`
- * statement on the covering counts index. Areas without users report zeros.
+ * Counts of these areas (every defined area when `areaIds` is `null`), in the
+ * order asked: one statement on `seatkeeper_user_counts`, the counts that
+ * triggers on the users table keep per area, organization, state and kind.
+ * Its cost does not depend on the number of users. Areas without users report zeros.
  */
 export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly string[] | null): Promise<AreaSeatCounts[]> {
+  const columns = `c.area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
   const { rows } =
     areaIds === null
       ? await run<CountRow>(
           db,
-          `SELECT ${COUNT_COLUMNS} FROM ${t.areas} a LEFT JOIN ${t.users} u ON u.area_id = a.id GROUP BY a.id, u.organization_id ORDER BY a.id`,
+          `SELECT a.id AS area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users
+           FROM ${t.areas} a LEFT JOIN ${t.userCounts} c ON c.area_id = a.id AND c.users <> 0 ORDER BY a.id`,
           [],
           'counting users',
         )
       : await run<CountRow>(
           db,
-          `SELECT ${COUNT_COLUMNS} FROM unnest($1::text[]) AS a(id) LEFT JOIN ${t.users} u ON u.area_id = a.id GROUP BY a.id, u.organization_id`,
+          `SELECT ${columns} FROM ${t.userCounts} c WHERE c.area_id = ANY($1::text[]) AND c.users <> 0`,
           [[...new Set(areaIds)]],
           'counting users',
         );
-  const byArea = new Map<string, { users: number; using: number; activeSystem: number; blocked: number; organizations: OrganizationSeatCounts[] }>();
+  const byArea = new Map<string, { users: number; using: number; activeSystem: number; blocked: number; organizations: Map<string, OrganizationSeatCounts> }>();
   for (const row of rows) {
     let area = byArea.get(row.area_id);
     if (area === undefined) {
-      area = { users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
+      area = { users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: new Map() };
       byArea.set(row.area_id, area);
     }
-    area.users += row.users;
-    area.using += row.using_seats;
-    area.activeSystem += row.active_system;
-    area.blocked += row.blocked;
-    if (row.organization_id !== null) area.organizations.push({ organizationId: row.organization_id, users: row.users, using: row.using_seats });
+    const users = row.users ?? 0;
+    const seats = row.state === 'active' && row.kind === 'licensed' ? users : 0;
+    area.users += users;
+    area.using += seats;
+    if (row.state === 'active' && row.kind === 'system') area.activeSystem += users;
+    if (row.state === 'blocked') area.blocked += users;
+    if (row.organization_id !== null) {
+      const before = area.organizations.get(row.organization_id);
+      area.organizations.set(row.organization_id, { organizationId: row.organization_id, users: (before?.users ?? 0) + users, using: (before?.using ?? 0) + seats });
+    }
   }
   const ids = areaIds ?? [...byArea.keys()];
   return ids.map((areaId) => {
     const area = byArea.get(areaId);
     return area === undefined
       ? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] }
-      : { areaId, ...area, organizations: [...area.organizations] };
+      : { areaId, users: area.users, using: area.using, activeSystem: area.activeSystem, blocked: area.blocked, organizations: [...area.organizations.values()] };
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Area, BlockReason, Organization, User } from '../../core/schemas.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
-import { SeatkeeperError, StorageError } from '../../errors.js';
+import { ConflictError, SeatkeeperError, SerializationFailureError, StorageError } from '../../errors.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../../ports/repository.js';
 import { usernameKey } from '../../core/schemas.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
@@ -37,6 +37,8 @@ export class PostgresTransaction implements SeatTransaction {
   readonly #client: Queryable;
   readonly #tables: Tables;
   readonly #batchSize: number;
+  /** The areas this transaction locked, as the lock read them, until it writes one: nobody else can change them meanwhile. */
+  readonly #locked: Map<string, Area>;
   /** Statements run one after another even when `work` starts several at once, so a savepoint guards exactly one write. */
   #queue: Promise<unknown> = Promise.resolve();
   #open = true;
@@ -45,11 +47,13 @@ export class PostgresTransaction implements SeatTransaction {
    * @param client - the connection, inside BEGIN with the area rows locked
    * @param tables - the table names
    * @param batchSize - at most this many users per multi-row statement
+   * @param locked - the locked areas' rows, read by the lock itself
    */
-  constructor(client: Queryable, tables: Tables, batchSize: number) {
+  constructor(client: Queryable, tables: Tables, batchSize: number, locked: ReadonlyMap<string, Area> = new Map()) {
     this.#client = client;
     this.#tables = tables;
     this.#batchSize = batchSize;
+    this.#locked = new Map(locked);
   }
 
   /** Ends the transaction object: later calls throw instead of running outside the transaction. */
@@ -63,10 +67,14 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   getArea(areaId: string): Promise<Area | null> {
+    const locked = this.#locked.get(areaId);
+    // A copy, as every read hands out; still after any statement already started, like a read would be.
+    if (locked !== undefined) return this.#step(async () => ({ ...locked }));
     return this.#step((db, t) => selectArea(db, t, areaId));
   }
 
   putArea(area: Area): Promise<void> {
+    this.#locked.delete(area.id);
     return this.#step(async (db, t) => {
       await run(
         db,
@@ -138,6 +146,7 @@ export class PostgresTransaction implements SeatTransaction {
     if (users.length === 0) return this.#step(async () => undefined);
     // Sorted by username key so two batches sharing names take the unique-index locks in the same order (no deadlock).
     const sorted = [...users].sort((a, b) => compare(usernameKey(a.username), usernameKey(b.username)));
+    if (sorted.length <= this.#batchSize) return this.#step((db, t) => insertOrNothing(db, t, sorted));
     return this.#step((db, t) =>
       this.#allOrNothing(db, async () => {
         for (const chunk of chunks(sorted, this.#batchSize)) {
@@ -226,6 +235,49 @@ export class PostgresTransaction implements SeatTransaction {
     }
     await run(db, 'RELEASE SAVEPOINT seatkeeper_write', [], 'closing a savepoint');
   }
+}
+
+/**
+ * Inserts users that fit one statement, all or none, without a savepoint: a
+ * taken key skips its row (`ON CONFLICT DO NOTHING`) instead of failing the
+ * statement, so the transaction stays usable with one round trip instead of
+ * three. When a row was skipped, the rows inserted are deleted again and the
+ * key that collided is found and thrown as a `ConflictError`.
+ */
+async function insertOrNothing(db: Queryable, t: Tables, users: readonly User[]): Promise<void> {
+  const { rows } = await run<{ id: string }>(
+    db,
+    `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST} ON CONFLICT DO NOTHING RETURNING id`,
+    userColumnArrays(users),
+    'inserting users',
+  );
+  if (rows.length === users.length) return;
+  const inserted = rows.map((r) => r.id);
+  const written = new Set(inserted);
+  const skipped = users.filter((u) => !written.has(u.id));
+  const conflict = await findConflict(db, t, skipped);
+  if (inserted.length > 0) await run(db, `DELETE FROM ${t.users} WHERE id = ANY($1::text[])`, [inserted], 'undoing a failed insert');
+  throw conflict;
+}
+
+/** The ConflictError for the first of `skipped` whose id, username (ignoring case) or external id is held by a stored row. */
+async function findConflict(db: Queryable, t: Tables, skipped: readonly User[]): Promise<SeatkeeperError> {
+  const { rows } = await run<{ id: string; username_key: string; external_id: string | null }>(
+    db,
+    `SELECT id, username_key, external_id FROM ${t.users}
+     WHERE id = ANY($1::text[]) OR username_key = ANY($2::text[]) OR external_id = ANY($3::text[])`,
+    [skipped.map((u) => u.id), skipped.map((u) => usernameKey(u.username)), skipped.flatMap((u) => (u.externalId === null ? [] : [u.externalId]))],
+    'finding a taken key',
+  );
+  for (const user of skipped) {
+    // The same order PostgreSQL checks the unique indexes in: id, then username, then external id.
+    if (rows.some((r) => r.id === user.id)) return new ConflictError('id', user.id);
+    const key = usernameKey(user.username);
+    if (rows.some((r) => r.username_key === key)) return new ConflictError('username', key);
+    if (user.externalId !== null && rows.some((r) => r.external_id === user.externalId)) return new ConflictError('externalId', user.externalId);
+  }
+  // The row that held the key was deleted by another transaction after the insert skipped it.
+  return new SerializationFailureError('A unique key collided with a user that was deleted meanwhile.');
 }
 
 /** Splits a list into runs of at most `size`. */

@@ -16,6 +16,8 @@ export interface Tables {
   readonly organizations: string;
   /** User profiles. */
   readonly users: string;
+  /** Users per area, organization, state and kind, kept by triggers on `users`: what counting reads. */
+  readonly userCounts: string;
   /** Site settings (JSON values). */
   readonly settings: string;
   /** The notification outbox. */
@@ -33,18 +35,24 @@ export function quoteIdentifier(name: string): string {
 
 /** The table names inside `schema`, or unqualified when `schema` is null. */
 export function tablesIn(schema: string | null): Tables {
-  const name = (table: string) => (schema === null ? quoteIdentifier(table) : `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
+  const name = (table: string) => qualifiedName(schema, table);
   return {
     schema,
     schemaVersion: name('seatkeeper_schema_version'),
     areas: name('seatkeeper_areas'),
     organizations: name('seatkeeper_organizations'),
     users: name('seatkeeper_users'),
+    userCounts: name('seatkeeper_user_counts'),
     settings: name('seatkeeper_settings'),
     outbox: name('seatkeeper_outbox'),
     licenseChanges: name('seatkeeper_license_changes'),
     usageSnapshots: name('seatkeeper_usage_snapshots'),
   };
+}
+
+/** A quoted object name (a table, a function) inside `schema`, or unqualified when `schema` is null. */
+export function qualifiedName(schema: string | null, name: string): string {
+  return schema === null ? quoteIdentifier(name) : `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { decideAlert, sameAlertState, type AlertEvent } from '../../core/notification-policy.js';
-import { nextPeak, usagePeriod } from '../../core/peak-usage.js';
+import { decideAlert, type AlertEvent } from '../../core/notification-policy.js';
+import { nextPeak } from '../../core/peak-usage.js';
 import { seatStatus } from '../../core/status.js';
 import { resolveThresholds } from '../../core/usage.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
@@ -7,7 +7,18 @@ import type { SeatTransaction } from '../../ports/repository.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
 import { composeLimitExceeded, composeWarning } from './compose.js';
 import { OutboxDelivery } from './outbox-delivery.js';
-import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, watchRecordJson, type WatchRecord } from './watch-state.js';
+import {
+  alertKey,
+  parseResponsiblePerson,
+  parseWatchRecord,
+  peakKey,
+  PeriodClock,
+  RESPONSIBLE_PERSON_KEY,
+  sameWatchRecord,
+  WatchRecordCache,
+  watchRecordJson,
+  type WatchRecord,
+} from './watch-state.js';
 
 /** What the watch is built from: the service context without the watch itself. */
 export type WatchContext = Omit<ServiceContext, 'watch'>;
@@ -27,19 +38,22 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
   const enqueuedIn = new WeakSet<SeatTransaction>();
   /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
   let enqueuedSinceRound = false;
+  const records = new WatchRecordCache();
+  const periods = new PeriodClock();
 
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
+    // Sequential reads: one statement at a time is all a SQL transaction's connection runs anyway.
     const area = await tx.getArea(areaId);
     if (area === null) return false;
-    const [counts, stored] = await Promise.all([tx.countUsers(areaId), tx.getSetting(alertKey(areaId))]);
-    const previous = parseWatchRecord(stored);
+    const { using } = await tx.countUsers(areaId);
+    const previous = records.read(areaId, await tx.getSetting(alertKey(areaId)));
     const now = context.clock();
-    const { using } = counts;
 
-    const period = usagePeriod(now);
-    const peakUsing = nextPeak(previous.peak?.period === period ? previous.peak.using : null, previous.lastUsing, using);
-    const peak = { period, using: peakUsing };
-    if (previous.peak?.period !== period || previous.peak.using !== peakUsing) await tx.putSetting(peakKey(areaId, period), peakUsing);
+    const period = periods.periodOf(now);
+    const peakSoFar = previous.peak !== null && previous.peak.period === period ? previous.peak.using : null;
+    const peakUsing = nextPeak(peakSoFar, previous.lastUsing, using);
+    // The record holds the running peak of its own period: a change in a later period archives it first.
+    if (previous.peak !== null && previous.peak.period !== period) await archivePeak(tx, areaId, previous.peak);
 
     const { minimumPurchase } = context.options;
     const input = {
@@ -51,8 +65,9 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       now,
       reminderEvery: notifications.reminderEvery,
       warnings: notifications.warnings,
+      canNotify: true,
     };
-    let decision = decideAlert({ ...input, canNotify: true });
+    let decision = decideAlert(input);
     let to: string | null = null;
     if (decision.send !== null) {
       to = parseResponsiblePerson(await tx.getSetting(RESPONSIBLE_PERSON_KEY));
@@ -60,9 +75,12 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       if (to === null) decision = decideAlert({ ...input, canNotify: false });
     }
 
-    const next: WatchRecord = { ...decision.state, peak };
-    if (!sameAlertState(previous, next) || previous.peak?.period !== period || previous.peak.using !== peakUsing) {
-      await tx.putSetting(alertKey(areaId), watchRecordJson(next));
+    // One write at most, and only when something a later reader needs changed.
+    const next: WatchRecord = { ...decision.state, peak: { period, using: peakUsing } };
+    if (!sameWatchRecord(previous, next)) {
+      const json = watchRecordJson(next);
+      records.wrote(areaId, json, next);
+      await tx.putSetting(alertKey(areaId), json);
     }
     if (decision.send === null || to === null) return false;
 
@@ -98,6 +116,14 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
     enqueuedIn.add(tx);
     enqueuedSinceRound = true;
     return true;
+  }
+
+  /** Keeps a finished period's peak in its own setting (never lowering one already there, e.g. from an unreadable record). */
+  async function archivePeak(tx: SeatTransaction, areaId: string, peak: { readonly period: string; readonly using: number }): Promise<void> {
+    const key = peakKey(areaId, peak.period);
+    const stored = await tx.getSetting(key);
+    const using = typeof stored === 'number' ? Math.max(stored, peak.using) : peak.using;
+    if (using !== stored) await tx.putSetting(key, using);
   }
 
   /** Re-checks every area in an episode for a due reminder (or a first notification nobody got). */

@@ -10,7 +10,7 @@ async function twoInstances(database: ReturnType<ReturnType<typeof useTestDataba
   const repositories = [0, 1].map(() => new PostgresSeatRepository(database.newPool({ max: 10 }), { schema }));
   // Both start up at once; the advisory lock lets exactly one of them migrate.
   const migrations = await Promise.all(repositories.map((r) => r.migrate()));
-  expect(migrations.map((m) => m.applied.length).sort()).toEqual([0, 1]);
+  expect(migrations.map((m) => m.applied.length > 0).sort()).toEqual([false, true]);
   return repositories.map((repository) => createSeatkeeper({ repository }));
 }
 

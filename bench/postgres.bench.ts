@@ -1,0 +1,135 @@
+/**
+ * createUser on PostgreSQL vs a bare INSERT of an equivalent row through the
+ * same pool, into a plain table of the same shape (same columns, indexes and
+ * checks). Both commit once per user, so both pay one WAL flush; what is left
+ * is seatkeeper's cost: the area lock, the seat and uniqueness checks and the
+ * notification watch, each a round trip. Skipped, with the reason printed,
+ * when no server answers.
+ */
+import pg from 'pg';
+import { usernameKey } from '../src/core/schemas.js';
+import { createSeatkeeper, type User } from '../src/index.js';
+import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
+import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
+import { benchUser } from './fixtures.js';
+import { figure, msOnce, type BenchFigure } from './harness.js';
+
+/** The columns of the bare table, in the order {@link bareValues} gives them. */
+const COLUMNS = [
+  'id',
+  'username',
+  'username_key',
+  'email',
+  'display_name',
+  'external_id',
+  'area_id',
+  'organization_id',
+  'kind',
+  'system_role',
+  'state',
+  'block_reason',
+  'blocked_at',
+  'blocked_by',
+  'source',
+  'created_at',
+  'updated_at',
+] as const;
+const BARE_INSERT = `INSERT INTO bench_bare_users (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+
+/** The row a createUser of `user` writes, as INSERT parameters. */
+function bareValues(user: User): unknown[] {
+  return [
+    user.id,
+    user.username,
+    usernameKey(user.username),
+    user.email,
+    user.displayName,
+    user.externalId,
+    user.areaId,
+    user.organizationId,
+    user.kind,
+    user.systemRole,
+    user.state,
+    user.blockReason,
+    user.blockedAt,
+    user.blockedBy,
+    user.source,
+    user.createdAt,
+    user.updatedAt,
+  ];
+}
+
+/**
+ * @param count - users created sequentially by each side (split in alternating rounds, so load from
+ *   elsewhere on the machine falls on both alike)
+ * @param connections - the pool size, and the number of callers in the concurrent figure
+ */
+export async function benchPostgres(count = 2_000, connections = 10): Promise<BenchFigure[]> {
+  if ((await postgresUnavailable('PostgreSQL benchmarks')) !== null) return [];
+  const database = await createTestDatabase('bench');
+  try {
+    const pool = database.newPool({ max: connections });
+    const repository = new PostgresSeatRepository(pool);
+    await repository.migrate();
+    await pool.query('CREATE TABLE bench_bare_users (LIKE seatkeeper_users INCLUDING ALL)');
+    const seats = createSeatkeeper({ repository });
+    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 10 * count + 1_000 });
+
+    // Records with the same field values for both sides; a prefix per phase keeps every key unique.
+    const records = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const user = benchUser(i);
+        return { ...user, id: `${prefix}${user.id}`, username: `${prefix}${user.username}`, email: `${prefix}${user.email}`, externalId: null, state: 'active' as const, blockReason: null, blockedAt: null };
+      });
+    const bare = (user: User) => pool.query(BARE_INSERT, bareValues(user));
+    const create = async (user: User) => {
+      const result = await seats.createUser({ username: user.username, areaId: 'primary', email: user.email ?? undefined, displayName: user.displayName ?? undefined });
+      if (!result.ok) throw new Error(`createUser refused: ${result.reason.message}`);
+    };
+
+    // Warm-up: connections opened, statements planned, code optimised.
+    const warmUp = Math.min(200, count);
+    for (const user of records('w', warmUp)) {
+      await bare(user);
+      await create(user);
+    }
+
+    const rounds = 4;
+    const perRound = Math.ceil(count / rounds);
+    let bareMs = 0;
+    let createMs = 0;
+    for (let round = 0; round < rounds; round++) {
+      const batch = records(`s${round}-`, perRound);
+      bareMs += await msOnce(async () => {
+        for (const user of batch) await bare(user);
+      });
+      createMs += await msOnce(async () => {
+        for (const user of batch) await create(user);
+      });
+    }
+    const sequential = rounds * perRound;
+
+    // `connections` callers at once: bare INSERTs run side by side; createUser calls queue on the area lock.
+    const concurrently = async (prefix: string, work: (user: User) => Promise<unknown>) => {
+      const batch = records(prefix, sequential);
+      const lanes = Array.from({ length: connections }, (_, lane) => batch.filter((_, i) => i % connections === lane));
+      return msOnce(() => Promise.all(lanes.map(async (lane) => {
+        for (const user of lane) await work(user);
+      })));
+    };
+    const bareParallelMs = await concurrently('pb', bare);
+    const createParallelMs = await concurrently('pc', create);
+
+    const n = sequential.toLocaleString('en-US');
+    return [
+      figure('postgres', `createUser x${n}, one after another`, createMs / sequential, { name: 'bare INSERT', ms: bareMs / sequential }, 3, {
+        perSecond: Math.round(sequential / (createMs / 1000)),
+      }),
+      figure('postgres', `createUser x${n}, ${connections} callers in one area`, createParallelMs / sequential, { name: `bare INSERT, ${connections} callers`, ms: bareParallelMs / sequential }, null, {
+        perSecond: Math.round(sequential / (createParallelMs / 1000)),
+      }),
+    ];
+  } finally {
+    await database.drop();
+  }
+}

@@ -1,0 +1,132 @@
+import type { Area, BlockReason, Organization, User } from '../core/schemas.js';
+import { countNewUser, type AreaSeatCounts } from '../core/usage.js';
+import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../ports/repository.js';
+
+/**
+ * A transaction that remembers, while it lasts, the last area and the last
+ * counts read through it. A seat write reads both for its seat check, and the
+ * notification watch reads them again after the write: on a SQL store every
+ * read is a round trip, and these two are a seventh of a `createUser`. (One
+ * of each is enough: most transactions lock one area, and remembering nothing
+ * more keeps the wrapper free of allocations.)
+ *
+ * What it remembers stays exact: writing an area forgets it; inserting one
+ * licensed user adds that user to the remembered counts (as every repository
+ * counts it, see `countNewUser`); any other user write forgets the counts.
+ * Everything else passes straight through.
+ */
+export class ReadCachingTransaction implements SeatTransaction {
+  readonly #tx: SeatTransaction;
+  #area: { readonly id: string; readonly read: Promise<Area | null> } | null = null;
+  #counts: AreaSeatCounts | null = null;
+
+  /** @param tx - the repository's transaction to read and write through */
+  constructor(tx: SeatTransaction) {
+    this.#tx = tx;
+  }
+
+  getArea(areaId: string): Promise<Area | null> {
+    if (this.#area !== null && this.#area.id === areaId) return this.#area.read;
+    const area = { id: areaId, read: this.#tx.getArea(areaId) };
+    this.#area = area;
+    // A failed read is not remembered: the next call asks again.
+    area.read.catch(() => {
+      if (this.#area === area) this.#area = null;
+    });
+    return area.read;
+  }
+
+  async putArea(area: Area): Promise<void> {
+    this.#area = null;
+    try {
+      await this.#tx.putArea(area);
+    } finally {
+      this.#area = null;
+    }
+  }
+
+  getOrganization(organizationId: string): Promise<Organization | null> {
+    return this.#tx.getOrganization(organizationId);
+  }
+
+  listOrganizations(areaId: string): Promise<readonly Organization[]> {
+    return this.#tx.listOrganizations(areaId);
+  }
+
+  putOrganization(organization: Organization): Promise<void> {
+    return this.#tx.putOrganization(organization);
+  }
+
+  async countUsers(areaId: string): Promise<AreaSeatCounts> {
+    if (this.#counts !== null && this.#counts.areaId === areaId) return this.#counts;
+    const counts = await this.#tx.countUsers(areaId);
+    this.#counts = counts;
+    return counts;
+  }
+
+  getUser(userId: string): Promise<User | null> {
+    return this.#tx.getUser(userId);
+  }
+
+  findUserByUsername(username: string): Promise<User | null> {
+    return this.#tx.findUserByUsername(username);
+  }
+
+  findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
+    return this.#tx.findUsersByUsernames(usernames);
+  }
+
+  findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
+    return this.#tx.findUsersByExternalIds(externalIds);
+  }
+
+  listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
+    return this.#tx.listBlockedUsers(areaId, reason, limit);
+  }
+
+  async insertUsers(users: readonly User[]): Promise<void> {
+    const only = users.length === 1 ? users[0] : undefined;
+    const counted = only !== undefined && only.kind === 'licensed' && this.#counts?.areaId === only.areaId ? this.#counts : null;
+    this.#counts = null;
+    await this.#tx.insertUsers(users);
+    if (counted !== null && only !== undefined) this.#counts = countNewUser(counted, only.organizationId, only.state === 'active');
+  }
+
+  async updateUsers(users: readonly User[]): Promise<void> {
+    this.#counts = null;
+    try {
+      await this.#tx.updateUsers(users);
+    } finally {
+      this.#counts = null;
+    }
+  }
+
+  async deleteUser(userId: string): Promise<boolean> {
+    this.#counts = null;
+    try {
+      return await this.#tx.deleteUser(userId);
+    } finally {
+      this.#counts = null;
+    }
+  }
+
+  getSetting(key: string): Promise<JsonValue | null> {
+    return this.#tx.getSetting(key);
+  }
+
+  putSetting(key: string, value: JsonValue | null): Promise<void> {
+    return this.#tx.putSetting(key, value);
+  }
+
+  enqueueNotification(entry: OutboxEntry): Promise<void> {
+    return this.#tx.enqueueNotification(entry);
+  }
+
+  appendLicenseChange(change: LicenseChangeRecord): Promise<void> {
+    return this.#tx.appendLicenseChange(change);
+  }
+
+  appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void> {
+    return this.#tx.appendUsageSnapshot(snapshot);
+  }
+}
