@@ -9,11 +9,12 @@ import {
 } from '../core/directory-entry.js';
 import { planDirectoryChanges } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
-import type { User } from '../core/schemas.js';
+import { usernameKey, type User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { applyDirectoryPlan, distinctUsers, sealPlan } from './directory-apply.js';
+import { applyDirectoryPlan } from './directory-apply.js';
+import { sealPlan } from './directory-basis.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -108,28 +109,39 @@ const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory 
 const MISSING_PAGE_SIZE = 10_000;
 
 async function planDirectorySync(context: ServiceContext, entries: unknown, options: unknown): Promise<DirectorySyncPlan> {
-  const feedInput = parseInput(feedSchema, entries, 'directory feed');
+  // An array is used as it is: through z.array a 100,000-entry feed would be copied for nothing.
+  const feedInput = Array.isArray(entries) ? (entries as readonly unknown[]) : parseInput(feedSchema, entries, 'directory feed');
   const resolved = resolveDirectorySyncOptions(parseInput(directorySyncOptionsSchema, options, 'directory sync options'));
+  const feed = parseDirectoryFeed(feedInput);
   const { repository } = context;
   const areas = await repository.listAreas();
   for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
 
-  const feed = parseDirectoryFeed(feedInput);
-  const byExternalId = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
-  const byUsername = await repository.findUsersByUsernames(feed.valid.map((e) => e.entry.username));
+  const found = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
+  const byExternalId = new Map<string, User>();
+  for (const user of found) byExternalId.set(user.externalId as string, user);
+  // A profile found by external id holds its own username; the look-up by username is only
+  // for the other entries (new, adopted or renamed profiles), often none of a feed synced before.
+  const usernames: string[] = [];
+  for (const { entry } of feed.valid) {
+    const profile = byExternalId.get(entry.externalId);
+    if (profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username)) usernames.push(entry.username);
+  }
+  const byUsername = new Map<string, User>();
+  if (usernames.length > 0) for (const user of await repository.findUsersByUsernames(usernames)) byUsername.set(usernameKey(user.username), user);
   const organizations = await repository.listOrganizations();
   const missing = resolved.onMissing === 'block' ? await missingFromFeed(repository, feed.externalIds, resolved) : [];
-  const users = distinctUsers(byExternalId, byUsername);
   const touched = new Set<string>();
   for (const { entry } of feed.valid) touched.add(entry.areaId);
-  for (const user of users) touched.add(user.areaId);
+  for (const user of found) touched.add(user.areaId);
+  for (const user of byUsername.values()) touched.add(user.areaId);
   for (const user of missing) touched.add(user.areaId);
   const counts = await repository.countUsers(areas.filter((a) => touched.has(a.id)).map((a) => a.id));
 
-  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, users, missing }, resolved);
+  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, byExternalId, byUsername, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
-  const lines = outcome.changes.map((c) => c.line);
-  return sealPlan({
+  const { lines } = outcome;
+  const plan: DirectorySyncPlan = {
     plannedAt: context.clock(),
     options: resolved,
     lines,
@@ -137,6 +149,13 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
     refused: outcome.refused,
     ...countDirectoryLines(lines, invalid.length, 0),
     waitingForLicense: lines.filter(isWaitingForLicense),
+  };
+  return sealPlan(plan, {
+    areas: new Map(areas.map((a) => [a.id, a])),
+    organizations,
+    counts: new Map(counts.map((c) => [c.areaId, c])),
+    holders: byUsername,
+    rounds: outcome.rounds,
   });
 }
 
