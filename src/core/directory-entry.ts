@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { InputIssue } from '../errors.js';
+import { checkDirectoryEntry } from './directory-entry-check.js';
 import { displayNameSchema, emailSchema, idSchema, usernameKey, usernameSchema } from './schemas.js';
 
 /**
@@ -131,25 +132,54 @@ export interface ParsedDirectoryFeed {
  * @returns the valid entries, the invalid ones with their issues, and every external id named
  */
 export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFeed {
-  const externalIds: (string | null)[] = feed.map((raw) => readKey(raw, 'externalId'));
-  const usernames: (string | null)[] = feed.map((raw) => readKey(raw, 'username'));
-  const usernameKeys = usernames.map((username) => (username === null ? null : usernameKey(username)));
-  const externalIdCount = countValues(externalIds);
-  const usernameCount = countValues(usernameKeys);
+  // First pass: check each entry (the fast check; zod only later, for what it leaves) and find repeated keys.
+  const checked: (DirectoryEntry | null)[] = [];
+  const externalIds = new Set<string>();
+  const usernameKeys = new Set<string>();
+  // How often each repeated value appears; null while none is (the usual case), so the second pass can skip them.
+  let repeatedExternalIds: Map<string, number> | null = null;
+  let repeatedUsernames: Map<string, number> | null = null;
+  for (let index = 0; index < feed.length; index++) {
+    const raw = feed[index];
+    const entry = checkDirectoryEntry(raw);
+    checked.push(entry);
+    const externalId = entry === null ? readKey(raw, 'externalId') : entry.externalId;
+    const username = entry === null ? readKey(raw, 'username') : entry.username;
+    // A value already there leaves a set's size as it was: one hash operation per key instead of two.
+    if (externalId !== null) {
+      const size = externalIds.size;
+      if (externalIds.add(externalId).size === size) (repeatedExternalIds ??= new Map()).set(externalId, (repeatedExternalIds.get(externalId) ?? 1) + 1);
+    }
+    if (username !== null) {
+      const key = usernameKey(username);
+      const size = usernameKeys.size;
+      if (usernameKeys.add(key).size === size) (repeatedUsernames ??= new Map()).set(key, (repeatedUsernames.get(key) ?? 1) + 1);
+    }
+  }
 
   const valid: IndexedDirectoryEntry[] = [];
   const invalid: InvalidDirectoryEntry[] = [];
-  feed.forEach((raw, index) => {
-    const externalId = externalIds[index] ?? null;
-    const username = usernames[index] ?? null;
-    const parsed = directoryEntrySchema.safeParse(raw);
-    const externalIdTimes = externalId === null ? 0 : (externalIdCount.get(externalId) ?? 0);
-    const usernameTimes = usernameCount.get(usernameKeys[index] ?? '') ?? 0;
-    if (parsed.success && externalIdTimes < 2 && usernameTimes < 2) {
-      valid.push({ index, entry: parsed.data });
-      return;
+  const noRepeats = repeatedExternalIds === null && repeatedUsernames === null;
+  for (let index = 0; index < feed.length; index++) {
+    const fast = checked[index] ?? null;
+    if (fast !== null && noRepeats) {
+      valid.push({ index, entry: fast });
+      continue;
     }
-    const issues: InputIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
+    const raw = feed[index];
+    const parsed = fast === null ? directoryEntrySchema.safeParse(raw) : null;
+    const entry = fast ?? (parsed?.success === true ? parsed.data : null);
+    // A valid entry's keys are the trimmed strings readKey would read.
+    const externalId = entry === null ? readKey(raw, 'externalId') : entry.externalId;
+    const username = entry === null ? readKey(raw, 'username') : entry.username;
+    const externalIdTimes = externalId === null ? 0 : (repeatedExternalIds?.get(externalId) ?? 0);
+    const usernameTimes = username === null ? 0 : (repeatedUsernames?.get(usernameKey(username)) ?? 0);
+    if (entry !== null && externalIdTimes === 0 && usernameTimes === 0) {
+      valid.push({ index, entry });
+      continue;
+    }
+    const issues: InputIssue[] =
+      parsed === null || parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
     if (externalIdTimes > 1) {
       issues.push({
         path: ['externalId'],
@@ -165,16 +195,8 @@ export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFee
       });
     }
     invalid.push({ index, externalId, username, issues });
-  });
-  const named = new Set<string>();
-  for (const externalId of externalIds) if (externalId !== null) named.add(externalId);
-  return { valid, invalid, externalIds: named };
-}
-
-function countValues(values: readonly (string | null)[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
+  }
+  return { valid, invalid, externalIds };
 }
 
 /** A trimmed, non-empty string field of a raw entry, or `null`. */

@@ -1,8 +1,9 @@
 /**
  * Planning a directory sync: from the validated feed and the current state
  * (the profiles found by batched look-ups, the areas, their partners and their
- * aggregate counts), what happens to every user. Pure: the service runs it once
- * to plan and again under the area locks to apply, on state read there.
+ * aggregate counts), what happens to every user. Pure: the service runs it to
+ * plan, and again under the area locks when the state changed since (see
+ * `directory-apply.ts`).
  *
  * The rules (DESIGN.md section 5), in the order they are applied:
  * 1. Matching. An entry matches the profile with its `externalId`. When none has
@@ -31,7 +32,7 @@ import type { InputIssue } from '../errors.js';
 import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
 import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
-import { decideSeat, type SeatRefusal } from './seat-policy.js';
+import { decideSeat, type SeatDecision, type SeatRefusal } from './seat-policy.js';
 import { emptyAreaCounts, type AreaSeatCounts, type OrganizationSeatCounts } from './usage.js';
 
 /** What the planner reads: everything a service fetched with batched look-ups and aggregate counts. */
@@ -42,10 +43,32 @@ export interface DirectoryState {
   readonly organizations: readonly Organization[];
   /** The aggregate counts of those areas. */
   readonly counts: readonly AreaSeatCounts[];
-  /** The profiles holding any of the feed's external ids or usernames. */
-  readonly users: readonly User[];
+  /** The profiles holding the feed's external ids, by external id. */
+  readonly byExternalId: ReadonlyMap<string, User>;
+  /**
+   * The profiles holding the feed's usernames, by username key. A profile found
+   * by external id holds its own username, so only the other names need to be
+   * here: those of new, adopted and renamed profiles.
+   */
+  readonly byUsername: ReadonlyMap<string, User>;
   /** Directory profiles of the covered areas established to be missing from the feed (empty unless `onMissing: 'block'`). */
   readonly missing: readonly User[];
+}
+
+/**
+ * Indexes profiles by external id and by username key, as {@link DirectoryState} holds them.
+ *
+ * @param users - profiles found by the look-ups
+ * @returns the two indexes
+ */
+export function indexProfiles(users: Iterable<User>): Pick<DirectoryState, 'byExternalId' | 'byUsername'> {
+  const byExternalId = new Map<string, User>();
+  const byUsername = new Map<string, User>();
+  for (const user of users) {
+    if (user.externalId !== null) byExternalId.set(user.externalId, user);
+    byUsername.set(usernameKey(user.username), user);
+  }
+  return { byExternalId, byUsername };
 }
 
 /** The profile fields and state a line leads to. */
@@ -68,50 +91,50 @@ export interface DirectoryTarget {
   readonly blockReason: BlockReason | null;
 }
 
-/** One planned change: the line a plan shows, the state it leads to, and its write round. */
-export interface DirectoryChange {
-  /** The line. */
-  readonly line: DirectoryPlanLine;
-  /** The resulting fields and state. */
-  readonly target: DirectoryTarget;
-  /**
-   * Renames are written in rounds: a profile taking a username another profile
-   * gives up in this sync is written one round after it. 0 for everything else.
-   */
-  readonly round: number;
-}
-
 /** The planner's answer. */
 export interface DirectoryPlanOutcome {
-  /** One change per applicable entry in feed order, then the missing users. */
-  readonly changes: readonly DirectoryChange[];
+  /** One line per applicable entry in feed order, then the missing users. */
+  readonly lines: readonly DirectoryPlanLine[];
+  /**
+   * The write round of every line that takes a username another profile gives
+   * up in this sync: it is written one round after that profile. Lines not
+   * listed are round 0.
+   */
+  readonly rounds: ReadonlyMap<DirectoryPlanLine, number>;
   /** Entries found inapplicable against the state (unknown area, username taken...), in feed order. */
   readonly invalid: readonly InvalidDirectoryEntry[];
   /** Set when the mass-block guard refuses the plan. */
   readonly refused: DirectorySyncRefusal | null;
 }
 
-/** An entry that passed the checks against the state. */
-interface Candidate {
-  readonly index: number;
-  readonly entry: DirectoryEntry;
-  readonly current: User | null;
-  /** The username key the entry asks for. */
-  readonly key: string;
+/**
+ * One line being decided: an entry that passed the checks against the state,
+ * or a user missing from the feed. A class, so that the 100,000 drafts of a
+ * large feed share one shape; `round`, the target and the state change while
+ * renames are ordered and seats are handed out.
+ */
+class Draft {
   /** Its write round once its username is known to be free; -1 until then (and for good if it never is). */
-  round: number;
-}
-
-/** A line being decided; `state`, `blockReason` and `refusal` change while seats are handed out. */
-interface Draft {
-  readonly index: number | null;
-  readonly entry: DirectoryEntry | null;
-  readonly current: User | null;
-  readonly round: number;
-  readonly fields: Omit<DirectoryTarget, 'state' | 'blockReason'>;
+  round = -1;
+  /** The area and partner the line leads to (set by `draftLines`). */
+  areaId = '';
+  organizationId: string | null = null;
   state: UserState;
   blockReason: BlockReason | null;
-  refusal: SeatRefusal | null;
+  refusal: SeatRefusal | null = null;
+
+  constructor(
+    readonly index: number | null,
+    readonly entry: DirectoryEntry | null,
+    readonly current: User | null,
+    /** The username key the entry asks for. */
+    readonly key: string,
+    /** The profile holding that username now, if any. */
+    readonly holder: User | null,
+  ) {
+    this.state = current?.state ?? 'active';
+    this.blockReason = current?.blockReason ?? null;
+  }
 }
 
 /**
@@ -120,7 +143,7 @@ interface Draft {
  * @param entries - the valid feed entries, from `parseDirectoryFeed`
  * @param state - the current state, read with batched look-ups
  * @param options - the resolved sync options
- * @returns the changes in feed order, the entries found invalid, and the guard's refusal if any
+ * @returns the lines in feed order with their write rounds, the entries found invalid, and the guard's refusal if any
  */
 export function planDirectoryChanges(
   entries: readonly IndexedDirectoryEntry[],
@@ -129,78 +152,98 @@ export function planDirectoryChanges(
 ): DirectoryPlanOutcome {
   const areas = new Map(state.areas.map((a) => [a.id, a]));
   const organizations = new Map(state.organizations.map((o) => [o.id, o]));
-  const byExternalId = new Map<string, User>();
-  const byUsername = new Map<string, User>();
-  for (const user of state.users) {
-    if (user.externalId !== null) byExternalId.set(user.externalId, user);
-    byUsername.set(usernameKey(user.username), user);
-  }
   const covered = options.areaIds === null ? null : new Set(options.areaIds);
 
   const invalid: InvalidDirectoryEntry[] = [];
-  const candidates: Candidate[] = [];
+  const candidates: Draft[] = [];
   for (const { index, entry } of entries) {
-    const issues = stateIssues(entry, areas, organizations, covered);
+    let issues = stateIssues(entry, areas, organizations, covered);
     const key = usernameKey(entry.username);
-    const byId = byExternalId.get(entry.externalId);
-    const holder = byUsername.get(key);
+    const byId = state.byExternalId.get(entry.externalId);
+    const holder = byId !== undefined && usernameKey(byId.username) === key ? byId : state.byUsername.get(key);
     // Adoption: a profile made before the directory was connected is linked, not duplicated.
     const current = byId ?? (holder !== undefined && holder.externalId === null ? holder : undefined);
     if (current?.kind === 'system') {
-      issues.push({
+      (issues ??= []).push({
         path: byId === undefined ? ['username'] : ['externalId'],
         code: 'system_user',
         message: `"${current.username}" is a system user; a directory sync never manages system users`,
       });
     }
-    if (issues.length > 0) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
-    else candidates.push({ index, entry, current: current ?? null, key, round: -1 });
+    if (issues !== null) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
+    else candidates.push(new Draft(index, entry, current ?? null, key, holder ?? null));
   }
 
-  orderRenames(candidates, byUsername, invalid);
+  orderRenames(candidates, invalid);
   const { drafts, releases } = draftLines(candidates, state.missing, options, covered);
 
-  const tallies = new Map(state.counts.map((c) => [c.areaId, new SeatTally(c)]));
+  const counts = new Map(state.counts.map((c) => [c.areaId, c]));
+  const organizationsOf = groupBy(state.organizations, (o) => o.areaId);
+  const tallies = new Map<string, SeatTally>();
   const tallyOf = (areaId: string) => {
     let tally = tallies.get(areaId);
     if (tally === undefined) {
-      tally = new SeatTally(emptyAreaCounts(areaId));
+      tally = new SeatTally(counts.get(areaId) ?? emptyAreaCounts(areaId), areas.get(areaId), organizationsOf.get(areaId) ?? []);
       tallies.set(areaId, tally);
     }
     return tally;
   };
   for (const user of releases) tallyOf(user.areaId).add(user.organizationId, -1);
-  const organizationsOf = groupBy(state.organizations, (o) => o.areaId);
   for (const draft of seatOrder(drafts)) {
-    const { areaId, organizationId } = draft.fields;
-    const tally = tallyOf(areaId);
-    const decision = decideSeat({ area: areas.get(areaId) as Area, counts: tally.counts, organizations: organizationsOf.get(areaId) ?? [] }, organizationId);
-    if (decision.ok) tally.add(organizationId, 1);
+    const tally = tallyOf(draft.areaId);
+    const decision = tally.decide(draft.organizationId);
+    if (decision.ok) tally.add(draft.organizationId, 1);
     draft.refusal = decision.ok ? null : decision.reason;
     draft.state = decision.ok ? 'active' : 'blocked';
     draft.blockReason = decision.ok ? null : 'license-limit';
   }
 
-  const changes = drafts.map(toChange);
+  const lines: DirectoryPlanLine[] = [];
+  const rounds = new Map<DirectoryPlanLine, number>();
+  for (const draft of drafts) {
+    const line = toLine(draft);
+    lines.push(line);
+    if (draft.round > 0) rounds.set(line, draft.round);
+  }
   const byIndex = (a: InvalidDirectoryEntry, b: InvalidDirectoryEntry) => a.index - b.index;
-  return { changes, invalid: invalid.sort(byIndex), refused: massBlockGuard(changes, state.counts, options) };
+  return { lines, rounds, invalid: invalid.sort(byIndex), refused: massBlockGuard(lines, state.counts, options) };
 }
 
-/** Issues of an entry against the state: its area and organization must exist (and be covered). */
+/**
+ * The profile fields and state a planned line leads to: the line's own fields,
+ * and the email and display name its entry asks for (omitted ones keep the profile's).
+ *
+ * @param line - a line of a plan
+ * @returns what the profile is once the line is applied
+ */
+export function directoryTarget(line: DirectoryPlanLine): DirectoryTarget {
+  return {
+    username: line.username,
+    email: targetEmail(line.entry, line.current),
+    displayName: targetDisplayName(line.entry, line.current),
+    externalId: line.externalId,
+    areaId: line.areaId,
+    organizationId: line.organizationId,
+    state: line.reason === null ? 'active' : 'blocked',
+    blockReason: line.reason,
+  };
+}
+
+/** Issues of an entry against the state: its area and organization must exist (and be covered). `null` when there are none. */
 function stateIssues(
   entry: DirectoryEntry,
   areas: ReadonlyMap<string, Area>,
   organizations: ReadonlyMap<string, Organization>,
   covered: ReadonlySet<string> | null,
-): InputIssue[] {
-  const issues: InputIssue[] = [];
+): InputIssue[] | null {
+  let issues: InputIssue[] | null = null;
   if (!areas.has(entry.areaId)) {
-    issues.push({ path: ['areaId'], code: 'unknown_area', message: `unknown area "${entry.areaId}"; define it with defineArea() first` });
+    issues = [{ path: ['areaId'], code: 'unknown_area', message: `unknown area "${entry.areaId}"; define it with defineArea() first` }];
   } else if (covered !== null && !covered.has(entry.areaId)) {
-    issues.push({ path: ['areaId'], code: 'area_not_covered', message: `area "${entry.areaId}" is not among the areas this sync covers (options.areaIds)` });
+    issues = [{ path: ['areaId'], code: 'area_not_covered', message: `area "${entry.areaId}" is not among the areas this sync covers (options.areaIds)` }];
   }
   if (entry.organizationId != null && organizations.get(entry.organizationId)?.areaId !== entry.areaId) {
-    issues.push({
+    (issues ??= []).push({
       path: ['organizationId'],
       code: 'unknown_organization',
       message: `unknown organization "${entry.organizationId}" in area "${entry.areaId}"; define it with defineOrganization() first`,
@@ -215,12 +258,12 @@ function stateIssues(
  * renames it away; chains resolve in rounds, swaps (cycles) and names held by
  * profiles the feed does not rename make the entry invalid (pushed to `invalid`).
  */
-function orderRenames(candidates: Candidate[], byUsername: ReadonlyMap<string, User>, invalid: InvalidDirectoryEntry[]): void {
-  const waiting: Candidate[] = [];
-  const queue: Candidate[] = [];
+function orderRenames(candidates: readonly Draft[], invalid: InvalidDirectoryEntry[]): void {
+  const waiting: Draft[] = [];
+  const queue: Draft[] = [];
   for (const candidate of candidates) {
-    const holder = byUsername.get(candidate.key);
-    if (holder === undefined || holder.id === candidate.current?.id) {
+    const { holder } = candidate;
+    if (holder === null || holder.id === candidate.current?.id) {
       candidate.round = 0;
       queue.push(candidate);
     } else {
@@ -229,16 +272,16 @@ function orderRenames(candidates: Candidate[], byUsername: ReadonlyMap<string, U
   }
   if (waiting.length === 0) return;
 
-  const byCurrentId = new Map<string, Candidate>();
+  const byCurrentId = new Map<string, Draft>();
   for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
   // Usernames are unique in the feed, so the holder's own entry, if any, renames it away.
-  const waitingFor = new Map<Candidate, Candidate>();
+  const waitingFor = new Map<Draft, Draft>();
   for (const candidate of waiting) {
-    const freer = byCurrentId.get((byUsername.get(candidate.key) as User).id);
+    const freer = byCurrentId.get((candidate.holder as User).id);
     if (freer !== undefined) waitingFor.set(freer, candidate);
   }
   for (let i = 0; i < queue.length; i++) {
-    const freer = queue[i] as Candidate;
+    const freer = queue[i] as Draft;
     const next = waitingFor.get(freer);
     if (next === undefined) continue;
     next.round = freer.round + 1;
@@ -246,47 +289,55 @@ function orderRenames(candidates: Candidate[], byUsername: ReadonlyMap<string, U
   }
   for (const candidate of waiting) {
     if (candidate.round >= 0) continue;
-    const holder = byUsername.get(candidate.key) as User;
+    const entry = candidate.entry as DirectoryEntry;
+    const holder = candidate.holder as User;
     const renamed = byCurrentId.has(holder.id);
     invalid.push({
-      index: candidate.index,
-      externalId: candidate.entry.externalId,
-      username: candidate.entry.username,
+      index: candidate.index as number,
+      externalId: entry.externalId,
+      username: entry.username,
       issues: [
         {
           path: ['username'],
           code: 'username_taken',
           message: renamed
-            ? `username "${candidate.entry.username}" is held by "${holder.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
-            : `username "${candidate.entry.username}" is taken by another profile (${holder.externalId === null ? 'no external id' : `external id "${holder.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
+            ? `username "${entry.username}" is held by "${holder.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
+            : `username "${entry.username}" is taken by another profile (${holder.externalId === null ? 'no external id' : `external id "${holder.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
         },
       ],
     });
   }
 }
 
-/** Drafts a line per applicable candidate and per missing user, and lists the seats they give back. */
+/**
+ * Settles the target and state of each applicable candidate, adds a draft per
+ * missing user, and lists the seats they give back. Returns the drafts in line
+ * order: applicable candidates in feed order, then the missing users.
+ */
 function draftLines(
-  candidates: readonly Candidate[],
+  candidates: readonly Draft[],
   missing: readonly User[],
   options: ResolvedDirectorySyncOptions,
   covered: ReadonlySet<string> | null,
 ): { drafts: Draft[]; releases: User[] } {
   const drafts: Draft[] = [];
   const releases: User[] = [];
-  for (const candidate of candidates) {
-    const { index, entry, current, round } = candidate;
-    if (round < 0) continue;
-    const fields = targetFields(entry, current);
-    const draft: Draft = { index, entry, current, round, fields, state: current?.state ?? 'active', blockReason: current?.blockReason ?? null, refusal: null };
+  for (const draft of candidates) {
+    if (draft.round < 0) continue;
     drafts.push(draft);
+    const entry = draft.entry as DirectoryEntry;
+    const { current } = draft;
+    const sameArea = current !== null && current.areaId === entry.areaId;
+    draft.areaId = entry.areaId;
+    // A partner belongs to one area: moving to another area without naming a partner joins the host company.
+    draft.organizationId = entry.organizationId !== undefined ? entry.organizationId : sameArea ? current.organizationId : null;
     if (current === null && !entry.enabled) {
       // The directory lists the account but has it disabled: the profile mirrors it, blocked, taking no seat.
       draft.state = 'blocked';
       draft.blockReason = 'directory-disabled';
     }
     if (current === null || (current.state === 'blocked' && current.blockReason === 'admin')) continue;
-    const seatMoves = current.areaId !== fields.areaId || current.organizationId !== fields.organizationId;
+    const seatMoves = current.areaId !== draft.areaId || current.organizationId !== draft.organizationId;
     if (!entry.enabled) {
       if (current.state === 'active') releases.push(current);
       if (current.state === 'active' || current.blockReason !== 'directory-disabled') {
@@ -299,15 +350,19 @@ function draftLines(
   }
   if (options.onMissing === 'block' && missing.length > 0) {
     const matched = new Set<string>();
-    for (const { current, round } of candidates) if (current !== null && round >= 0) matched.add(current.id);
+    for (const draft of drafts) if (draft.current !== null) matched.add(draft.current.id);
     for (const user of missing) {
       if (matched.has(user.id) || user.kind !== 'licensed' || user.source !== 'directory' || user.externalId === null) continue;
       if (covered !== null && !covered.has(user.areaId)) continue;
       if (user.state === 'active') releases.push(user);
       else if (user.blockReason !== 'license-limit') continue;
-      const { username, email, displayName, externalId, areaId, organizationId } = user;
-      const fields = { username, email, displayName, externalId, areaId, organizationId };
-      drafts.push({ index: null, entry: null, current: user, round: 0, fields, state: 'blocked', blockReason: 'directory-removed', refusal: null });
+      const draft = new Draft(null, null, user, usernameKey(user.username), user);
+      draft.round = 0;
+      draft.areaId = user.areaId;
+      draft.organizationId = user.organizationId;
+      draft.state = 'blocked';
+      draft.blockReason = 'directory-removed';
+      drafts.push(draft);
     }
   }
   return { drafts, releases };
@@ -324,7 +379,7 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
     if (entry === null || !entry.enabled) continue;
     if (current === null) created.push(draft);
     else if (current.state === 'active') {
-      if (current.areaId !== draft.fields.areaId || current.organizationId !== draft.fields.organizationId) moved.push(draft);
+      if (current.areaId !== draft.areaId || current.organizationId !== draft.organizationId) moved.push(draft);
     } else if (current.blockReason === 'license-limit') pending.push(draft);
     else if (current.blockReason !== 'admin') returning.push(draft);
   }
@@ -336,60 +391,56 @@ function blockedTime(draft: Draft): number {
   return draft.current?.blockedAt?.getTime() ?? 0;
 }
 
-/** The fields an entry asks for; omitted optional fields keep the profile's values. */
-function targetFields(entry: DirectoryEntry, current: User | null): Omit<DirectoryTarget, 'state' | 'blockReason'> {
-  const sameArea = current !== null && current.areaId === entry.areaId;
-  return {
-    username: entry.username,
-    email: entry.email !== undefined ? entry.email : (current?.email ?? null),
-    displayName: entry.displayName !== undefined ? entry.displayName : (current?.displayName ?? null),
-    externalId: entry.externalId,
-    areaId: entry.areaId,
-    // A partner belongs to one area: moving to another area without naming a partner joins the host company.
-    organizationId: entry.organizationId !== undefined ? entry.organizationId : sameArea ? current.organizationId : null,
-  };
+/** The email an entry asks for; omitted keeps the profile's. A missing user keeps its own. */
+function targetEmail(entry: DirectoryEntry | null, current: User | null): string | null {
+  return entry !== null && entry.email !== undefined ? entry.email : (current?.email ?? null);
 }
 
-const FIELDS = ['username', 'email', 'displayName', 'externalId', 'areaId', 'organizationId'] as const;
+/** The display name an entry asks for; omitted keeps the profile's. A missing user keeps its own. */
+function targetDisplayName(entry: DirectoryEntry | null, current: User | null): string | null {
+  return entry !== null && entry.displayName !== undefined ? entry.displayName : (current?.displayName ?? null);
+}
 
-function toChange(draft: Draft): DirectoryChange {
-  const { fields } = draft;
-  const target: DirectoryTarget = {
-    username: fields.username,
-    email: fields.email,
-    displayName: fields.displayName,
-    externalId: fields.externalId,
-    areaId: fields.areaId,
-    organizationId: fields.organizationId,
-    state: draft.state,
-    blockReason: draft.state === 'blocked' ? draft.blockReason : null,
-  };
-  const { current } = draft;
-  const changes: DirectorySyncField[] = [];
+/** Shared by every line that changes no field (most of them): lines are frozen, so one empty list serves all. */
+const NO_CHANGES: readonly DirectorySyncField[] = Object.freeze([]);
+
+function toLine(draft: Draft): DirectoryPlanLine {
+  const { entry, current } = draft;
+  // A missing user (no entry) keeps every field: only its state changes.
+  const username = entry === null ? (current as User).username : entry.username;
+  const externalId = entry === null ? ((current as User).externalId as string) : entry.externalId;
+  const reason = draft.state === 'blocked' ? draft.blockReason : null;
+  let changes = NO_CHANGES;
   if (current !== null) {
-    for (const field of FIELDS) if (current[field] !== target[field]) changes.push(field);
-    if (current.state === 'blocked' && target.state === 'blocked' && current.blockReason !== target.blockReason) changes.push('blockReason');
+    const changed: DirectorySyncField[] = [];
+    if (current.username !== username) changed.push('username');
+    if (current.email !== targetEmail(entry, current)) changed.push('email');
+    if (current.displayName !== targetDisplayName(entry, current)) changed.push('displayName');
+    if (current.externalId !== externalId) changed.push('externalId');
+    if (current.areaId !== draft.areaId) changed.push('areaId');
+    if (current.organizationId !== draft.organizationId) changed.push('organizationId');
+    if (current.state === 'blocked' && draft.state === 'blocked' && current.blockReason !== reason) changed.push('blockReason');
+    if (changed.length > 0) changes = changed;
   }
-  const line: DirectoryPlanLine = {
+  return {
     index: draft.index,
-    externalId: target.externalId,
-    username: target.username,
-    areaId: target.areaId,
-    organizationId: target.organizationId,
-    action: actionOf(current, target, changes),
-    reason: target.blockReason,
+    externalId,
+    username,
+    areaId: draft.areaId,
+    organizationId: draft.organizationId,
+    action: actionOf(current, draft.state, changes),
+    reason,
     changes,
     refusal: draft.refusal,
-    entry: draft.entry,
+    entry,
     current,
   };
-  return { line, target, round: draft.round };
 }
 
-function actionOf(current: User | null, target: DirectoryTarget, changes: readonly DirectorySyncField[]): DirectorySyncAction {
-  if (current === null) return target.state === 'active' ? 'create' : 'create-blocked';
-  if (current.state === 'active' && target.state === 'blocked') return 'block';
-  if (current.state === 'blocked' && target.state === 'active') return 'activate';
+function actionOf(current: User | null, state: UserState, changes: readonly DirectorySyncField[]): DirectorySyncAction {
+  if (current === null) return state === 'active' ? 'create' : 'create-blocked';
+  if (current.state === 'active' && state === 'blocked') return 'block';
+  if (current.state === 'blocked' && state === 'active') return 'activate';
   return changes.length > 0 ? 'update' : 'unchanged';
 }
 
@@ -399,12 +450,12 @@ function actionOf(current: User | null, target: DirectoryTarget, changes: readon
  * Compared as `blocking > floor(share * using)` so that 2 of 10 at 20 % is allowed, 3 of 10 is not.
  */
 function massBlockGuard(
-  changes: readonly DirectoryChange[],
+  lines: readonly DirectoryPlanLine[],
   counts: readonly AreaSeatCounts[],
   options: ResolvedDirectorySyncOptions,
 ): DirectorySyncRefusal | null {
   const blocking = new Map<string, number>();
-  for (const { line } of changes) {
+  for (const line of lines) {
     if (line.action !== 'block' || line.current === null) continue;
     blocking.set(line.current.areaId, (blocking.get(line.current.areaId) ?? 0) + 1);
   }
@@ -428,19 +479,24 @@ function massBlockGuard(
 }
 
 /**
- * An area's counts, advanced in place as seats are handed out and given back.
- * Only the seat figures {@link decideSeat} reads (`using`, per partner `using`)
- * are kept current. In place rather than a copy per seat (as `countNewUser`
- * does): at 100,000 entries the copies were most of the planning time.
+ * An area's counts, advanced in place as seats are handed out and given back,
+ * and the seat decisions made on them. Only the seat figures {@link decideSeat}
+ * reads (`using`, per partner `using`) are kept current. In place rather than a
+ * copy per seat (as `countNewUser` does): at 100,000 entries the copies were
+ * most of the planning time.
  */
 class SeatTally {
   readonly counts: { -readonly [K in keyof AreaSeatCounts]: K extends 'organizations' ? OrganizationSeatCounts[] : AreaSeatCounts[K] };
   readonly #partners = new Map<string, { -readonly [K in keyof OrganizationSeatCounts]: OrganizationSeatCounts[K] }>();
+  readonly #area: Area | undefined;
+  readonly #organizations: readonly Organization[];
 
-  constructor(counts: AreaSeatCounts) {
-    const organizations = counts.organizations.map((c) => ({ ...c }));
-    for (const partner of organizations) this.#partners.set(partner.organizationId, partner);
-    this.counts = { ...counts, organizations };
+  constructor(counts: AreaSeatCounts, area: Area | undefined, organizations: readonly Organization[]) {
+    const partners = counts.organizations.map((c) => ({ ...c }));
+    for (const partner of partners) this.#partners.set(partner.organizationId, partner);
+    this.counts = { ...counts, organizations: partners };
+    this.#area = area;
+    this.#organizations = organizations;
   }
 
   /** Takes (`delta` 1) or gives back (-1) a seat of a profile of `organizationId`. */
@@ -454,6 +510,11 @@ class SeatTally {
       this.counts.organizations.push(partner);
     }
     partner.using += delta;
+  }
+
+  /** Whether a profile of `organizationId` gets a seat now. Only drafts of a known area ask. */
+  decide(organizationId: string | null): SeatDecision {
+    return decideSeat({ area: this.#area as Area, counts: this.counts, organizations: this.#organizations }, organizationId);
   }
 }
 

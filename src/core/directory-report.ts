@@ -214,9 +214,12 @@ export function countDirectoryLines(lines: readonly DirectorySyncLine[], invalid
       area = emptyCounts();
       perArea.set(line.areaId, area);
     }
-    for (const counts of [area, all]) {
-      counts[COUNT_OF[line.action]] += 1;
-      if (isWaitingForLicense(line)) counts.waitingForLicense += 1;
+    const field = COUNT_OF[line.action];
+    area[field] += 1;
+    all[field] += 1;
+    if (isWaitingForLicense(line)) {
+      area.waitingForLicense += 1;
+      all.waitingForLicense += 1;
     }
   }
   const areas = [...perArea]

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { directoryEntrySchema, type IndexedDirectoryEntry } from '../core/directory-entry.js';
-import { planDirectoryChanges, type DirectoryChange, type DirectoryTarget } from '../core/directory-plan.js';
+import { directoryTarget, planDirectoryChanges, type DirectoryTarget } from '../core/directory-plan.js';
 import {
   countDirectoryLines,
   isWaitingForLicense,
@@ -16,6 +16,7 @@ import type { AreaSeatCounts } from '../core/usage.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
+import { basisOf, sameAreaState, sameHolders, sameRecord, usernamesToLookUp, type LockedAreaState, type PlanBasis } from './directory-basis.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
 
@@ -48,61 +49,6 @@ const planSchema = z.looseObject({
   refused: z.looseObject({ code: z.literal('MASS_BLOCK_REFUSED') }).nullable(),
 });
 
-/**
- * Plans made by `planDirectorySync` in this process. They are deeply frozen, so
- * nobody can have changed them since: apply trusts them without validating
- * 100,000 lines again. Any other value is validated against {@link planSchema}.
- */
-const madeHere = new WeakSet<object>();
-
-/**
- * Freezes a plan made by `planDirectorySync` and marks it as made here.
- *
- * @param plan - a plan fresh from the planner
- * @returns the same plan, frozen
- */
-export function sealPlan(plan: DirectorySyncPlan): DirectorySyncPlan {
-  for (const line of plan.lines) {
-    Object.freeze(line.changes);
-    if (line.entry !== null) Object.freeze(line.entry);
-    if (line.current !== null) Object.freeze(line.current);
-    if (line.refusal !== null) Object.freeze(line.refusal);
-    Object.freeze(line);
-  }
-  for (const entry of plan.invalid) {
-    for (const issue of entry.issues) {
-      Object.freeze(issue.path);
-      Object.freeze(issue);
-    }
-    Object.freeze(entry.issues);
-    Object.freeze(entry);
-  }
-  if (plan.refused !== null) {
-    for (const area of plan.refused.areas) Object.freeze(area);
-    Object.freeze(plan.refused.areas);
-    Object.freeze(plan.refused);
-  }
-  for (const area of plan.areas) Object.freeze(area);
-  if (plan.options.areaIds !== null) Object.freeze(plan.options.areaIds);
-  for (const part of [plan.lines, plan.invalid, plan.areas, plan.totals, plan.waitingForLicense, plan.options, plan]) Object.freeze(part);
-  madeHere.add(plan);
-  return plan;
-}
-
-/** The users of both look-ups, each once. */
-export function distinctUsers(...lists: readonly (readonly User[])[]): User[] {
-  const seen = new Set<string>();
-  const users: User[] = [];
-  for (const list of lists) {
-    for (const user of list) {
-      if (seen.has(user.id)) continue;
-      seen.add(user.id);
-      users.push(user);
-    }
-  }
-  return users;
-}
-
 /** Attempts of an apply that a unique-key race with an unlocked area aborted; each re-reads everything. */
 const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
@@ -110,11 +56,13 @@ const WRITE_BATCH = 1000;
 
 /**
  * Applies a directory sync plan under the locks of every area it touches,
- * deciding seats again on the counts read there. Lines whose profile changed
- * since planning are skipped.
+ * deciding seats again on the counts read there (or, when nothing the plan's
+ * lines depend on changed, keeping the plan's decisions: see `directory-basis.ts`).
+ * Lines whose profile changed since planning are skipped.
  */
 export async function applyDirectoryPlan(context: ServiceContext, input: DirectorySyncPlan): Promise<DirectorySyncReport> {
-  if (!madeHere.has(input)) parseInput(planSchema, input, 'directory sync plan');
+  const basis = basisOf(input);
+  if (basis === undefined) parseInput(planSchema, input, 'directory sync plan');
   const plan = input;
   if (plan.refused !== null) {
     return {
@@ -128,17 +76,21 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
       waitingForLicense: [],
     };
   }
-  const work = plan.lines.filter((line) => line.action !== 'unchanged' || isWaitingForLicense(line));
-  if (work.length === 0) return report(plan, context.clock(), new Map(), []);
-
+  // The positions of the lines to write or decide again: all but those with nothing to do.
+  const work: number[] = [];
   const areaIds = new Set<string>();
-  for (const line of work) {
+  plan.lines.forEach((line, position) => {
+    if (line.action === 'unchanged' && !isWaitingForLicense(line)) return;
+    work.push(position);
     areaIds.add(line.areaId);
     if (line.current !== null) areaIds.add(line.current.areaId);
-  }
+  });
+  if (work.length === 0) return report(plan, context.clock(), [], [], new Set());
+
+  const locked = [...areaIds].sort();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inAreaTransaction(context, [...areaIds], (tx) => applyInTransaction(context, tx, plan, work, [...areaIds].sort()));
+      return await inAreaTransaction(context, locked, (tx) => applyInTransaction(context, tx, plan, basis, work, locked));
     } catch (error) {
       // A profile created meanwhile in an area this apply does not lock took a username or
       // external id it writes: nothing was kept; the next attempt sees that profile and skips the line.
@@ -151,50 +103,84 @@ async function applyInTransaction(
   context: ServiceContext,
   tx: SeatTransaction,
   plan: DirectorySyncPlan,
-  work: readonly DirectoryPlanLine[],
+  basis: PlanBasis | undefined,
+  work: readonly number[],
   areaIds: readonly string[],
 ): Promise<DirectorySyncReport> {
   const now = context.clock();
-  const byExternalIdList = await tx.findUsersByExternalIds(work.map((line) => line.externalId));
-  const byUsernameList = await tx.findUsersByUsernames(work.flatMap((line) => (line.entry === null ? [] : [line.entry.username])));
-  const byExternalId = new Map(byExternalIdList.map((u) => [u.externalId as string, u]));
-  const byUsername = new Map(byUsernameList.map((u) => [usernameKey(u.username), u]));
+  const lines = plan.lines;
+  const usernames: string[] = [];
+  for (const position of work) usernames.push(...usernamesToLookUp(lines[position] as DirectoryPlanLine));
+  const byExternalIdList = await tx.findUsersByExternalIds(work.map((position) => (lines[position] as DirectoryPlanLine).externalId));
+  const byUsernameList = usernames.length === 0 ? [] : await tx.findUsersByUsernames(usernames);
+  const byExternalId = new Map<string, User>();
+  for (const user of byExternalIdList) byExternalId.set(user.externalId as string, user);
+  const byUsername = new Map<string, User>();
+  for (const user of byUsernameList) byUsername.set(usernameKey(user.username), user);
 
   const skipped: DirectorySyncSkip[] = [];
-  const accepted = new Map<string, DirectoryPlanLine>();
-  const entries: IndexedDirectoryEntry[] = [];
-  const missing: User[] = [];
-  for (const line of work) {
+  const skippedAt = new Set<number>();
+  const accepted: number[] = [];
+  for (const position of work) {
+    const line = lines[position] as DirectoryPlanLine;
     const found = currentOf(line, byExternalId, byUsername);
-    if (line.current === null ? found !== undefined : found === undefined || !sameUser(found, line.current)) {
-      skipped.push(skip(line, 'CHANGED_SINCE_PLAN', changedMessage(line, found)));
-      continue;
+    let message: string | null = null;
+    if (line.current === null ? found !== undefined : found === undefined || !sameRecord(found, line.current)) {
+      message = changedMessage(line, found);
+    } else {
+      // A planned creation whose username a profile without external id took meanwhile would now
+      // adopt that profile. It is left out here, before seats are decided again, so the seat the
+      // adopted profile might give back is never handed to someone else while it keeps it.
+      const holder = line.current === null && line.entry !== null ? byUsername.get(usernameKey(line.entry.username)) : undefined;
+      if (holder !== undefined && holder.externalId === null) message = `A profile named "${holder.username}" was created after planning; it was left as it is.`;
     }
-    // A planned creation whose username a profile without external id took meanwhile would now
-    // adopt that profile. It is left out here, before seats are decided again, so the seat the
-    // adopted profile might give back is never handed to someone else while it keeps it.
-    const holder = line.current === null && line.entry !== null ? byUsername.get(usernameKey(line.entry.username)) : undefined;
-    if (holder !== undefined && holder.externalId === null) {
-      skipped.push(skip(line, 'CHANGED_SINCE_PLAN', `A profile named "${holder.username}" was created after planning; it was left as it is.`));
-      continue;
+    if (message === null) accepted.push(position);
+    else {
+      skipped.push(skip(line, 'CHANGED_SINCE_PLAN', message));
+      skippedAt.add(position);
     }
-    accepted.set(lineKey(line), line);
-    if (line.entry !== null && line.index !== null) entries.push({ index: line.index, entry: line.entry });
-    else if (found !== undefined) missing.push(found);
   }
 
   const state = await readAreas(tx, areaIds);
-  const users = distinctUsers(byExternalIdList, byUsernameList);
-  // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
-  const fresh = planDirectoryChanges(entries, { ...state, users, missing }, { ...plan.options, force: true });
-  for (const entry of fresh.invalid) {
-    const line = accepted.get(String(entry.index)) as DirectoryPlanLine;
-    skipped.push(skip(line, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`));
+  const results: DirectorySyncResultLine[] = [];
+  let toWrite: readonly DirectoryPlanLine[];
+  let positions: readonly number[];
+  let rounds: ReadonlyMap<DirectoryPlanLine, number>;
+  if (basis !== undefined && skipped.length === 0 && sameHolders(basis, usernames, byUsername) && sameAreaState(basis, areaIds, state)) {
+    // Nothing the lines depend on changed since planning: planning again would give the same lines.
+    toWrite = accepted.map((position) => lines[position] as DirectoryPlanLine);
+    positions = accepted;
+    rounds = basis.rounds;
+  } else {
+    const entries: IndexedDirectoryEntry[] = [];
+    const missing: User[] = [];
+    // Feed lines are found again by their position in the feed, lines of missing users by external id.
+    const positionOf = new Map<number | string, number>();
+    for (const position of accepted) {
+      const line = lines[position] as DirectoryPlanLine;
+      if (line.entry !== null && line.index !== null) {
+        entries.push({ index: line.index, entry: line.entry });
+        positionOf.set(line.index, position);
+      } else {
+        missing.push(currentOf(line, byExternalId, byUsername) as User);
+        positionOf.set(line.externalId, position);
+      }
+    }
+    // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
+    const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername, missing }, { ...plan.options, force: true });
+    for (const entry of fresh.invalid) {
+      const position = positionOf.get(entry.index) as number;
+      skipped.push(skip(lines[position] as DirectoryPlanLine, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`));
+      skippedAt.add(position);
+    }
+    toWrite = fresh.lines;
+    positions = fresh.lines.map((line) => positionOf.get(line.index ?? line.externalId) as number);
+    rounds = fresh.rounds;
   }
   // Every change is written: skipping one now could hand on a seat its profile keeps.
-  const written = await write(context, tx, fresh.changes, now);
-  await observe(context, tx, fresh.changes, areaIds);
-  return report(plan, now, written, skipped);
+  await write(context, tx, toWrite, positions, rounds, now, results);
+  await observe(context, tx, toWrite, areaIds);
+  return report(plan, now, results, skipped, skippedAt);
 }
 
 /** The profile a line is about, as read now: by external id, or by username for an adoption. */
@@ -203,16 +189,6 @@ function currentOf(line: DirectoryPlanLine, byExternalId: ReadonlyMap<string, Us
   if (found !== undefined || line.current === null || line.current.externalId !== null) return found;
   const holder = byUsername.get(usernameKey(line.current.username));
   return holder?.id === line.current.id ? holder : undefined;
-}
-
-/** Whether a profile is exactly as it was when planned (every field, so two writes in the same millisecond still differ). */
-function sameUser(a: User, b: User): boolean {
-  for (const key of Object.keys(b) as (keyof User)[]) {
-    const x = a[key];
-    const y = b[key];
-    if (x instanceof Date && y instanceof Date ? x.getTime() !== y.getTime() : x !== y) return false;
-  }
-  return true;
 }
 
 function changedMessage(line: DirectoryPlanLine, found: User | undefined): string {
@@ -225,15 +201,7 @@ function skip(line: DirectoryPlanLine, code: DirectorySyncSkip['code'], message:
   return { index: line.index, externalId: line.externalId, username: line.username, areaId: line.areaId, planned: line.action, code, message };
 }
 
-/** Feed lines are keyed by position, lines of missing users by external id. */
-function lineKey(line: { readonly index: number | null; readonly externalId: string }): string {
-  return line.index === null ? `missing:${line.externalId}` : String(line.index);
-}
-
-async function readAreas(
-  tx: SeatTransaction,
-  areaIds: readonly string[],
-): Promise<{ areas: Area[]; organizations: Organization[]; counts: AreaSeatCounts[] }> {
+async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promise<LockedAreaState> {
   const areas: Area[] = [];
   const organizations: Organization[] = [];
   const counts: AreaSeatCounts[] = [];
@@ -248,33 +216,39 @@ async function readAreas(
 }
 
 /**
- * Writes the changes: updates round by round (a profile taking a username
- * another gives up is written after it), then the new profiles. Returns every
- * changed line's profile as written, by line key.
+ * Writes the lines: updates round by round (a profile taking a username
+ * another gives up is written after it), then the new profiles. Puts each
+ * line's profile as written into `results`, at the line's position in the plan.
  */
-async function write(context: ServiceContext, tx: SeatTransaction, changes: readonly DirectoryChange[], now: Date): Promise<Map<string, DirectorySyncResultLine>> {
-  const written = new Map<string, DirectorySyncResultLine>();
-  const rounds: User[][] = [];
+async function write(
+  context: ServiceContext,
+  tx: SeatTransaction,
+  lines: readonly DirectoryPlanLine[],
+  positions: readonly number[],
+  rounds: ReadonlyMap<DirectoryPlanLine, number>,
+  now: Date,
+  results: DirectorySyncResultLine[],
+): Promise<void> {
+  const updates: User[][] = [];
   const inserts: User[] = [];
-  for (const { line, target, round } of changes) {
+  lines.forEach((line, i) => {
     let user: User;
     if (line.current === null) {
-      user = createdUser(context, target);
+      user = createdUser(context, directoryTarget(line), now);
       inserts.push(user);
     } else if (line.action === 'unchanged') {
       user = line.current;
     } else {
-      user = changedUser(line.current, target, now);
-      (rounds[round] ??= []).push(user);
+      user = changedUser(line.current, directoryTarget(line), now);
+      (updates[rounds.get(line) ?? 0] ??= []).push(user);
     }
-    written.set(lineKey(line), resultLine(line, user));
-  }
-  for (const round of rounds) if (round !== undefined) for (const batch of chunks(round)) await tx.updateUsers(batch);
+    results[positions[i] as number] = resultLine(line, user);
+  });
+  for (const round of updates) if (round !== undefined) for (const batch of chunks(round)) await tx.updateUsers(batch);
   for (const batch of chunks(inserts)) await tx.insertUsers(batch);
-  return written;
 }
 
-function createdUser(context: ServiceContext, target: DirectoryTarget): User {
+function createdUser(context: ServiceContext, target: DirectoryTarget, now: Date): User {
   const fields = {
     username: target.username,
     areaId: target.areaId,
@@ -283,9 +257,10 @@ function createdUser(context: ServiceContext, target: DirectoryTarget): User {
     displayName: target.displayName ?? undefined,
     externalId: target.externalId,
   };
-  if (target.state === 'active') return newUser(context, fields, { source: 'directory', state: 'active' });
+  if (target.state === 'active') return newUser(context, fields, { source: 'directory', state: 'active' }, now);
+  const user = newUser(context, fields, { source: 'directory', state: 'blocked', blockedBy: 'directory' }, now);
   // newUser blocks for want of a seat; a disabled directory account keeps its own reason.
-  return { ...newUser(context, fields, { source: 'directory', state: 'blocked', blockedBy: 'directory' }), blockReason: target.blockReason };
+  return target.blockReason === user.blockReason ? user : { ...user, blockReason: target.blockReason };
 }
 
 function changedUser(user: User, target: DirectoryTarget, now: Date): User {
@@ -317,12 +292,12 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * seat when some were created or kept blocked for want of one (the limit is
  * exceeded), else after any other seat change.
  */
-async function observe(context: ServiceContext, tx: SeatTransaction, changes: readonly DirectoryChange[], areaIds: readonly string[]): Promise<void> {
+async function observe(context: ServiceContext, tx: SeatTransaction, lines: readonly DirectoryPlanLine[], areaIds: readonly string[]): Promise<void> {
   const waiting = new Map<string, number>();
   const createdBlocked = new Map<string, number>();
   const seatChanged = new Set<string>();
   const add = (map: Map<string, number>, areaId: string) => map.set(areaId, (map.get(areaId) ?? 0) + 1);
-  for (const { line } of changes) {
+  for (const line of lines) {
     if (isWaitingForLicense(line)) add(waiting, line.areaId);
     if (line.action === 'create-blocked' && isWaitingForLicense(line)) add(createdBlocked, line.areaId);
     const moved = line.changes.includes('areaId') || line.changes.includes('organizationId');
@@ -360,17 +335,24 @@ function resultLine(line: DirectorySyncLine, user: User): DirectorySyncResultLin
   };
 }
 
-/** The report: every planned line in plan order, as written, as re-decided, skipped, or unchanged. */
-function report(plan: DirectorySyncPlan, appliedAt: Date, written: ReadonlyMap<string, DirectorySyncResultLine>, skipped: readonly DirectorySyncSkip[]): DirectorySyncReport {
-  const skippedKeys = new Set(skipped.map(lineKey));
+/**
+ * The report: every planned line in plan order, as written or decided again
+ * (`results`, by position in the plan), or unchanged; skipped lines left out.
+ */
+function report(
+  plan: DirectorySyncPlan,
+  appliedAt: Date,
+  results: readonly (DirectorySyncResultLine | undefined)[],
+  skipped: readonly DirectorySyncSkip[],
+  skippedAt: ReadonlySet<number>,
+): DirectorySyncReport {
   const lines: DirectorySyncResultLine[] = [];
-  for (const line of plan.lines) {
-    const key = lineKey(line);
-    if (skippedKeys.has(key)) continue;
-    const done = written.get(key);
+  plan.lines.forEach((line, position) => {
+    if (skippedAt.has(position)) return;
+    const done = results[position];
     if (done !== undefined) lines.push(done);
     else if (line.current !== null) lines.push(resultLine(line, line.current));
-  }
+  });
   const bySkipIndex = [...skipped].sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
   return {
     plannedAt: plan.plannedAt,

@@ -5,15 +5,16 @@ import {
   resolveDirectorySyncOptions,
   type DirectoryEntryInput,
   type DirectorySyncOptions,
-  type ResolvedDirectorySyncOptions,
 } from '../core/directory-entry.js';
 import { planDirectoryChanges } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
-import type { User } from '../core/schemas.js';
+import { usernameKey, type User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
+import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { applyDirectoryPlan, distinctUsers, sealPlan } from './directory-apply.js';
+import { applyDirectoryPlan } from './directory-apply.js';
+import { sealPlan } from './directory-basis.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -108,28 +109,41 @@ const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory 
 const MISSING_PAGE_SIZE = 10_000;
 
 async function planDirectorySync(context: ServiceContext, entries: unknown, options: unknown): Promise<DirectorySyncPlan> {
-  const feedInput = parseInput(feedSchema, entries, 'directory feed');
+  // An array is used as it is: through z.array a 100,000-entry feed would be copied for nothing.
+  const feedInput = Array.isArray(entries) ? (entries as readonly unknown[]) : parseInput(feedSchema, entries, 'directory feed');
   const resolved = resolveDirectorySyncOptions(parseInput(directorySyncOptionsSchema, options, 'directory sync options'));
+  const feed = parseDirectoryFeed(feedInput);
   const { repository } = context;
   const areas = await repository.listAreas();
   for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
 
-  const feed = parseDirectoryFeed(feedInput);
-  const byExternalId = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
-  const byUsername = await repository.findUsersByUsernames(feed.valid.map((e) => e.entry.username));
+  const found = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
+  const byExternalId = new Map<string, User>();
+  for (const user of found) byExternalId.set(user.externalId as string, user);
+  // A profile found by external id holds its own username; the look-up by username is only
+  // for the other entries (new, adopted or renamed profiles), often none of a feed synced before.
+  const usernames: string[] = [];
+  for (const { entry } of feed.valid) {
+    const profile = byExternalId.get(entry.externalId);
+    if (profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username)) usernames.push(entry.username);
+  }
+  const byUsername = new Map<string, User>();
+  if (usernames.length > 0) for (const user of await repository.findUsersByUsernames(usernames)) byUsername.set(usernameKey(user.username), user);
   const organizations = await repository.listOrganizations();
-  const missing = resolved.onMissing === 'block' ? await missingFromFeed(repository, feed.externalIds, resolved) : [];
-  const users = distinctUsers(byExternalId, byUsername);
-  const touched = new Set<string>();
+  // With onMissing: 'block', the covered areas are counted too (users missing from the feed are theirs).
+  const covered = new Set(resolved.areaIds ?? areas.map((a) => a.id));
+  const touched = new Set<string>(resolved.onMissing === 'block' ? covered : []);
   for (const { entry } of feed.valid) touched.add(entry.areaId);
-  for (const user of users) touched.add(user.areaId);
-  for (const user of missing) touched.add(user.areaId);
+  for (const user of found) touched.add(user.areaId);
+  for (const user of byUsername.values()) touched.add(user.areaId);
   const counts = await repository.countUsers(areas.filter((a) => touched.has(a.id)).map((a) => a.id));
+  const missing =
+    resolved.onMissing === 'block' && someMayBeMissing(counts, found, covered) ? await missingFromFeed(repository, feed.externalIds, covered) : [];
 
-  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, users, missing }, resolved);
+  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, byExternalId, byUsername, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
-  const lines = outcome.changes.map((c) => c.line);
-  return sealPlan({
+  const { lines } = outcome;
+  const plan: DirectorySyncPlan = {
     plannedAt: context.clock(),
     options: resolved,
     lines,
@@ -137,7 +151,30 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
     refused: outcome.refused,
     ...countDirectoryLines(lines, invalid.length, 0),
     waitingForLicense: lines.filter(isWaitingForLicense),
+  };
+  return sealPlan(plan, {
+    areas: new Map(areas.map((a) => [a.id, a])),
+    organizations,
+    counts: new Map(counts.map((c) => [c.areaId, c])),
+    holders: byUsername,
+    rounds: outcome.rounds,
   });
+}
+
+/**
+ * Whether a profile of the covered areas may be missing from the feed. Not when
+ * the counts show that the look-up by external id found every profile there
+ * (active system users aside, which are never directory users): then the scan
+ * of every directory profile is skipped. On a site the directory manages
+ * entirely, that is every sync that blocks nobody.
+ */
+function someMayBeMissing(counts: readonly AreaSeatCounts[], found: readonly User[], covered: ReadonlySet<string>): boolean {
+  let profiles = 0;
+  for (const c of counts) if (covered.has(c.areaId)) profiles += c.users - c.activeSystem;
+  let matched = 0;
+  for (const user of found) if (covered.has(user.areaId) && !(user.kind === 'system' && user.state === 'active')) matched++;
+  // Unequal either way (a profile created or deleted between the reads), the scan decides.
+  return matched !== profiles;
 }
 
 /**
@@ -145,19 +182,14 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
  * name and that a sync would block: active ones, and pending ones (they no
  * longer wait for a seat once the directory dropped them). Read page by page.
  */
-async function missingFromFeed(
-  repository: SeatRepository,
-  named: ReadonlySet<string>,
-  options: ResolvedDirectorySyncOptions,
-): Promise<User[]> {
-  const covered = options.areaIds === null ? null : new Set(options.areaIds);
+async function missingFromFeed(repository: SeatRepository, named: ReadonlySet<string>, covered: ReadonlySet<string>): Promise<User[]> {
   const missing: User[] = [];
   let after: string | null = null;
   do {
     const page = await repository.listUsers({ source: 'directory', kind: 'licensed' }, { after, limit: MISSING_PAGE_SIZE });
     for (const user of page.users) {
       if (user.externalId === null || named.has(user.externalId)) continue;
-      if (covered !== null && !covered.has(user.areaId)) continue;
+      if (!covered.has(user.areaId)) continue;
       if (user.state === 'active' || user.blockReason === 'license-limit') missing.push(user);
     }
     after = page.next;

@@ -242,13 +242,21 @@ export async function createLicensedUser(
   });
 }
 
-/** A new licensed user record. */
+/**
+ * A new licensed user record.
+ *
+ * @param context - the service context (its id generator and clock)
+ * @param data - the profile fields
+ * @param how - its source, and whether it starts active or blocked for want of a seat
+ * @param now - its creation time; default the clock's. A batch passes one time for all its records.
+ * @returns the record, not yet written
+ */
 export function newUser(
   context: ServiceContext,
   data: NewUserFields,
   how: { readonly source: UserSource; readonly state: 'active' } | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string },
+  now: Date = context.clock(),
 ): User {
-  const now = context.clock();
   return {
     id: context.newId(),
     username: data.username,

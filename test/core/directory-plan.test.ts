@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryFeed, resolveDirectorySyncOptions, type DirectoryEntryInput, type DirectorySyncOptions } from '../../src/core/directory-entry.js';
-import { planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
+import { indexProfiles, planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
 import type { Area, Organization, User } from '../../src/core/schemas.js';
 import { area as fixtureArea, at, expectedCounts, organization, user as fixtureUser, T0 } from '../../src/testing/fixtures.js';
 
@@ -42,11 +42,11 @@ function plan(feed: readonly DirectoryEntryInput[], setup: Setup = {}, options: 
     areas,
     organizations: setup.organizations ?? [],
     counts: areas.map((a) => expectedCounts(users, a.id)),
-    users,
+    ...indexProfiles(users),
     missing: setup.missing ?? [],
   };
   const outcome = planDirectoryChanges(parsed.valid, state, resolveDirectorySyncOptions(options));
-  const lines = outcome.changes.map((c) => c.line);
+  const { lines } = outcome;
   const byName = (username: string) => {
     const line = lines.find((l) => l.username === username);
     if (line === undefined) throw new Error(`no line for ${username}`);
@@ -286,7 +286,7 @@ describe('planDirectoryChanges: matching and invalid entries', () => {
     const bob = directoryUser('ext-b', { username: 'bob' });
     const result = plan([entry('ext-new', { username: 'bob' }), entry('ext-b', { username: 'robert' })], { users: [bob] });
     expect(result.actions).toEqual(['bob:create', 'robert:update']);
-    expect(result.changes.map((c) => c.round)).toEqual([1, 0]);
+    expect(result.lines.map((l) => result.rounds.get(l) ?? 0)).toEqual([1, 0]);
   });
 
   it('a username swap cannot be ordered: both entries are invalid, so a second run sees the same', () => {

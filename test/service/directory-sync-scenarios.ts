@@ -363,6 +363,8 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
       it('plans and applies with one batched look-up per key, however long the feed', async () => {
         const { seats, repository: inner } = await setup(5000);
         await seats.syncDirectory(Array.from({ length: 100 }, (_, i) => dir(`old${i}`)));
+        // A profile the feed does not name, so the counts cannot rule out missing users: the scan runs.
+        await seats.createUser({ username: 'hand', areaId: 'primary' });
         const probe = instrumented(inner);
         const counted = createSeatkeeper({ repository: probe.repository });
         const feed = Array.from({ length: 2500 }, (_, i) => dir(i < 100 ? `old${i}` : `new${i}`, i < 100 ? { displayName: 'renamed' } : {}));
@@ -379,6 +381,38 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         expect([probe.get('tx.findUsersByExternalIds'), probe.get('tx.findUsersByUsernames')]).toEqual([1, 1]);
         expect([probe.get('tx.insertUsers'), probe.get('tx.updateUsers')]).toEqual([3, 1]); // in batches of 1000
         expect(probe.get('tx.getUser') + probe.get('tx.findUserByUsername')).toBe(0);
+      });
+
+      it('skips the scan for missing users when the counts show the feed names every profile of the covered areas', async () => {
+        const { seats, repository: inner } = await setup(10);
+        await seats.ensureSystemUsers();
+        await seats.syncDirectory([dir('a'), dir('b'), dir('c'), dir('d'), dir('e')]);
+        const probe = instrumented(inner);
+        const counted = createSeatkeeper({ repository: probe.repository });
+
+        expect((await counted.planDirectorySync([dir('a'), dir('b'), dir('c'), dir('d'), dir('e')], { onMissing: 'block' })).totals.unchanged).toBe(5);
+        expect(probe.get('listUsers')).toBe(0);
+        expect(probe.get('countUsers')).toBe(1);
+
+        // One directory profile left out of the feed: the counts no longer add up, the scan finds it.
+        probe.reset();
+        const plan = await counted.planDirectorySync([dir('a'), dir('b'), dir('c'), dir('d')], { onMissing: 'block', maxBlockShare: 0.5 });
+        expect(probe.get('listUsers')).toBe(1);
+        expect(plan.lines.filter((l) => l.action === 'block').map((l) => l.username)).toEqual(['e']);
+
+        // A profile made by hand in a covered area is not named by the feed either: the scan runs, and blocks nobody.
+        await seats.createUser({ username: 'hand', areaId: 'primary' });
+        probe.reset();
+        expect((await counted.planDirectorySync([dir('a'), dir('b'), dir('c'), dir('d'), dir('e')], { onMissing: 'block' })).totals.block).toBe(0);
+        expect(probe.get('listUsers')).toBe(1);
+
+        // Only the covered areas count: a profile of another area does not stop the shortcut.
+        probe.reset();
+        await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 5 });
+        await seats.syncDirectory([dir('x1', { areaId: 'x' })]);
+        probe.reset();
+        expect((await counted.planDirectorySync([dir('x1', { areaId: 'x' })], { onMissing: 'block', areaIds: ['x'] })).totals.unchanged).toBe(1);
+        expect(probe.get('listUsers')).toBe(0);
       });
 
       it('a plan with nothing to write and nobody waiting applies without a transaction', async () => {

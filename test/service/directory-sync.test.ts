@@ -12,7 +12,9 @@ describeDirectorySyncScenarios('InMemorySeatRepository', async () => ({ reposito
 
 async function setup(maxUsers: number) {
   const clock = fixedClock('2026-01-01T09:00:00Z');
-  const seats = createSeatkeeper({ repository: new InMemorySeatRepository(), clock });
+  // Ids from a counter, so that two sites built the same way have the same ids.
+  let nextId = 0;
+  const seats = createSeatkeeper({ repository: new InMemorySeatRepository(), clock, newId: () => `id-${++nextId}` });
   await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
   return { seats, clock };
 }
@@ -124,8 +126,52 @@ describe('directory sync: properties over random feeds and states', () => {
     fc.record({ kind: fc.constant('create' as const), username: fc.constantFrom(...names), areaId: fc.constantFrom('primary', 'x'), externalId: fc.constantFrom(undefined, 'e1', 'e2', 'e3') }),
     fc.record({ kind: fc.constantFrom('block' as const, 'reinstate' as const, 'delete' as const), pick: fc.nat() }),
     fc.record({ kind: fc.constant('rename' as const), pick: fc.nat(), username: fc.constantFrom(...names) }),
+    fc.record({ kind: fc.constant('edit' as const), pick: fc.nat() }),
     fc.record({ kind: fc.constant('seats' as const), areaId: fc.constantFrom('primary', 'x'), delta: fc.integer({ min: -2, max: 2 }) }),
   );
+
+  type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+  /** Does what others do between planning and applying. */
+  async function perform(seats: Seatkeeper, clock: ReturnType<typeof fixedClock>, operations: readonly Operation[]): Promise<void> {
+    for (const op of operations) {
+      clock.advance(1000);
+      const users = await allUsers(seats);
+      const picked = 'pick' in op ? users[op.pick % Math.max(1, users.length)] : undefined;
+      if (op.kind === 'create') await seats.createUser({ username: op.username, areaId: op.areaId, ...(op.externalId ? { externalId: op.externalId } : {}) });
+      else if (op.kind === 'seats') {
+        const area = (await seats.summary()).areas.find((a) => a.areaId === op.areaId);
+        const kind = op.areaId === 'primary' ? 'primary' : 'extranet';
+        if (area) await seats.defineArea({ id: op.areaId, kind, name: area.name, maxUsers: Math.max(0, area.maxUsers + op.delta) });
+      } else if (picked === undefined) continue;
+      else if (op.kind === 'block') await seats.blockUser(picked.id);
+      else if (op.kind === 'reinstate') await seats.reinstateUser(picked.id);
+      else if (op.kind === 'delete') await seats.deleteUser(picked.id);
+      else if (op.kind === 'rename') await seats.updateUser(picked.id, { username: op.username });
+      else if (op.kind === 'edit') await seats.updateUser(picked.id, { displayName: `edited at ${clock().toISOString()}` });
+    }
+  }
+
+  it('a plan applied on the state it was made on keeps its decisions, and they are what planning again under the lock decides', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.oneof(fc.constant([]), fc.array(operation, { maxLength: 3 })), async (s, operations) => {
+        // Two identical sites: one applies the plan it made (trusted, its decisions kept when nothing
+        // changed), the other a copy of its plan (validated, so everything is planned again under the lock).
+        const outcome = async (copy: boolean) => {
+          const { seats, clock } = await prepare(s);
+          const plan = await seats.planDirectorySync(s.feed, s.options);
+          await perform(seats, clock, operations);
+          clock.advance(1000);
+          const report = await seats.applyDirectorySync(copy ? structuredClone(plan) : plan);
+          return { report, users: await allUsers(seats) };
+        };
+        const trusted = await outcome(false);
+        const copied = await outcome(true);
+        expect(trusted.report).toEqual(copied.report);
+        expect(trusted.users).toEqual(copied.users);
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   it('a stale plan never takes more seats than are free and never overwrites a profile changed after planning', async () => {
     await fc.assert(
@@ -133,21 +179,7 @@ describe('directory sync: properties over random feeds and states', () => {
         const { seats, clock } = await prepare(s);
         const plan = await seats.planDirectorySync(s.feed, s.options);
         const planned = new Map((await allUsers(seats)).map((u) => [u.id, u]));
-        for (const op of operations) {
-          clock.advance(1000);
-          const users = await allUsers(seats);
-          const picked = 'pick' in op ? users[op.pick % Math.max(1, users.length)] : undefined;
-          if (op.kind === 'create') await seats.createUser({ username: op.username, areaId: op.areaId, ...(op.externalId ? { externalId: op.externalId } : {}) });
-          else if (op.kind === 'seats') {
-            const area = (await seats.summary()).areas.find((a) => a.areaId === op.areaId);
-            const kind = op.areaId === 'primary' ? 'primary' : 'extranet';
-            if (area) await seats.defineArea({ id: op.areaId, kind, name: area.name, maxUsers: Math.max(0, area.maxUsers + op.delta) });
-          } else if (picked === undefined) continue;
-          else if (op.kind === 'block') await seats.blockUser(picked.id);
-          else if (op.kind === 'reinstate') await seats.reinstateUser(picked.id);
-          else if (op.kind === 'delete') await seats.deleteUser(picked.id);
-          else if (op.kind === 'rename') await seats.updateUser(picked.id, { username: op.username });
-        }
+        await perform(seats, clock, operations);
         const before = await allUsers(seats);
         const usageBefore = new Map((await seats.summary()).areas.map((a) => [a.areaId, a]));
         clock.advance(1000);
@@ -216,5 +248,46 @@ describe('directory sync: notifications', () => {
       { areaId: 'primary', attempted: 'directory sync' },
       { areaId: 'primary', attempted: 'directory sync' },
     ]);
+  });
+});
+
+describe('directory sync: applying a plan on the state it was made on', () => {
+  it('keeps the plan\'s own decisions instead of planning again', async () => {
+    const { seats } = await setup(1);
+    await seats.syncDirectory([dir('a')]);
+    const plan = await seats.planDirectorySync([dir('a', { displayName: 'A' }), dir('b')]);
+    expect(plan.lines.map((l) => l.action)).toEqual(['update', 'create-blocked']);
+
+    const report = await seats.applyDirectorySync(plan);
+    // The very objects of the plan: its lines were not decided again.
+    expect(report.lines[0]?.changes).toBe(plan.lines[0]?.changes);
+    expect(report.lines[1]?.refusal).toBe(plan.lines[1]?.refusal);
+  });
+
+  it('never hands on a seat freed by a line that is skipped, even when no count changed', async () => {
+    const { seats } = await setup(1);
+    await seats.syncDirectory([dir('a')]);
+    await seats.syncDirectory([dir('a'), dir('p')]);
+    const plan = await seats.planDirectorySync([dir('a', { enabled: false }), dir('p')], { force: true });
+    expect(plan.lines.map((l) => l.action)).toEqual(['block', 'activate']);
+    // An edit that changes no count: the block of "a" is skipped, so its seat is not free.
+    await seats.updateUser((await seats.findUserByUsername('a'))?.id ?? '', { displayName: 'By hand' });
+
+    const report = await seats.applyDirectorySync(plan);
+    expect(report.skipped.map((x) => x.username)).toEqual(['a']);
+    expect(report.lines.map((l) => `${l.username}:${l.action}:${l.reason}`)).toEqual(['p:unchanged:license-limit']);
+    expect((await seats.summary()).areas[0]).toMatchObject({ using: 1, overBy: 0 });
+  });
+
+  it('plans again when an area it touches was edited since, even to the same limit', async () => {
+    const { seats, clock } = await setup(1);
+    await seats.syncDirectory([dir('a')]);
+    const plan = await seats.planDirectorySync([dir('b')]);
+    clock.advance(1000);
+    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 1 });
+
+    const report = await seats.applyDirectorySync(plan);
+    expect(report.lines[0]?.refusal).not.toBe(plan.lines[0]?.refusal);
+    expect(report.lines[0]?.refusal).toEqual(plan.lines[0]?.refusal);
   });
 });
