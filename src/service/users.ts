@@ -8,6 +8,7 @@ import {
   listUsersOptionsSchema,
   updateUserInputSchema,
   usernameSchema,
+  type BlockReason,
   type BlockUserOptions,
   type CreateUserInput,
   type ListUsersOptions,
@@ -242,13 +243,19 @@ export async function createLicensedUser(
   });
 }
 
-/** A new licensed user record. */
+/**
+ * A new licensed user record. A user created blocked is waiting for a seat
+ * (`license-limit`) unless `how.blockReason` says otherwise. `now` defaults to
+ * the clock; a batch passes one instant for all its users.
+ */
 export function newUser(
   context: ServiceContext,
   data: NewUserFields,
-  how: { readonly source: UserSource; readonly state: 'active' } | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string },
+  how:
+    | { readonly source: UserSource; readonly state: 'active' }
+    | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string; readonly blockReason?: BlockReason },
+  now: Date = context.clock(),
 ): User {
-  const now = context.clock();
   return {
     id: context.newId(),
     username: data.username,
@@ -260,7 +267,7 @@ export function newUser(
     kind: 'licensed',
     systemRole: null,
     state: how.state,
-    blockReason: how.state === 'blocked' ? 'license-limit' : null,
+    blockReason: how.state === 'blocked' ? (how.blockReason ?? 'license-limit') : null,
     blockedAt: how.state === 'blocked' ? now : null,
     blockedBy: how.state === 'blocked' ? how.blockedBy : null,
     source: how.source,
