@@ -8,7 +8,7 @@
  */
 import { UnknownAreaError } from '../errors.js';
 import { usernameKey } from './schemas.js';
-import { decideSeat, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
+import { decideSeat, SEAT_GRANTED, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
 import { countNewUser, type AreaSeatCounts } from './usage.js';
 
@@ -80,27 +80,26 @@ export function planBulkCreate(input: BulkPlanInput): BulkPlan {
     const context = input.contexts.get(candidate.areaId);
     if (context === undefined) throw new UnknownAreaError(candidate.areaId);
     const current = counts.get(candidate.areaId) ?? context.counts;
-    const figures = { areaId: candidate.areaId, maxUsers: context.area.maxUsers, using: current.using };
 
     const key = usernameKey(candidate.username);
     if (input.takenUsernames.has(key) || claimedUsernames.has(key)) {
-      return refuse({ ...figures, code: 'USERNAME_TAKEN', message: usernameMessage(candidate.username, input.takenUsernames.has(key)) });
+      return refuse({ ...figures(candidate.areaId, context, current), code: 'USERNAME_TAKEN', message: usernameMessage(candidate.username, input.takenUsernames.has(key)) });
     }
     claimedUsernames.add(key);
     if (candidate.externalId !== null) {
       const externalId = candidate.externalId;
       if (input.takenExternalIds.has(externalId) || claimedExternalIds.has(externalId)) {
-        return refuse({ ...figures, code: 'EXTERNAL_ID_TAKEN', message: externalIdMessage(externalId, input.takenExternalIds.has(externalId)) });
+        return refuse({ ...figures(candidate.areaId, context, current), code: 'EXTERNAL_ID_TAKEN', message: externalIdMessage(externalId, input.takenExternalIds.has(externalId)) });
       }
       claimedExternalIds.add(externalId);
     }
 
     if (!candidate.active) {
       counts.set(candidate.areaId, countNewUser(current, candidate.organizationId, false));
-      return { ok: true };
+      return SEAT_GRANTED;
     }
     addDemand(demand, context, candidate.organizationId);
-    const decision = decideSeat({ ...context, counts: current }, candidate.organizationId);
+    const decision = decideSeat({ area: context.area, counts: current, organizations: context.organizations }, candidate.organizationId);
     if (decision.ok) counts.set(candidate.areaId, countNewUser(current, candidate.organizationId));
     return decision;
   });
@@ -131,6 +130,11 @@ function addDemand(
   } else {
     wanted.unallocated += 1;
   }
+}
+
+/** The area figures a refusal carries; built only for a refusal, as most candidates are accepted. */
+function figures(areaId: string, context: SeatContext, counts: AreaSeatCounts): Pick<SeatRefusal, 'areaId' | 'maxUsers' | 'using'> {
+  return { areaId, maxUsers: context.area.maxUsers, using: counts.using };
 }
 
 function usernameMessage(username: string, inStorage: boolean): string {

@@ -6,30 +6,29 @@
  * @module
  */
 import { z } from 'zod';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_PATTERN, ID_MAX_LENGTH, NO_CONTROL_CHARACTERS, USERNAME_MAX_LENGTH } from './text-rules.js';
 
 /** An id chosen by the host: 1-200 characters, trimmed, no control characters. */
 export const idSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+  .max(ID_MAX_LENGTH, `must be at most ${ID_MAX_LENGTH} characters`)
+  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 /** A username: unique site-wide, compared ignoring case. */
 export const usernameSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+  .max(USERNAME_MAX_LENGTH, `must be at most ${USERNAME_MAX_LENGTH} characters`)
+  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 /** An email address, trimmed. */
-export const emailSchema = z.string().trim().pipe(z.email('must be a valid email address'));
+export const emailSchema = z.string().trim().pipe(z.email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' }));
 
 /** A display name, free text up to 500 characters. */
-export const displayNameSchema = z.string().max(500, 'must be at most 500 characters');
+export const displayNameSchema = z.string().max(DISPLAY_NAME_MAX_LENGTH, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
 
 /** A seat count: a whole number, zero or more. */
 export const seatCountSchema = z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000);

@@ -49,6 +49,12 @@ export interface Refused {
 /** The outcome of a seat check. */
 export type SeatDecision = SeatGranted | Refused;
 
+/**
+ * The one granted decision, shared (and frozen): a bulk import decides a seat
+ * per row and keeps every decision, so each grant is not a new object.
+ */
+export const SEAT_GRANTED: SeatGranted = Object.freeze({ ok: true });
+
 /** What the seat policy needs to decide, all read under the area lock. */
 export interface SeatContext {
   /** The area asked for a seat. */
@@ -80,11 +86,10 @@ export interface SeatContext {
 export function decideSeat(context: SeatContext, organizationId: string | null): SeatDecision {
   const { area, counts, organizations } = context;
   const organization = organizationId === null ? undefined : organizations.find((o) => o.id === organizationId);
-  const base = { areaId: area.id, maxUsers: area.maxUsers, using: counts.using };
 
   if (organization?.access === 'denied') {
     return refuse({
-      ...base,
+      ...areaFigures(area, counts),
       code: 'PARTNER_ACCESS_DENIED',
       organizationId: organization.id,
       message: `${organization.name} has been denied access, so its users cannot take a seat. Grant access to the organization first.`,
@@ -92,7 +97,7 @@ export function decideSeat(context: SeatContext, organizationId: string | null):
   }
   if (counts.using >= area.maxUsers + area.graceSeats) {
     return refuse({
-      ...base,
+      ...areaFigures(area, counts),
       code: 'LICENSE_LIMIT_REACHED',
       ...(organization ? { organizationId: organization.id } : {}),
       message: `${area.name} has no user license left (${counts.using} of ${area.maxUsers} in use). Purchase more licenses, or block or delete profiles that are no longer needed.`,
@@ -110,17 +115,22 @@ export function decideSeat(context: SeatContext, organizationId: string | null):
         message: `${organization.name} has used its whole quota (${partnerUsing} of ${organization.maxUsers}). Raise its Maximum Users, or block one of its users.`,
       });
     }
-    return { ok: true };
+    return SEAT_GRANTED;
   }
   if (unallocatedRemaining(area, counts, organizations, area.graceSeats) < 1) {
     return refuse({
-      ...base,
+      ...areaFigures(area, counts),
       code: 'LICENSE_LIMIT_REACHED',
       ...(organization ? { organizationId: organization.id } : {}),
       message: `${area.name} has no unallocated license left: the remaining seats are set aside by partner quotas. Purchase more licenses or lower a partner's Maximum Users.`,
     });
   }
-  return { ok: true };
+  return SEAT_GRANTED;
+}
+
+/** The figures of a refusal for the area's limit; built only when refusing, as most seats are granted. */
+function areaFigures(area: Area, counts: AreaSeatCounts): Pick<SeatRefusal, 'areaId' | 'maxUsers' | 'using'> {
+  return { areaId: area.id, maxUsers: area.maxUsers, using: counts.using };
 }
 
 function refuse(reason: SeatRefusal): SeatDecision {

@@ -164,6 +164,8 @@ export interface Allocation {
  * @returns `allocated` and `unquotedUsing`, the seats drawn from the unallocated pool
  */
 export function allocation(counts: AreaSeatCounts, organizations: readonly Organization[]): Allocation {
+  // An area without partners is decided once per row of a bulk import: nothing to look up.
+  if (organizations.length === 0) return { allocated: 0, unquotedUsing: counts.using };
   const usingById = new Map(counts.organizations.map((c) => [c.organizationId, c.using]));
   const partners = organizations.map((o) => ({ maxUsers: o.maxUsers, using: usingById.get(o.id) ?? 0 }));
   const allocated = partners.reduce((sum, p) => sum + (p.maxUsers ?? 0), 0);
@@ -309,17 +311,21 @@ export function siteSummary(areas: readonly AreaUsage[]): SiteSummary {
  */
 export function countNewUser(counts: AreaSeatCounts, organizationId: string | null, seat = true): AreaSeatCounts {
   const add = seat ? 1 : 0;
-  let found = false;
-  const organizations = counts.organizations.map((c) => {
-    if (c.organizationId !== organizationId) return c;
-    found = true;
-    return { organizationId: c.organizationId, users: c.users + 1, using: c.using + add };
-  });
-  if (!found && organizationId !== null) organizations.push({ organizationId, users: 1, using: add });
+  // A host-company user leaves the partner counts as they are: the same (readonly) array is shared.
+  let organizations = counts.organizations;
+  if (organizationId !== null) {
+    const index = organizations.findIndex((c) => c.organizationId === organizationId);
+    const before = organizations[index];
+    const after = { organizationId, users: (before?.users ?? 0) + 1, using: (before?.using ?? 0) + add };
+    const changed = [...organizations];
+    changed[before === undefined ? changed.length : index] = after;
+    organizations = changed;
+  }
   return {
-    ...counts,
+    areaId: counts.areaId,
     users: counts.users + 1,
     using: counts.using + add,
+    activeSystem: counts.activeSystem,
     blocked: counts.blocked + (seat ? 0 : 1),
     organizations,
   };

@@ -3,13 +3,12 @@
  *
  * @module
  */
-import Papa from 'papaparse';
 import { z } from 'zod';
 import { userFilterSchema, type UserFilter } from '../core/schemas.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { parseInput } from '../service/validate.js';
-import { DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, cellReader, type PeopleColumnKey, type PeopleNames } from './columns.js';
-import { neutraliseCell } from './neutralise.js';
+import { DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, type PeopleColumnKey, type PeopleNames } from './columns.js';
+import { exportHeaderLine, exportRowFormatter } from './export-row.js';
 
 /** What the export reads from: a seatkeeper instance, or anything with its `listUsers` and `summary`. */
 export type PeopleExportSource = Pick<Seatkeeper, 'listUsers' | 'summary'>;
@@ -94,20 +93,20 @@ export function exportPeopleCsv(seats: PeopleExportSource, options: PeopleExport
 
 async function* exportChunks(seats: PeopleExportSource, settings: ExportSettings): AsyncGenerator<string, void, undefined> {
   const names = await readNames(seats);
-  const encode = encoder(settings);
-  const { rowsPerChunk } = settings;
-  const readers = settings.columns.map(cellReader);
-  let pending = (settings.bom ? '\uFEFF' : '') + encode([settings.labels.map(neutraliseCell)]);
-  let rows: string[][] = [];
+  const { rowsPerChunk, newline } = settings;
+  const format = exportRowFormatter(settings.columns, names, settings.delimiter);
+  let pending = (settings.bom ? '\uFEFF' : '') + exportHeaderLine(settings.labels, settings.delimiter) + newline;
+  // One array of lines, emptied after each chunk: joining is what flattens the text, once per chunk.
+  const lines: string[] = [];
   for await (const user of seats.listUsers({ ...settings.filter, pageSize: rowsPerChunk })) {
-    rows.push(readers.map((read) => neutraliseCell(read(user, names))));
-    if (rows.length >= rowsPerChunk) {
-      yield pending + encode(rows);
+    lines.push(format(user));
+    if (lines.length >= rowsPerChunk) {
+      yield pending + lines.join(newline) + newline;
       pending = '';
-      rows = [];
+      lines.length = 0;
     }
   }
-  if (pending !== '' || rows.length > 0) yield pending + encode(rows);
+  if (pending !== '' || lines.length > 0) yield pending + (lines.length === 0 ? '' : lines.join(newline) + newline);
 }
 
 /** Area and organization names by id, from one summary read. */
@@ -117,20 +116,4 @@ async function readNames(seats: PeopleExportSource): Promise<PeopleNames> {
     areas: new Map(areas.map((a) => [a.areaId, a.name])),
     organizations: new Map(areas.flatMap((a) => a.organizations.map((o) => [o.organizationId, o.name] as const))),
   };
-}
-
-/**
- * Formats rows with papaparse, each followed by the line break. A row of one
- * empty cell is quoted (`""`): written bare it would be a blank line, which
- * readers skip.
- */
-function encoder(settings: ExportSettings): (rows: readonly (readonly string[])[]) => string {
-  const config: Papa.UnparseConfig = {
-    header: false,
-    delimiter: settings.delimiter,
-    newline: settings.newline,
-    escapeFormulae: false,
-    ...(settings.columns.length === 1 ? { quotes: (value: unknown) => value === '' } : { quotes: false }),
-  };
-  return (rows) => (rows.length === 0 ? '' : Papa.unparse(rows as string[][], config) + settings.newline);
 }

@@ -14,7 +14,7 @@ import { headerLookup, PEOPLE_COLUMN_KEYS } from './columns.js';
 import { csvDelimiterSchema } from './export.js';
 import { summariseImport, type CsvRowAccepted, type CsvRowRefusal, type PeopleImportReport } from './import-report.js';
 import { readCsvRecords } from './read-records.js';
-import { RowReader, type Candidate } from './row-reader.js';
+import { RowReader, type CandidateEntry } from './row-reader.js';
 import { SiteDirectory } from './site-directory.js';
 import { isCsvInput, textChunks, type CsvInput } from './text-input.js';
 
@@ -117,20 +117,22 @@ export async function importPeopleCsv(seats: PeopleImportTarget, csv: CsvInput, 
     }
   }
 
-  const { candidates } = reader;
+  const { entries, lines } = reader;
   const bulk =
-    candidates.length === 0
+    entries.length === 0
       ? undefined
-      : await seats.createUsers(
-          candidates.map((c) => c.entry),
-          { mode, dryRun: dryRun || (mode === 'all-or-nothing' && reader.errors.length > 0), source: 'csv', blockedBy: data.blockedBy ?? 'csv import' },
-        );
+      : await seats.createUsers(entries, {
+          mode,
+          dryRun: dryRun || (mode === 'all-or-nothing' && reader.errors.length > 0),
+          source: 'csv',
+          blockedBy: data.blockedBy ?? 'csv import',
+        });
   const accepted: CsvRowAccepted[] = [];
   const refused: CsvRowRefusal[] = [];
   bulk?.results.forEach((result, index) => {
-    const { line, entry } = candidates[index] as Candidate;
+    const line = lines[index] as number;
     if (result.ok) accepted.push({ line, user: result.user });
-    else refused.push({ line, username: entry.username, reason: result.reason });
+    else refused.push({ line, username: (entries[index] as CandidateEntry).username, reason: result.reason });
   });
 
   const report = {

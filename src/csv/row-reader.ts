@@ -11,17 +11,14 @@ import { normaliseHeader, PEOPLE_COLUMN_LABELS, type PeopleColumnKey } from './c
 import type { CsvRowError, CsvRowSkip } from './import-report.js';
 import { restoreCell } from './neutralise.js';
 import type { CsvRecord } from './read-records.js';
-import { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
+import { fastPeopleCsvRow, peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
 import type { SiteDirectory } from './site-directory.js';
 
 /** Columns shown in the export for information; the import reads past them (a new profile gets its own). */
 const INFORMATIONAL: ReadonlySet<PeopleColumnKey> = new Set(['blockReason', 'source', 'created', 'updated']);
 
-/** A valid row, ready for `createUsers`, with its line. */
-export interface Candidate {
-  readonly line: number;
-  readonly entry: BulkUserInput & { readonly username: string };
-}
+/** A valid row, ready for `createUsers`. */
+export type CandidateEntry = BulkUserInput & { readonly username: string };
 
 /** What a {@link RowReader} needs besides the records. */
 export interface ReaderSettings {
@@ -31,12 +28,30 @@ export interface ReaderSettings {
   readonly organizationId: string | null;
 }
 
-/** Column key per cell index (`undefined` for an ignored cell), with the label as written. */
-type ColumnMap = readonly ({ readonly key: PeopleColumnKey; readonly label: string } | undefined)[];
+/** A header cell that names a column: its key, its label as written, and whether the import reads past it. */
+interface MappedColumn {
+  readonly key: PeopleColumnKey;
+  readonly label: string;
+  readonly informational: boolean;
+}
+
+/** Column per cell index (`undefined` for an ignored cell). */
+type ColumnMap = readonly (MappedColumn | undefined)[];
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Whether every cell is empty: a blank line, or a row of delimiters. */
+function isBlank(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell !== '') return false;
+  return true;
+}
 
 /** Reads records one by one: the header first, then rows into candidates, errors and skips. */
 export class RowReader {
-  readonly candidates: Candidate[] = [];
+  /** The valid rows, ready for `createUsers`, in file order. */
+  readonly entries: CandidateEntry[] = [];
+  /** The line of each of `entries`, at the same index (two flat arrays: a hundred thousand rows are not wrapped twice). */
+  readonly lines: number[] = [];
   readonly errors: CsvRowError[] = [];
   readonly skipped: CsvRowSkip[] = [];
   readonly ignoredColumns: string[] = [];
@@ -56,7 +71,7 @@ export class RowReader {
   /** Takes the next record; `false` when reading must stop (the header is unusable). */
   read(record: CsvRecord): boolean {
     if (this.#columns === undefined) return this.#readHeader(record);
-    if (record.cells.every((cell) => cell === '')) return true;
+    if (isBlank(record.cells)) return true;
     this.rows += 1;
     this.#readRow(record, this.#columns);
     return true;
@@ -68,7 +83,7 @@ export class RowReader {
       return false;
     };
     if (record.problem !== undefined) return fail(`The header row is malformed: ${record.problem}.`);
-    const columns: ({ key: PeopleColumnKey; label: string } | undefined)[] = [];
+    const columns: (MappedColumn | undefined)[] = [];
     for (const cell of record.cells) {
       const label = restoreCell(cell).trim();
       const key = this.#settings.lookup.get(normaliseHeader(label));
@@ -80,7 +95,7 @@ export class RowReader {
       const earlier = this.#labels.get(key);
       if (earlier !== undefined) return fail(`The columns "${earlier}" and "${label}" are both ${PEOPLE_COLUMN_LABELS[key]}; keep one.`);
       this.#labels.set(key, label);
-      columns.push({ key, label });
+      columns.push({ key, label, informational: INFORMATIONAL.has(key) });
     }
     if (!this.#labels.has('username')) {
       const hint = /[;\t|]/.test(record.cells.join(',')) && this.#settings.delimiter === ',' ? ` If the file is separated by ";", tab or "|", pass that as delimiter.` : '';
@@ -94,72 +109,73 @@ export class RowReader {
   }
 
   #readRow(record: CsvRecord, columns: ColumnMap): void {
-    const { line } = record;
-    const error = (field: PeopleColumnKey | null, message: string) => {
-      this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
-    };
-    if (record.problem !== undefined) return error(null, `The row is malformed: ${record.problem}. Check its quotes.`);
-    const extra = record.cells.slice(columns.length).filter((cell) => cell !== '');
-    if (extra.length > 0) {
-      return error(null, `The row has ${columns.length + extra.length} values but the header has ${columns.length} columns; quote values that contain "${this.#settings.delimiter}".`);
+    const { line, cells } = record;
+    if (record.problem !== undefined) return this.#error(line, null, `The row is malformed: ${record.problem}. Check its quotes.`);
+    let extra = 0;
+    for (let index = columns.length; index < cells.length; index++) if (cells[index] !== '') extra++;
+    if (extra > 0) {
+      return this.#error(line, null, `The row has ${columns.length + extra} values but the header has ${columns.length} columns; quote values that contain "${this.#settings.delimiter}".`);
     }
 
     const raw: Partial<Record<PeopleColumnKey, string>> = { username: '' };
-    columns.forEach((column, index) => {
-      if (column === undefined || INFORMATIONAL.has(column.key)) return;
-      const value = restoreCell(record.cells[index] ?? '');
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index];
+      if (column === undefined || column.informational) continue;
+      const value = restoreCell(cells[index] ?? '');
       // A display name is kept exactly; elsewhere a blank cell is an empty one.
       if (column.key === 'displayName' ? value !== '' : value.trim() !== '') raw[column.key] = value;
-    });
-    const parsed = peopleCsvRowSchema.safeParse(raw);
-    if (!parsed.success) {
-      // One error per cell: the first check that failed says what to fix.
-      const reported = new Set<PeopleColumnKey | null>();
-      for (const issue of parsed.error.issues) {
-        const field = (issue.path[0] as PeopleColumnKey | undefined) ?? null;
-        if (reported.has(field)) continue;
-        reported.add(field);
-        error(field, issue.message);
-      }
-      return;
     }
-    const row = parsed.data;
+    // The common valid row is decided without zod; zod sees the rows it may refuse, and says why.
+    const row = fastPeopleCsvRow(raw) ?? this.#validate(line, raw);
+    if (row === undefined) return;
     if (row.accountType === 'system') {
       this.skipped.push({ line, username: row.username, message: 'System accounts (SuperUser, Guest) are not imported; ensureSystemUsers() creates them.' });
       return;
     }
-    if (!this.#claim(line, row, error)) return;
+    if (!this.#claim(line, row)) return;
 
     const area = this.#directory.resolveArea(row, this.#settings.areaId);
-    if (!area.ok) return error(area.field, area.message);
+    if (!area.ok) return this.#error(line, area.field, area.message);
     const organization = this.#directory.resolveOrganization(row, area.id, this.#settings.organizationId);
-    if (!organization.ok) return error(organization.field, organization.message);
-    this.candidates.push({
-      line,
-      entry: {
-        username: row.username,
-        areaId: area.id,
-        organizationId: organization.id,
-        ...(row.email === undefined ? {} : { email: row.email }),
-        ...(row.displayName === undefined ? {} : { displayName: row.displayName }),
-        ...(row.externalId === undefined ? {} : { externalId: row.externalId }),
-        state: row.accountState ?? 'active',
-      },
-    });
+    if (!organization.ok) return this.#error(line, organization.field, organization.message);
+    const entry: Mutable<CandidateEntry> = { username: row.username, areaId: area.id, organizationId: organization.id, state: row.accountState ?? 'active' };
+    if (row.email !== undefined) entry.email = row.email;
+    if (row.displayName !== undefined) entry.displayName = row.displayName;
+    if (row.externalId !== undefined) entry.externalId = row.externalId;
+    this.entries.push(entry);
+    this.lines.push(line);
+  }
+
+  /** Validates a row with the schema, reporting one error per cell (the first check that failed says what to fix). */
+  #validate(line: number, raw: Partial<Record<PeopleColumnKey, string>>): PeopleCsvRow | undefined {
+    const parsed = peopleCsvRowSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const reported = new Set<PeopleColumnKey | null>();
+    for (const issue of parsed.error.issues) {
+      const field = (issue.path[0] as PeopleColumnKey | undefined) ?? null;
+      if (reported.has(field)) continue;
+      reported.add(field);
+      this.#error(line, field, issue.message);
+    }
+    return undefined;
+  }
+
+  #error(line: number, field: PeopleColumnKey | null, message: string): void {
+    this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
   }
 
   /** Records the row's username and external id; `false` (with an error) when an earlier row has either. */
-  #claim(line: number, row: PeopleCsvRow, error: (field: PeopleColumnKey, message: string) => void): boolean {
+  #claim(line: number, row: PeopleCsvRow): boolean {
     const key = usernameKey(row.username);
     const first = this.#usernames.get(key);
     if (first !== undefined) {
-      error('username', `The username "${row.username}" is already on line ${first} (usernames are unique ignoring case).`);
+      this.#error(line, 'username', `The username "${row.username}" is already on line ${first} (usernames are unique ignoring case).`);
       return false;
     }
     if (row.externalId !== undefined) {
       const firstExternal = this.#externalIds.get(row.externalId);
       if (firstExternal !== undefined) {
-        error('externalId', `The external id "${row.externalId}" is already on line ${firstExternal}.`);
+        this.#error(line, 'externalId', `The external id "${row.externalId}" is already on line ${firstExternal}.`);
         return false;
       }
       this.#externalIds.set(row.externalId, line);

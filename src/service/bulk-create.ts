@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
+import { fastBulkUserInput, type BulkUserEntry } from '../core/fast-parse.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
@@ -72,13 +73,32 @@ const LOOKUP_BATCH = 5_000;
 /** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
 const CONFLICT_ATTEMPTS = 3;
 
-const entriesSchema = z.array(bulkUserInputSchema).max(10_000_000);
+/** The most entries one batch may have. */
+const MAX_ENTRIES = 10_000_000;
+const entriesSchema = z.array(bulkUserInputSchema).max(MAX_ENTRIES);
+
+/**
+ * The entries, validated. Each plain-object entry goes through the schema's
+ * hand-written twin (a CSV import passes hundreds of thousands); at the first
+ * entry the twin cannot vouch for, the whole list goes to zod, which reports
+ * every issue with its index or finds it valid after all.
+ */
+function parseEntries(entries: readonly BulkUserInput[]): readonly Entry[] {
+  if (!Array.isArray(entries) || entries.length > MAX_ENTRIES) return parseInput(entriesSchema, entries, 'createUsers entries');
+  const list: Entry[] = new Array<Entry>(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = fastBulkUserInput(entries[index]);
+    if (entry === undefined) return parseInput(entriesSchema, entries, 'createUsers entries');
+    list[index] = entry;
+  }
+  return list;
+}
 
 /** Builds the {@link BulkCreateApi}. */
 export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
   return {
     async createUsers(entries, options = {}) {
-      const list = parseInput(entriesSchema, entries, 'createUsers entries');
+      const list = parseEntries(entries);
       const data = parseInput(bulkCreateOptionsSchema, options, 'createUsers options');
       const settings: BatchSettings = {
         mode: data.mode ?? 'all-or-nothing',
@@ -106,7 +126,7 @@ interface BatchSettings {
   readonly blockedBy: string;
 }
 
-type Entry = z.output<typeof bulkUserInputSchema>;
+type Entry = BulkUserEntry;
 
 async function runBatch(
   context: ServiceContext,
@@ -138,17 +158,17 @@ async function runBatch(
   ]);
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
+  // One instant for the whole batch: its users are created in one atomic step.
+  const now = context.clock();
+  const active = { source: settings.source, state: 'active' } as const;
+  const blocked = { source: settings.source, state: 'blocked', blockedBy: settings.blockedBy, blockReason: 'admin' } as const;
   const results = entries.map((entry, index): UserResult => {
     const decision = plan.decisions[index];
     if (decision !== undefined && !decision.ok) return decision;
-    const state = entry.state ?? 'active';
-    const user =
-      state === 'active'
-        ? newUser(context, entry, { source: settings.source, state: 'active' })
-        : { ...newUser(context, entry, { source: settings.source, state: 'blocked', blockedBy: settings.blockedBy }), blockReason: 'admin' as const };
-    return { ok: true, user };
+    return { ok: true, user: newUser(context, entry, entry.state === 'blocked' ? blocked : active, now) };
   });
-  const accepted = results.flatMap((r) => (r.ok ? [r.user] : []));
+  const accepted: User[] = [];
+  for (const result of results) if (result.ok) accepted.push(result.user);
   const refusedAny = accepted.length < results.length;
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 

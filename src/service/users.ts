@@ -8,6 +8,7 @@ import {
   listUsersOptionsSchema,
   updateUserInputSchema,
   usernameSchema,
+  type BlockReason,
   type BlockUserOptions,
   type CreateUserInput,
   type ListUsersOptions,
@@ -243,18 +244,21 @@ export async function createLicensedUser(
 }
 
 /**
- * A new licensed user record.
+ * A new licensed user record. A user created blocked is waiting for a seat
+ * (`license-limit`) unless `how.blockReason` says otherwise.
  *
  * @param context - the service context (its id generator and clock)
  * @param data - the profile fields
- * @param how - its source, and whether it starts active or blocked for want of a seat
+ * @param how - its source, and whether it starts active or blocked
  * @param now - its creation time; default the clock's. A batch passes one time for all its records.
  * @returns the record, not yet written
  */
 export function newUser(
   context: ServiceContext,
   data: NewUserFields,
-  how: { readonly source: UserSource; readonly state: 'active' } | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string },
+  how:
+    | { readonly source: UserSource; readonly state: 'active' }
+    | { readonly source: UserSource; readonly state: 'blocked'; readonly blockedBy: string; readonly blockReason?: BlockReason },
   now: Date = context.clock(),
 ): User {
   return {
@@ -268,7 +272,7 @@ export function newUser(
     kind: 'licensed',
     systemRole: null,
     state: how.state,
-    blockReason: how.state === 'blocked' ? 'license-limit' : null,
+    blockReason: how.state === 'blocked' ? (how.blockReason ?? 'license-limit') : null,
     blockedAt: how.state === 'blocked' ? now : null,
     blockedBy: how.state === 'blocked' ? how.blockedBy : null,
     source: how.source,

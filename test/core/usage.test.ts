@@ -78,4 +78,22 @@ describe('countNewUser', () => {
     expect(before).toMatchObject({ using: 1, users: 1, organizations: [] });
     expect(after).toMatchObject({ using: 2, users: 3, blocked: 1, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
   });
+
+  it('advances a partner already counted in its own entry, leaving the input and the other partners as they were', () => {
+    const partners = [
+      { organizationId: 'acme', users: 3, using: 2 },
+      { organizationId: 'globex', users: 1, using: 1 },
+    ];
+    const before = counts({ using: 3, users: 4, organizations: partners });
+    const after = countNewUser(countNewUser(before, 'globex'), 'globex', false);
+    expect(after.organizations).toEqual([
+      { organizationId: 'acme', users: 3, using: 2 },
+      { organizationId: 'globex', users: 3, using: 2 },
+    ]);
+    expect(after).toMatchObject({ users: 6, using: 4, blocked: 1 });
+    expect(before.organizations).toEqual([
+      { organizationId: 'acme', users: 3, using: 2 },
+      { organizationId: 'globex', users: 1, using: 1 },
+    ]);
+  });
 });

@@ -19,6 +19,15 @@ describe('neutraliseCell', () => {
     expect(neutraliseCell("''@x")).toBe("'''@x");
   });
 
+  it('prefixes exactly the values matching ^\'*[=+\\-@\\t\\r]', () => {
+    const startsOdd = fc.tuple(fc.constantFrom('', "'", "''"), fc.constantFrom('', ...FORMULA_TRIGGERS, ' ', 'a'), fc.string({ unit: 'binary' })).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), startsOdd), (value) => {
+        expect(neutraliseCell(value)).toBe(/^'*[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+      }),
+    );
+  });
+
   it('the triggers are exactly = + - @ tab and carriage return', () => {
     expect(FORMULA_TRIGGERS).toEqual(['=', '+', '-', '@', '\t', '\r']);
   });
@@ -33,6 +42,15 @@ describe('restoreCell', () => {
 
   it('keeps a leading apostrophe that guards nothing, and cells that were never neutralised', () => {
     for (const cell of ["'tis", "'", "''", '=raw', 'plain', '']) expect(restoreCell(cell)).toBe(cell);
+  });
+
+  it('removes one apostrophe from exactly the cells matching ^\'+[=+\\-@\\t\\r]', () => {
+    const startsOdd = fc.tuple(fc.constantFrom('', "'", "''"), fc.constantFrom('', ...FORMULA_TRIGGERS, ' ', 'a'), fc.string({ unit: 'binary' })).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), startsOdd), (cell) => {
+        expect(restoreCell(cell)).toBe(/^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+      }),
+    );
   });
 
   it('reverses neutraliseCell for every string', () => {

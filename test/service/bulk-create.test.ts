@@ -94,6 +94,48 @@ describe('createUsers', () => {
     expect((await seats.summary()).totals.users).toBe(0);
   });
 
+  it('reports every malformed entry by index and field, however many valid entries come first', async () => {
+    const { seats } = await makeSite();
+    const entries = [...usernames(3), { username: ' ', areaId: 'primary', email: 'nope' }, { username: 'x', areaId: 'primary', role: 'admin' }];
+    const error = await seats.createUsers(entries as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues.map((issue) => [issue.path.join('.'), issue.code])).toEqual([
+      ['3.username', 'too_small'],
+      ['3.username', 'invalid_format'],
+      ['3.email', 'invalid_format'],
+      ['4', 'unrecognized_keys'],
+    ]);
+    expect((await seats.summary()).totals.users).toBe(0);
+  });
+
+  it('accepts valid entries that are not plain objects, trimming them as for plain ones', async () => {
+    const { seats } = await makeSite();
+    class Entry {
+      constructor(
+        readonly username: string,
+        readonly areaId: string,
+      ) {}
+    }
+    const report = await seats.createUsers([{ username: ' ann ', areaId: 'primary' }, new Entry(' bob ', ' primary ')]);
+    expect(report.results.map((r) => r.ok && [r.user.username, r.user.areaId])).toEqual([
+      ['ann', 'primary'],
+      ['bob', 'primary'],
+    ]);
+  });
+
+  it('gives every user of a batch the same creation instant: one clock reading for one atomic step', async () => {
+    const repository = new InMemorySeatRepository();
+    let reads = 0;
+    const start = Date.parse('2026-03-01T09:30:00.000Z');
+    const seats = createSeatkeeper({ repository, clock: () => new Date(start + 1_000 * reads++) });
+    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 10 });
+    const report = await seats.createUsers([...usernames(3), { username: 'blocked', areaId: 'primary', state: 'blocked' }]);
+    const times = report.results.flatMap((r) => (r.ok ? [r.user.createdAt.getTime(), r.user.updatedAt.getTime(), r.user.blockedAt?.getTime() ?? null] : []));
+    const created = report.results[0]?.ok ? report.results[0].user.createdAt.getTime() : Number.NaN;
+    expect(new Set(times)).toEqual(new Set([created, null]));
+    expect(await seats.findUserByUsername('blocked')).toMatchObject({ blockedAt: new Date(created), blockReason: 'admin' });
+  });
+
   it('never oversells when single creations race with a batch', async () => {
     const { seats } = await makeSite({ maxUsers: 10 });
     const [batch, ...singles] = await Promise.all([
