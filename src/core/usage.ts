@@ -316,10 +316,12 @@ export function countNewUser(counts: AreaSeatCounts, organizationId: string | nu
     return { organizationId: c.organizationId, users: c.users + 1, using: c.using + add };
   });
   if (!found && organizationId !== null) organizations.push({ organizationId, users: 1, using: add });
+  // Spelled out rather than spread, so every result shares one hidden class (this runs on every seat write).
   return {
-    ...counts,
+    areaId: counts.areaId,
     users: counts.users + 1,
     using: counts.using + add,
+    activeSystem: counts.activeSystem,
     blocked: counts.blocked + (seat ? 0 : 1),
     organizations,
   };
