@@ -2,29 +2,45 @@
  * npm run bench: measures what users feel, each figure beside a plain baseline
  * from the same run, and writes bench/results.json plus a table.
  * BENCH_QUICK=1 runs smaller sizes (a smoke run, not the recorded figures).
+ * BENCH_ONLY=postgres,createUser runs only the named suites (results.json is then partial).
+ * The PostgreSQL suite needs a server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+ * and skips itself, saying why, when none answers.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchCreateUser } from './create-user.bench.js';
 import { benchDirectorySync } from './directory-sync.bench.js';
 import { table, type BenchFigure } from './harness.js';
+import { benchPostgres } from './postgres.bench.js';
 import { benchSummary } from './summary.bench.js';
 
 const quick = process.env.BENCH_QUICK === '1';
+// The machine may be shared: its load before and after is kept beside the figures.
+const loadBefore = os.loadavg()[0] ?? 0;
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()) ?? null;
 const figures: BenchFigure[] = [];
 const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['summary', () => benchSummary(quick ? 100_000 : 1_000_000)],
   ['createUser', () => benchCreateUser(quick ? 10_000 : 50_000)],
   ['directorySync', () => benchDirectorySync(quick ? 10_000 : 100_000)],
+  ['postgres', () => benchPostgres(quick ? 400 : 2_000)],
 ];
 for (const [name, run] of suites) {
+  if (only !== null && !only.includes(name)) continue;
   process.stdout.write(`running ${name}...\n`);
   figures.push(...(await run()));
 }
 const report = {
   when: new Date().toISOString(),
   quick,
-  machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+  suites: only ?? suites.map(([name]) => name),
+  machine: {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
+  },
   figures,
 };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);

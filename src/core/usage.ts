@@ -321,6 +321,7 @@ export function countNewUser(counts: AreaSeatCounts, organizationId: string | nu
     changed[before === undefined ? changed.length : index] = after;
     organizations = changed;
   }
+  // Spelled out rather than spread, so every result shares one hidden class (this runs on every seat write).
   return {
     areaId: counts.areaId,
     users: counts.users + 1,

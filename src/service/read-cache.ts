@@ -17,7 +17,8 @@ import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, Usag
  */
 export class ReadCachingTransaction implements SeatTransaction {
   readonly #tx: SeatTransaction;
-  #area: { readonly id: string; readonly read: Promise<Area | null> } | null = null;
+  #areaId: string | null = null;
+  #area: Promise<Area | null> | null = null;
   #counts: AreaSeatCounts | null = null;
 
   /** @param tx - the repository's transaction to read and write through */
@@ -25,24 +26,22 @@ export class ReadCachingTransaction implements SeatTransaction {
     this.#tx = tx;
   }
 
+  // Plain functions returning promises, not async ones: this sits on every seat write's path.
+
   getArea(areaId: string): Promise<Area | null> {
-    if (this.#area !== null && this.#area.id === areaId) return this.#area.read;
-    const area = { id: areaId, read: this.#tx.getArea(areaId) };
-    this.#area = area;
-    // A failed read is not remembered: the next call asks again.
-    area.read.catch(() => {
-      if (this.#area === area) this.#area = null;
-    });
-    return area.read;
+    // A failed read is remembered too: the transaction it failed in does not go on (a SQL store aborts it).
+    if (this.#area === null || this.#areaId !== areaId) {
+      this.#areaId = areaId;
+      this.#area = this.#tx.getArea(areaId);
+    }
+    return this.#area;
   }
 
-  async putArea(area: Area): Promise<void> {
+  putArea(area: Area): Promise<void> {
     this.#area = null;
-    try {
-      await this.#tx.putArea(area);
-    } finally {
+    return this.#tx.putArea(area).finally(() => {
       this.#area = null;
-    }
+    });
   }
 
   getOrganization(organizationId: string): Promise<Organization | null> {
@@ -57,11 +56,9 @@ export class ReadCachingTransaction implements SeatTransaction {
     return this.#tx.putOrganization(organization);
   }
 
-  async countUsers(areaId: string): Promise<AreaSeatCounts> {
-    if (this.#counts !== null && this.#counts.areaId === areaId) return this.#counts;
-    const counts = await this.#tx.countUsers(areaId);
-    this.#counts = counts;
-    return counts;
+  countUsers(areaId: string): Promise<AreaSeatCounts> {
+    if (this.#counts !== null && this.#counts.areaId === areaId) return Promise.resolve(this.#counts);
+    return this.#tx.countUsers(areaId).then((counts) => (this.#counts = counts));
   }
 
   getUser(userId: string): Promise<User | null> {
@@ -84,30 +81,29 @@ export class ReadCachingTransaction implements SeatTransaction {
     return this.#tx.listBlockedUsers(areaId, reason, limit);
   }
 
-  async insertUsers(users: readonly User[]): Promise<void> {
+  insertUsers(users: readonly User[]): Promise<void> {
     const only = users.length === 1 ? users[0] : undefined;
     const counted = only !== undefined && only.kind === 'licensed' && this.#counts?.areaId === only.areaId ? this.#counts : null;
     this.#counts = null;
-    await this.#tx.insertUsers(users);
-    if (counted !== null && only !== undefined) this.#counts = countNewUser(counted, only.organizationId, only.state === 'active');
+    const inserted = this.#tx.insertUsers(users);
+    if (counted === null || only === undefined) return inserted;
+    return inserted.then(() => {
+      this.#counts = countNewUser(counted, only.organizationId, only.state === 'active');
+    });
   }
 
-  async updateUsers(users: readonly User[]): Promise<void> {
+  updateUsers(users: readonly User[]): Promise<void> {
     this.#counts = null;
-    try {
-      await this.#tx.updateUsers(users);
-    } finally {
+    return this.#tx.updateUsers(users).finally(() => {
       this.#counts = null;
-    }
+    });
   }
 
-  async deleteUser(userId: string): Promise<boolean> {
+  deleteUser(userId: string): Promise<boolean> {
     this.#counts = null;
-    try {
-      return await this.#tx.deleteUser(userId);
-    } finally {
+    return this.#tx.deleteUser(userId).finally(() => {
       this.#counts = null;
-    }
+    });
   }
 
   getSetting(key: string): Promise<JsonValue | null> {

@@ -81,7 +81,7 @@ const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.username} ON ${t.users} (username_key)`,
       `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.externalId} ON ${t.users} (external_id)`,
-      // Covers the GROUP BY of countUsers, so counting is an index-only scan of one area.
+      // Covered the GROUP BY of countUsers (an index-only scan of one area); migration 2 counts with triggers and drops it.
       `CREATE INDEX seatkeeper_users_counts_idx ON ${t.users} (area_id, organization_id, state, kind)`,
       // Pending users are activated oldest first.
       `CREATE INDEX seatkeeper_users_blocked_idx ON ${t.users} (area_id, block_reason, blocked_at, id) WHERE block_reason IS NOT NULL`,

@@ -64,11 +64,13 @@ const optionsSchema = z.strictObject({
  *
  * - `transaction({ areaIds })` checks out one connection, `BEGIN`s, and locks
  *   the area rows with `SELECT ... ORDER BY id FOR UPDATE` (sorted, so two
- *   transactions never deadlock); the work runs on that connection; `COMMIT`,
- *   or `ROLLBACK` when it throws. A failed transaction leaves nothing behind.
- * - Counts are one `GROUP BY` aggregate on a covering index; look-ups by
- *   username or external id are one `= ANY($1)` statement however many keys;
- *   user batches are written by multi-row `unnest` statements.
+ *   transactions never deadlock), both in one round trip; the work runs on
+ *   that connection; `COMMIT`, or `ROLLBACK` when it throws. A failed
+ *   transaction leaves nothing behind.
+ * - Counts are read from a counter table that statement-level triggers on the
+ *   users table keep, so counting costs the same at any number of users;
+ *   look-ups by username or external id are one `= ANY($1)` statement however
+ *   many keys; user batches are written by multi-row `unnest` statements.
  * - Usernames are unique ignoring case by a unique index on the folded
  *   username, external ids by a unique index: a collision throws `ConflictError`.
  * - Unreachable server -> `StorageUnavailableError`; serialization failure,

@@ -76,7 +76,9 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
     }
 
     // One write at most, and only when something a later reader needs changed.
-    const next: WatchRecord = { ...decision.state, peak: { period, using: peakUsing } };
+    // Spelled out rather than spread: a spread gives every record its own hidden class, and reading them then misses V8's caches.
+    const { state } = decision;
+    const next: WatchRecord = { episode: state.episode, warned: state.warned, lastUsing: state.lastUsing, peak: { period, using: peakUsing } };
     if (!sameWatchRecord(previous, next)) {
       const json = watchRecordJson(next);
       records.wrote(areaId, json, next);
