@@ -3,14 +3,14 @@ import { createSeatkeeper, InMemorySeatRepository, type SeatRepository, type Sea
 
 const at = new Date('2026-01-01T00:00:00Z');
 
-/** A licensed active user record numbered `i`. */
-export function benchUser(i: number, areaId = 'primary'): User {
+/** A licensed user record numbered `i` (every tenth blocked by an admin); `prefix` keeps keys apart between areas. */
+export function benchUser(i: number, areaId = 'primary', prefix = ''): User {
   return {
-    id: `u${i}`,
-    username: `user${String(i).padStart(7, '0')}`,
+    id: `${prefix}u${i}`,
+    username: `${prefix}user${String(i).padStart(7, '0')}`,
     email: `user${i}@example.com`,
     displayName: `User ${i}`,
-    externalId: `ext-${i}`,
+    externalId: `${prefix}ext-${i}`,
     areaId,
     organizationId: null,
     kind: 'licensed',
@@ -26,10 +26,10 @@ export function benchUser(i: number, areaId = 'primary'): User {
 }
 
 /** Inserts `count` users through the port in batches (fast seeding, not what is measured). */
-export async function seedUsers(repository: SeatRepository, count: number, areaId = 'primary', batch = 50_000): Promise<void> {
+export async function seedUsers(repository: SeatRepository, count: number, areaId = 'primary', batch = 50_000, prefix = ''): Promise<void> {
   for (let start = 0; start < count; start += batch) {
     const users: User[] = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) users.push(benchUser(i, areaId));
+    for (let i = start; i < Math.min(count, start + batch); i++) users.push(benchUser(i, areaId, prefix));
     await repository.transaction({ areaIds: [areaId] }, (tx) => tx.insertUsers(users));
   }
 }

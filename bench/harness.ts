@@ -20,24 +20,46 @@ export interface BenchFigure {
   readonly extra?: Readonly<Record<string, number | string>>;
 }
 
+/** A source of milliseconds: {@link wallClock} or {@link cpuClock}. */
+export type BenchClock = () => number;
+
+/** Elapsed real time: what a caller waits, including time spent waiting on a server. */
+export const wallClock: BenchClock = () => performance.now();
+
+/**
+ * CPU time of this process (user + system, every thread): what the code costs.
+ * Unlike wall time it does not grow when other processes compete for the
+ * cores, so in-process figures use it on a shared machine; on an idle machine
+ * the two agree.
+ */
+export const cpuClock: BenchClock = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 /** Milliseconds per call of `fn`: the median of `rounds` rounds of `iterations` calls, after a warm-up round. */
-export async function msPerOp(fn: () => unknown, iterations: number, rounds = 5): Promise<number> {
+export async function msPerOp(fn: () => unknown, iterations: number, rounds = 5, clock: BenchClock = wallClock): Promise<number> {
   for (let i = 0; i < Math.min(iterations, 1000); i++) await fn();
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
+    const start = clock();
     for (let i = 0; i < iterations; i++) await fn();
-    samples.push((performance.now() - start) / iterations);
+    samples.push((clock() - start) / iterations);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
+  return median(samples);
+}
+
+/** The middle value (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Milliseconds for one run of `fn` (for work too large to repeat). */
-export async function msOnce(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const start = performance.now();
+export async function msOnce(fn: () => Promise<unknown> | unknown, clock: BenchClock = wallClock): Promise<number> {
+  const start = clock();
   await fn();
-  return performance.now() - start;
+  return clock() - start;
 }
 
 /** Builds a figure, computing the ratio and whether the goal is met. */

@@ -3,16 +3,17 @@
  * same pool, into a plain table of the same shape (same columns, indexes and
  * checks). Both commit once per user, so both pay one WAL flush; what is left
  * is seatkeeper's cost: the area lock, the seat and uniqueness checks and the
- * notification watch, each a round trip. Skipped, with the reason printed,
- * when no server answers.
+ * notification watch, each a round trip. Also a seat check in a large area
+ * beside one in a small area. Skipped, with the reason printed, when no
+ * server answers.
  */
 import pg from 'pg';
 import { usernameKey } from '../src/core/schemas.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
-import { benchUser } from './fixtures.js';
-import { figure, msOnce, type BenchFigure } from './harness.js';
+import { benchUser, seedUsers } from './fixtures.js';
+import { figure, msOnce, msPerOp, type BenchFigure } from './harness.js';
 
 /** The columns of the bare table, in the order {@link bareValues} gives them. */
 const COLUMNS = [
@@ -64,7 +65,7 @@ function bareValues(user: User): unknown[] {
  *   elsewhere on the machine falls on both alike)
  * @param connections - the pool size, and the number of callers in the concurrent figure
  */
-export async function benchPostgres(count = 2_000, connections = 10): Promise<BenchFigure[]> {
+export async function benchPostgres(count = 2_000, connections = 10, large = 100_000): Promise<BenchFigure[]> {
   if ((await postgresUnavailable('PostgreSQL benchmarks')) !== null) return [];
   const database = await createTestDatabase('bench');
   try {
@@ -120,8 +121,18 @@ export async function benchPostgres(count = 2_000, connections = 10): Promise<Be
     const bareParallelMs = await concurrently('pb', bare);
     const createParallelMs = await concurrently('pc', create);
 
+    // A seat check reads maintained counts: the same cost in an area of 1,000 users and of `large`.
+    await seats.defineArea({ id: 'small', kind: 'extranet', name: 'Small', maxUsers: 2 * large });
+    await seats.defineArea({ id: 'large', kind: 'extranet', name: 'Large', maxUsers: 2 * large });
+    await seedUsers(repository, 1_000, 'small', 5_000, 'small-');
+    await seedUsers(repository, large, 'large', 5_000, 'large-');
+    await pool.query('VACUUM ANALYZE');
+    const checkSmall = await msPerOp(() => seats.checkSeat('small'), 200);
+    const checkLarge = await msPerOp(() => seats.checkSeat('large'), 200);
+
     const n = sequential.toLocaleString('en-US');
     return [
+      figure('postgres', `checkSeat() in an area of ${large.toLocaleString('en-US')} users`, checkLarge, { name: 'of 1,000 users', ms: checkSmall }, 2),
       figure('postgres', `createUser x${n}, one after another`, createMs / sequential, { name: 'bare INSERT', ms: bareMs / sequential }, 3, {
         perSecond: Math.round(sequential / (createMs / 1000)),
       }),

@@ -23,7 +23,7 @@ const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['summary', () => benchSummary(quick ? 100_000 : 1_000_000)],
   ['createUser', () => benchCreateUser(quick ? 10_000 : 50_000)],
   ['directorySync', () => benchDirectorySync(quick ? 10_000 : 100_000)],
-  ['postgres', () => benchPostgres(quick ? 400 : 2_000)],
+  ['postgres', () => benchPostgres(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000)],
 ];
 for (const [name, run] of suites) {
   if (only !== null && !only.includes(name)) continue;
