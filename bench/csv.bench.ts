@@ -1,13 +1,24 @@
 // People CSV throughput against papaparse alone. Run: npx tsx bench/csv.bench.ts
-// BENCH_USERS sets the site size (default 100,000); BENCH_MILLION=1 adds a 1,000,000-user
-// export with the heap it retains, to show memory stays flat. `npm run bench` starts it with
-// --expose-gc so retained heap can be measured.
+// BENCH_USERS sets the site size (default 100,000), BENCH_RUNS the runs per figure (default 5).
+// BENCH_MILLION=1 adds a 1,000,000-user export beside Papa.unparse of the same rows, with its peak heap.
+//
+// Each figure runs interleaved with its papaparse baseline, so load from other processes falls on
+// both alike; the median of the runs is reported, in wall-clock time and in CPU time (the process's
+// user + system time, every thread, garbage collection included), which a busy machine disturbs less.
+// Peak heap is heapUsed sampled after every chunk while an export is drained, above the heap
+// measured (after a full GC) once the site is built: the site itself is not counted.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import Papa from 'papaparse';
 import { exportPeopleCsv, importPeopleCsv } from '../src/csv/index.js';
 import { createSeatkeeper, InMemorySeatRepository, type BulkUserInput, type Seatkeeper } from '../src/index.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+/** A full collection, with or without --expose-gc: peak heap is measured from a collected heap. */
+setFlagsFromString('--expose-gc');
+const gc: () => void = globalThis.gc ?? (runInNewContext('gc') as () => void);
 
 function entries(n: number): BulkUserInput[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -32,92 +43,120 @@ async function populated(users: number): Promise<Seatkeeper> {
   return seats;
 }
 
-/** Runs `work` RUNS times after `prepare`, returns the median milliseconds. */
-async function median(prepare: () => Promise<unknown> | unknown, work: (prepared: never) => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const prepared = await prepare();
-    globalThis.gc?.();
-    const start = performance.now();
-    await work(prepared as never);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+interface Timing {
+  readonly ms: number;
+  readonly cpuMs: number;
 }
 
-function line(label: string, ms: number, rows: number, baseline?: number): void {
-  const rate = Math.round(rows / (ms / 1000)).toLocaleString('en-US');
-  const ratio = baseline === undefined ? '' : `  (${(ms / baseline).toFixed(1)}x papaparse alone)`;
-  console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate.padStart(11)} rows/s${ratio}`);
+/** One figure of a comparison: `prepare` runs untimed before each timed `work`. */
+interface Contender {
+  readonly label: string;
+  readonly prepare?: () => Promise<unknown> | unknown;
+  readonly work: (prepared: never) => Promise<unknown> | unknown;
 }
 
-/**
- * Drains an export, measuring the heap it retains: every 50 chunks a full GC
- * runs (node --expose-gc, as bench/run.ts starts it) and the heap in use is
- * sampled, so garbage not yet collected does not count. Flat memory means this
- * stays the same whatever the number of users.
- */
-async function drainRetained(chunks: AsyncIterable<string>): Promise<{ chars: number; retainedGrowth: number }> {
-  const gc = globalThis.gc ?? (() => undefined);
-  gc();
-  const base = process.memoryUsage().heapUsed;
-  let peak = base;
-  let chars = 0;
-  let count = 0;
-  for await (const chunk of chunks) {
-    chars += chunk.length;
-    if (++count % 50 === 0) {
+/** Runs the contenders in turn, RUNS rounds; returns each one's median wall-clock and CPU milliseconds. */
+async function interleaved(contenders: readonly Contender[], runs = RUNS): Promise<Timing[]> {
+  const samples = contenders.map(() => ({ ms: [] as number[], cpuMs: [] as number[] }));
+  for (let run = 0; run < runs; run++) {
+    for (const [index, contender] of contenders.entries()) {
+      const prepared = await contender.prepare?.();
       gc();
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await contender.work(prepared as never);
+      const ms = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      samples[index]?.ms.push(ms);
+      samples[index]?.cpuMs.push((used.user + used.system) / 1000);
     }
   }
-  return { chars, retainedGrowth: peak - base };
+  return samples.map((s) => ({ ms: median(s.ms), cpuMs: median(s.cpuMs) }));
 }
 
-async function drain(chunks: AsyncIterable<string>): Promise<number> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function line(label: string, timing: Timing, rows: number, baseline?: Timing): void {
+  const rate = Math.round(rows / (timing.ms / 1000)).toLocaleString('en-US');
+  const ratio = baseline === undefined ? '' : `  ${(timing.ms / baseline.ms).toFixed(1)}x papaparse (CPU ${(timing.cpuMs / baseline.cpuMs).toFixed(1)}x)`;
+  console.log(`${label.padEnd(44)} ${timing.ms.toFixed(0).padStart(6)} ms  CPU ${timing.cpuMs.toFixed(0).padStart(6)} ms  ${rate.padStart(11)} rows/s${ratio}`);
+}
+
+/** Drains an export, sampling the heap after every chunk; the peak is measured above `base`. */
+async function drainWithPeak(chunks: AsyncIterable<string>, base: number): Promise<{ chars: number; peak: number }> {
+  let peak = base;
   let chars = 0;
-  for await (const chunk of chunks) chars += chunk.length;
-  return chars;
+  for await (const chunk of chunks) {
+    chars += chunk.length;
+    const used = process.memoryUsage().heapUsed;
+    if (used > peak) peak = used;
+  }
+  return { chars, peak: peak - base };
+}
+
+/** The heap in use after a full collection: the base a peak is measured from. */
+function settledHeap(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-console.log(`People CSV, ${USERS.toLocaleString('en-US')} users, median of ${RUNS} runs, node ${process.version}`);
-const seats = await populated(USERS);
+/** Export vs Papa.unparse of the same rows (already in memory), then the export's peak heap. */
+async function exportFigures(seats: Seatkeeper, users: number, runs = RUNS): Promise<string> {
+  let csv = '';
+  for await (const chunk of exportPeopleCsv(seats)) csv += chunk;
+  let rows: string[][] | undefined = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+  const [unparse, exported] = await interleaved([
+    { label: 'Papa.unparse', work: () => Papa.unparse(rows as string[][], { newline: '\r\n' }) },
+    {
+      label: 'exportPeopleCsv',
+      work: async () => {
+        let chars = 0;
+        for await (const chunk of exportPeopleCsv(seats)) chars += chunk.length;
+        return chars;
+      },
+    },
+  ], runs);
+  rows = undefined;
+  line('Papa.unparse (rows already in memory)', unparse as Timing, users);
+  line('exportPeopleCsv (streamed)', exported as Timing, users, unparse);
+  const { chars, peak } = await drainWithPeak(exportPeopleCsv(seats), settledHeap());
+  console.log(`${'  size; peak heap above the built site'.padEnd(44)} ${mb(chars)}; ${mb(peak)}`);
+  return csv;
+}
 
-// Export: seatkeeper (paged read, names, neutralising, chunked papaparse) vs Papa.unparse of the same rows, prebuilt.
-let csv = '';
-for await (const chunk of exportPeopleCsv(seats)) csv += chunk;
-const rows = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
-const unparse = await median(() => undefined, () => Papa.unparse(rows, { newline: '\r\n' }));
-const exported = await median(() => undefined, () => drain(exportPeopleCsv(seats)));
-line('Papa.unparse (rows already in memory)', unparse, USERS);
-line('exportPeopleCsv (streamed)', exported, USERS, unparse);
-const streamed = await drainRetained(exportPeopleCsv(seats));
-console.log(`${'  size; heap retained while streaming'.padEnd(44)} ${mb(streamed.chars)}; ${mb(streamed.retainedGrowth)}${globalThis.gc ? '' : ' (run with --expose-gc for retained heap)'}`);
+console.log(`People CSV, ${USERS.toLocaleString('en-US')} users, median of ${RUNS} interleaved runs, node ${process.version}`);
+const seats = await populated(USERS);
+const csv = await exportFigures(seats, USERS);
 
 // Import: seatkeeper (parse, validate, resolve, seat check, write) vs Papa.parse alone.
-const parse = await median(() => undefined, () => Papa.parse<string[]>(csv, { skipEmptyLines: true }));
-const dryRun = await median(() => site(USERS), (target: Seatkeeper) => importPeopleCsv(target, csv, { dryRun: true }));
-const imported = await median(
-  () => site(USERS),
-  async (target: Seatkeeper) => {
-    const report = await importPeopleCsv(target, csv);
-    if (report.created !== USERS) throw new Error(`import created ${report.created} of ${USERS}: ${report.message}`);
+const [parse, dryRun, imported] = await interleaved([
+  { label: 'Papa.parse', work: () => Papa.parse<string[]>(csv, { skipEmptyLines: true }) },
+  { label: 'dry run', prepare: () => site(USERS), work: (target: Seatkeeper) => importPeopleCsv(target, csv, { dryRun: true }) },
+  {
+    label: 'all-or-nothing',
+    prepare: () => site(USERS),
+    work: async (target: Seatkeeper) => {
+      const report = await importPeopleCsv(target, csv);
+      if (report.created !== USERS) throw new Error(`import created ${report.created} of ${USERS}: ${report.message}`);
+    },
   },
-);
-line('Papa.parse (text to arrays only)', parse, USERS);
-line('importPeopleCsv, dry run (validate + seats)', dryRun, USERS, parse);
-line('importPeopleCsv, all-or-nothing (writes)', imported, USERS, parse);
+]);
+line('Papa.parse (text to arrays only)', parse as Timing, USERS);
+line('importPeopleCsv, dry run (validate + seats)', dryRun as Timing, USERS, parse);
+line('importPeopleCsv, all-or-nothing (writes)', imported as Timing, USERS, parse);
 
 if (process.env.BENCH_MILLION === '1') {
   const million = 1_000_000;
   console.log(`\n1,000,000-user export (memory stays flat: rows are never all held)`);
   const big = await populated(million);
-  const start = performance.now();
-  await drain(exportPeopleCsv(big));
-  line('exportPeopleCsv (streamed)', performance.now() - start, million);
-  const streamed = await drainRetained(exportPeopleCsv(big));
-  console.log(`${'  size; heap retained while streaming'.padEnd(44)} ${mb(streamed.chars)}; ${mb(streamed.retainedGrowth)}`);
+  // The first read of a freshly written in-memory site sorts its username index; that is the site's, not the export's.
+  const base = settledHeap();
+  const first = await drainWithPeak(exportPeopleCsv(big), base);
+  console.log(`${'  first export (sorts the site index); peak'.padEnd(44)} ${mb(first.peak)}`);
+  await exportFigures(big, million, Math.min(RUNS, 3));
 }

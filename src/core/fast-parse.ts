@@ -46,17 +46,42 @@ function trimmedWithoutControls(value: unknown, max: number): string | undefined
 /** One parsed `createUsers` entry. */
 export type BulkUserEntry = z.output<typeof bulkUserInputSchema>;
 
-/** The optional fields of a `createUsers` entry, in schema order, with their twins. */
-const OPTIONAL_ENTRY_FIELDS: readonly (readonly [key: keyof BulkUserEntry, parse: (value: unknown) => unknown])[] = [
-  ['organizationId', (value) => (value === null ? null : fastId(value))],
-  ['email', fastEmail],
-  ['displayName', fastDisplayName],
-  ['externalId', fastId],
-  ['state', (value) => (value === 'active' || value === 'blocked' ? value : undefined)],
-];
+/** An entry's fields as given, before validation. */
+interface EntryFields {
+  readonly username?: unknown;
+  readonly areaId?: unknown;
+  readonly organizationId?: unknown;
+  readonly email?: unknown;
+  readonly displayName?: unknown;
+  readonly externalId?: unknown;
+  readonly state?: unknown;
+}
 
-/** Every key `bulkUserInputSchema` knows: it is strict, so any other key is an error. */
-const ENTRY_KEYS: ReadonlySet<string> = new Set(['username', 'areaId', ...OPTIONAL_ENTRY_FIELDS.map(([key]) => key)]);
+/** Marks a field its twin refused, as opposed to an absent one (`undefined`). */
+const INVALID = Symbol('invalid');
+
+/** A present field through its twin; an absent field stays `undefined`. */
+function optional<T>(value: unknown, parse: (value: unknown) => T | undefined): T | undefined | typeof INVALID {
+  if (value === undefined) return undefined;
+  const parsed = parse(value);
+  return parsed === undefined ? INVALID : parsed;
+}
+
+/** Whether `bulkUserInputSchema` (a strict object) knows the key. */
+function isEntryKey(key: string): boolean {
+  switch (key) {
+    case 'username':
+    case 'areaId':
+    case 'organizationId':
+    case 'email':
+    case 'displayName':
+    case 'externalId':
+    case 'state':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * What `bulkUserInputSchema` gives for `value`, or `undefined` when it might
@@ -65,6 +90,10 @@ const ENTRY_KEYS: ReadonlySet<string> = new Set(['username', 'areaId', ...OPTION
  * schema. As in zod, an optional key present with the value `undefined` stays
  * present in the output, and an absent one stays absent.
  *
+ * A frozen plain entry already in parsed form (nothing to trim) is returned
+ * as it is: no one can change it, so it is as good as zod's copy, and a bulk
+ * import that hands over frozen entries does not have each one copied.
+ *
  * @param value - one `createUsers` entry as the caller passed it
  * @returns the parsed entry, or `undefined`: run the schema
  */
@@ -72,21 +101,47 @@ export function fastBulkUserInput(value: unknown): BulkUserEntry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
-  const input = value as Readonly<Record<string, unknown>>;
-  for (const key in input) if (!ENTRY_KEYS.has(key)) return undefined;
+  const input = value as EntryFields;
+  for (const key in input) if (!isEntryKey(key)) return undefined;
   const username = fastUsername(input.username);
   const areaId = fastId(input.areaId);
-  if (username === undefined || areaId === undefined) return undefined;
-  const entry: Record<string, unknown> = { username, areaId };
-  for (const [key, parse] of OPTIONAL_ENTRY_FIELDS) {
-    const field = input[key];
-    if (field === undefined) {
-      if (key in input) entry[key] = undefined;
-      continue;
-    }
-    const parsed = parse(field);
-    if (parsed === undefined) return undefined;
-    entry[key] = parsed;
+  const organizationId = optional(input.organizationId, fastOrganizationId);
+  const email = optional(input.email, fastEmail);
+  const displayName = optional(input.displayName, fastDisplayName);
+  const externalId = optional(input.externalId, fastId);
+  const state = optional(input.state, fastState);
+  if (
+    username === undefined ||
+    areaId === undefined ||
+    organizationId === INVALID ||
+    email === INVALID ||
+    displayName === INVALID ||
+    externalId === INVALID ||
+    state === INVALID
+  ) {
+    return undefined;
   }
-  return entry as BulkUserEntry;
+  const unchanged =
+    username === input.username &&
+    areaId === input.areaId &&
+    organizationId === input.organizationId &&
+    email === input.email &&
+    displayName === input.displayName &&
+    externalId === input.externalId;
+  if (unchanged && prototype === Object.prototype && Object.isFrozen(value)) return value as BulkUserEntry;
+  const entry: { -readonly [K in keyof BulkUserEntry]: BulkUserEntry[K] } = { username, areaId };
+  if ('organizationId' in input) entry.organizationId = organizationId;
+  if ('email' in input) entry.email = email;
+  if ('displayName' in input) entry.displayName = displayName;
+  if ('externalId' in input) entry.externalId = externalId;
+  if ('state' in input) entry.state = state;
+  return entry;
+}
+
+function fastOrganizationId(value: unknown): string | null | undefined {
+  return value === null ? null : fastId(value);
+}
+
+function fastState(value: unknown): 'active' | 'blocked' | undefined {
+  return value === 'active' || value === 'blocked' ? value : undefined;
 }

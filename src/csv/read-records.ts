@@ -38,6 +38,7 @@ interface ParserResult {
  */
 export async function* readCsvRecords(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<readonly CsvRecord[], void, undefined> {
   let parser: { parse(input: string, baseIndex: number, ignoreLastRow: boolean): ParserResult } | undefined;
+  let newline: '\r\n' | '\n' | '\r' = '\r\n';
   let pending = '';
   let line = 1;
 
@@ -46,10 +47,16 @@ export async function* readCsvRecords(text: AsyncIterable<string>, delimiter: st
     for (const error of result.errors) {
       if (error.row < result.data.length && !problems.has(error.row)) problems.set(error.row, `${error.message} (${error.code})`);
     }
+    // Each record but the very last ends with the line break; when the text holds no other line break
+    // characters, no cell has one, and each record is simply on the next line.
+    const consumed = complete ? pending.length : result.meta.cursor;
+    const separators = complete ? result.data.length - 1 : result.data.length;
+    const breakFree =
+      count(pending, '\r', consumed) === (newline === '\n' ? 0 : separators) && count(pending, '\n', consumed) === (newline === '\r' ? 0 : separators);
     const records = result.data.map((cells, index): CsvRecord => {
       const problem = problems.get(index);
       const record = problem === undefined ? { line, cells } : { line, cells, problem };
-      line += 1 + lineBreaks(cells);
+      line += breakFree ? 1 : 1 + lineBreaks(cells);
       return record;
     });
     pending = complete ? '' : pending.slice(result.meta.cursor);
@@ -59,16 +66,27 @@ export async function* readCsvRecords(text: AsyncIterable<string>, delimiter: st
   for await (const chunk of text) {
     pending += chunk;
     if (parser === undefined) {
-      const newline = detectNewline(pending, false);
-      if (newline === undefined) continue;
+      const detected = detectNewline(pending, false);
+      if (detected === undefined) continue;
+      newline = detected;
       parser = new Papa.Parser({ delimiter, newline, quoteChar: '"' });
     }
     const records = take(parser.parse(pending, 0, true), false);
     if (records.length > 0) yield records;
   }
   if (pending === '') return;
-  parser ??= new Papa.Parser({ delimiter, newline: detectNewline(pending, true), quoteChar: '"' });
+  if (parser === undefined) {
+    newline = detectNewline(pending, true);
+    parser = new Papa.Parser({ delimiter, newline, quoteChar: '"' });
+  }
   yield take(parser.parse(pending, 0, false), true);
+}
+
+/** How many times `character` occurs in the first `end` characters of `text`. */
+function count(text: string, character: string, end: number): number {
+  let found = 0;
+  for (let at = text.indexOf(character); at !== -1 && at < end; at = text.indexOf(character, at + 1)) found++;
+  return found;
 }
 
 /**

@@ -11,7 +11,7 @@ import { normaliseHeader, PEOPLE_COLUMN_LABELS, type PeopleColumnKey } from './c
 import type { CsvRowError, CsvRowSkip } from './import-report.js';
 import { restoreCell } from './neutralise.js';
 import type { CsvRecord } from './read-records.js';
-import { fastPeopleCsvRow, peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
+import { fastPeopleCsvRow, peopleCsvRowSchema, type PeopleCsvCells, type PeopleCsvRow } from './row-schema.js';
 import type { SiteDirectory } from './site-directory.js';
 
 /** Columns shown in the export for information; the import reads past them (a new profile gets its own). */
@@ -38,7 +38,32 @@ interface MappedColumn {
 /** Column per cell index (`undefined` for an ignored cell). */
 type ColumnMap = readonly (MappedColumn | undefined)[];
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** The columns the import reads (the rest are informational). */
+type ImportedKey = keyof PeopleCsvCells;
+
+/** No imported column anywhere: the positions before the header is read. */
+const NOWHERE: Readonly<Record<ImportedKey, number>> = {
+  username: -1,
+  displayName: -1,
+  email: -1,
+  externalId: -1,
+  area: -1,
+  areaId: -1,
+  organization: -1,
+  organizationId: -1,
+  accountType: -1,
+  accountState: -1,
+};
+
+/**
+ * The cell at `index`, restored from its CSV-injection guard; `undefined` when
+ * there is no such column or the cell is blank (empty, or only spaces unless `exact`).
+ */
+function cellAt(cells: readonly string[], index: number, exact: boolean): string | undefined {
+  if (index < 0) return undefined;
+  const value = restoreCell(cells[index] ?? '');
+  return (exact ? value !== '' : value.trim() !== '') ? value : undefined;
+}
 
 /** Whether every cell is empty: a blank line, or a row of delimiters. */
 function isBlank(cells: readonly string[]): boolean {
@@ -57,6 +82,8 @@ export class RowReader {
   readonly ignoredColumns: string[] = [];
   rows = 0;
   #columns: ColumnMap | undefined;
+  /** The cell index of each imported column, `-1` when the file has none. */
+  #at: Readonly<Record<ImportedKey, number>> = NOWHERE;
   readonly #labels = new Map<PeopleColumnKey, string>();
   readonly #usernames = new Map<string, number>();
   readonly #externalIds = new Map<string, number>();
@@ -105,6 +132,11 @@ export class RowReader {
       return fail('No Area column and no areaId option: add an Area column (area name or id) or pass areaId for every row.');
     }
     this.#columns = columns;
+    const at: Record<ImportedKey, number> = { ...NOWHERE };
+    columns.forEach((column, index) => {
+      if (column !== undefined && !column.informational) at[column.key as ImportedKey] = index;
+    });
+    this.#at = at;
     return true;
   }
 
@@ -117,15 +149,20 @@ export class RowReader {
       return this.#error(line, null, `The row has ${columns.length + extra} values but the header has ${columns.length} columns; quote values that contain "${this.#settings.delimiter}".`);
     }
 
-    const raw: Partial<Record<PeopleColumnKey, string>> = { username: '' };
-    for (let index = 0; index < columns.length; index++) {
-      const column = columns[index];
-      if (column === undefined || column.informational) continue;
-      const value = restoreCell(cells[index] ?? '');
-      // A display name is kept exactly; elsewhere a blank cell is an empty one.
-      if (column.key === 'displayName' ? value !== '' : value.trim() !== '') raw[column.key] = value;
-    }
-    // The common valid row is decided without zod; zod sees the rows it may refuse, and says why.
+    const at = this.#at;
+    // A display name is kept exactly; elsewhere a blank cell is an empty one.
+    const raw: PeopleCsvCells = {
+      username: cellAt(cells, at.username, false) ?? '',
+      displayName: cellAt(cells, at.displayName, true),
+      email: cellAt(cells, at.email, false),
+      externalId: cellAt(cells, at.externalId, false),
+      area: cellAt(cells, at.area, false),
+      areaId: cellAt(cells, at.areaId, false),
+      organization: cellAt(cells, at.organization, false),
+      organizationId: cellAt(cells, at.organizationId, false),
+      accountType: cellAt(cells, at.accountType, false),
+      accountState: cellAt(cells, at.accountState, false),
+    };
     const row = fastPeopleCsvRow(raw) ?? this.#validate(line, raw);
     if (row === undefined) return;
     if (row.accountType === 'system') {
@@ -138,16 +175,23 @@ export class RowReader {
     if (!area.ok) return this.#error(line, area.field, area.message);
     const organization = this.#directory.resolveOrganization(row, area.id, this.#settings.organizationId);
     if (!organization.ok) return this.#error(line, organization.field, organization.message);
-    const entry: Mutable<CandidateEntry> = { username: row.username, areaId: area.id, organizationId: organization.id, state: row.accountState ?? 'active' };
-    if (row.email !== undefined) entry.email = row.email;
-    if (row.displayName !== undefined) entry.displayName = row.displayName;
-    if (row.externalId !== undefined) entry.externalId = row.externalId;
+    // Every key in one literal (an absent value is `undefined`, which createUsers reads as absent), and
+    // frozen: createUsers then takes the entry as it is rather than copying a hundred thousand of them.
+    const entry: CandidateEntry = Object.freeze({
+      username: row.username,
+      areaId: area.id,
+      organizationId: organization.id,
+      email: row.email,
+      displayName: row.displayName,
+      externalId: row.externalId,
+      state: row.accountState ?? 'active',
+    });
     this.entries.push(entry);
     this.lines.push(line);
   }
 
   /** Validates a row with the schema, reporting one error per cell (the first check that failed says what to fix). */
-  #validate(line: number, raw: Partial<Record<PeopleColumnKey, string>>): PeopleCsvRow | undefined {
+  #validate(line: number, raw: PeopleCsvCells): PeopleCsvRow | undefined {
     const parsed = peopleCsvRowSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const reported = new Set<PeopleColumnKey | null>();

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { fastDisplayName, fastEmail, fastId, fastUsername } from '../core/fast-parse.js';
 import { displayNameSchema, emailSchema, idSchema, usernameSchema } from '../core/schemas.js';
 import { REFERENCE_MAX_LENGTH } from '../core/text-rules.js';
-import type { PeopleColumnKey } from './columns.js';
 
 /** A reference to an area or organization: its id or its name (names are matched ignoring case). */
 const referenceSchema = z
@@ -50,52 +49,69 @@ export const peopleCsvRowSchema = z.object({
 /** One People CSV row, validated. */
 export type PeopleCsvRow = z.output<typeof peopleCsvRowSchema>;
 
-/** A row's cells by column, as `peopleCsvRowSchema` takes them. */
-export type PeopleCsvCells = Readonly<Partial<Record<PeopleColumnKey, string>>>;
+/**
+ * A row's cells by column, as the import hands them to `peopleCsvRowSchema`:
+ * every column the schema knows, `undefined` where the file has no such column
+ * or the cell is blank (the username is `''` then, so the schema says it is missing).
+ */
+export type PeopleCsvCells = { readonly username: string } & { readonly [K in Exclude<keyof PeopleCsvRow, 'username'>]: string | undefined };
 
-/** The optional fields of a row, in schema order, each with a twin of its schema (see `core/fast-parse.ts`). */
-const OPTIONAL_ROW_FIELDS: readonly (readonly [key: keyof PeopleCsvRow, parse: (value: string) => unknown])[] = [
-  ['displayName', fastDisplayName],
-  ['email', fastEmail],
-  ['externalId', fastId],
-  ['area', fastReference],
-  ['areaId', fastId],
-  ['organization', fastReference],
-  ['organizationId', fastId],
-  ['accountType', (value) => {
-    const type = value.trim().toLowerCase();
-    return type === 'licensed' || type === 'system' ? type : undefined;
-  }],
-  ['accountState', (value) => {
-    const state = value.trim().toLowerCase();
-    if (state === 'yes' || state === 'active') return 'active';
-    return state === 'no' || state === 'blocked' ? 'blocked' : undefined;
-  }],
-];
+/** Marks a cell its twin refused, as opposed to an absent one (`undefined`). */
+const INVALID = Symbol('invalid');
+
+/** A present cell through its twin; an absent cell stays `undefined`. */
+function optional<T>(cell: string | undefined, parse: (value: string) => T | undefined): T | undefined | typeof INVALID {
+  if (cell === undefined) return undefined;
+  const parsed = parse(cell);
+  return parsed === undefined ? INVALID : parsed;
+}
 
 /**
  * What `peopleCsvRowSchema` gives for a row's cells, or `undefined` when it
  * might fail: then run the schema, which says what is wrong. The import runs
- * this for every row; zod only sees the rows in error.
+ * this for every row; zod only sees the rows in error. Each field is read by
+ * name, so the engine sees one object shape in, one out.
  *
- * @param cells - the row's cells by column (as the schema takes them)
- * @returns the validated row, or `undefined`
+ * @param cells - the row's cells by column, every column present
+ * @returns the validated row (every key present, `undefined` where the cell was), or `undefined`
  */
 export function fastPeopleCsvRow(cells: PeopleCsvCells): PeopleCsvRow | undefined {
   const username = fastUsername(cells.username);
-  if (username === undefined) return undefined;
-  const row: Record<string, unknown> = { username };
-  for (const [key, parse] of OPTIONAL_ROW_FIELDS) {
-    const cell = cells[key];
-    if (cell === undefined) {
-      if (key in cells) row[key] = undefined;
-      continue;
-    }
-    const parsed = parse(cell);
-    if (parsed === undefined) return undefined;
-    row[key] = parsed;
+  const displayName = optional(cells.displayName, fastDisplayName);
+  const email = optional(cells.email, fastEmail);
+  const externalId = optional(cells.externalId, fastId);
+  const area = optional(cells.area, fastReference);
+  const areaId = optional(cells.areaId, fastId);
+  const organization = optional(cells.organization, fastReference);
+  const organizationId = optional(cells.organizationId, fastId);
+  const accountType = optional(cells.accountType, fastAccountType);
+  const accountState = optional(cells.accountState, fastAccountState);
+  if (
+    username === undefined ||
+    displayName === INVALID ||
+    email === INVALID ||
+    externalId === INVALID ||
+    area === INVALID ||
+    areaId === INVALID ||
+    organization === INVALID ||
+    organizationId === INVALID ||
+    accountType === INVALID ||
+    accountState === INVALID
+  ) {
+    return undefined;
   }
-  return row as PeopleCsvRow;
+  return { username, displayName, email, externalId, area, areaId, organization, organizationId, accountType, accountState };
+}
+
+function fastAccountType(value: string): 'licensed' | 'system' | undefined {
+  const type = value.trim().toLowerCase();
+  return type === 'licensed' || type === 'system' ? type : undefined;
+}
+
+function fastAccountState(value: string): 'active' | 'blocked' | undefined {
+  const state = value.trim().toLowerCase();
+  if (state === 'yes' || state === 'active') return 'active';
+  return state === 'no' || state === 'blocked' ? 'blocked' : undefined;
 }
 
 function fastReference(value: string): string | undefined {

@@ -54,16 +54,16 @@ const entryValue = fc.record(
   { requiredKeys: [] },
 );
 
-/** Entries whose fields, when present, are mostly valid, so the success branch is exercised often. */
+/** Entries whose fields, when present, are mostly valid, so the success branch is exercised often and one near miss decides. */
 const likelyValidEntry = fc.record(
   {
-    username: fc.constantFrom('alice', ' Bob ', 'zoë'),
-    areaId: fc.constantFrom('primary', ' extranet'),
-    organizationId: fc.constantFrom(null, 'acme', undefined),
-    email: fc.constantFrom('a@example.com', ' b.c@mail.example.org ', undefined),
-    displayName: fc.constantFrom('Alice', '  spaced  ', '', undefined),
-    externalId: fc.constantFrom('ext-1', ' e2 ', undefined),
-    state: fc.constantFrom('active', 'blocked', undefined),
+    username: fc.constantFrom('alice', ' Bob ', 'zoë', 'a\u0001'),
+    areaId: fc.constantFrom('primary', ' extranet', 'x'.repeat(201)),
+    organizationId: fc.constantFrom(null, 'acme', undefined, 'ac\u0001me', 42),
+    email: fc.constantFrom('a@example.com', ' b.c@mail.example.org ', undefined, 'a@b', null),
+    displayName: fc.constantFrom('Alice', '  spaced  ', '', undefined, 'x'.repeat(501), null),
+    externalId: fc.constantFrom('ext-1', ' e2 ', undefined, '', null),
+    state: fc.constantFrom('active', 'blocked', undefined, 'Active', null),
   },
   { requiredKeys: ['username', 'areaId'] },
 );
@@ -80,6 +80,19 @@ describe('fastBulkUserInput', () => {
     const entry = fastBulkUserInput({ username: 'alice', areaId: 'primary', email: undefined });
     expect(entry).toStrictEqual(bulkUserInputSchema.parse({ username: 'alice', areaId: 'primary', email: undefined }));
     expect(Object.keys(entry ?? {})).toEqual(['username', 'areaId', 'email']);
+  });
+
+  it('accepts frozen entries alike, and uses one already in parsed form as it is instead of copying it', () => {
+    fc.assert(
+      fc.property(fc.oneof(entryValue, likelyValidEntry), (entry) => expectTwin(bulkUserInputSchema, fastBulkUserInput, Object.freeze({ ...entry }))),
+      { numRuns: 1_000 },
+    );
+    const parsed = Object.freeze({ username: 'alice', areaId: 'primary', email: 'a@example.com', state: 'active' as const });
+    expect(fastBulkUserInput(parsed)).toBe(parsed);
+    const padded = Object.freeze({ username: ' alice ', areaId: 'primary' });
+    expect(fastBulkUserInput(padded)).toStrictEqual({ username: 'alice', areaId: 'primary' });
+    const open = { username: 'alice', areaId: 'primary' };
+    expect(fastBulkUserInput(open)).not.toBe(open);
   });
 
   it('leaves to the schema whatever is not a plain object, and any unknown key', () => {

@@ -210,8 +210,9 @@ describe('importPeopleCsv: validating rows', () => {
 
   it('keeps a display name exactly, but reads a blank email as none', async () => {
     const { seats } = await makeSite();
-    expect((await importPeopleCsv(seats, crlf('Username,Display name,Email', 'ann,"  spaced  ",   '), { areaId: 'primary' })).ok).toBe(true);
+    expect((await importPeopleCsv(seats, crlf('Username,Display name,Email', 'ann,"  spaced  ",   ', 'bob,"   ",'), { areaId: 'primary' })).ok).toBe(true);
     expect(await seats.findUserByUsername('ann')).toMatchObject({ displayName: '  spaced  ', email: null });
+    expect(await seats.findUserByUsername('bob')).toMatchObject({ displayName: '   ' });
   });
 
   it('reports a row with malformed quotes, and a row with more values than columns', async () => {
