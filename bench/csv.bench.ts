@@ -12,6 +12,8 @@ import { runInNewContext } from 'node:vm';
 import Papa from 'papaparse';
 import { exportPeopleCsv, importPeopleCsv } from '../src/csv/index.js';
 import { createSeatkeeper, InMemorySeatRepository, type BulkUserInput, type Seatkeeper } from '../src/index.js';
+import { writeFileSync } from 'node:fs';
+import { figure, type BenchFigure } from './harness.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -79,6 +81,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** Figures for `npm run bench`, which runs this file in its own process and reads them from BENCH_FIGURES_FILE. */
+const recorded: BenchFigure[] = [];
+
+/** Keeps a figure against its papaparse baseline and goal (issue 8: export 2x, import 4x). */
+function record(name: string, timing: Timing, baseline: Timing, baselineName: string, goal: number, extra: Record<string, number | string> = {}): void {
+  recorded.push(figure('csv', name, timing.ms, { name: baselineName, ms: baseline.ms }, goal, { cpuRatio: Number((timing.cpuMs / baseline.cpuMs).toFixed(2)), ...extra }));
+}
+
 function line(label: string, timing: Timing, rows: number, baseline?: Timing): void {
   const rate = Math.round(rows / (timing.ms / 1000)).toLocaleString('en-US');
   const ratio = baseline === undefined ? '' : `  ${(timing.ms / baseline.ms).toFixed(1)}x papaparse (CPU ${(timing.cpuMs / baseline.cpuMs).toFixed(1)}x)`;
@@ -126,6 +136,9 @@ async function exportFigures(seats: Seatkeeper, users: number, runs = RUNS): Pro
   line('exportPeopleCsv (streamed)', exported as Timing, users, unparse);
   const { chars, peak } = await drainWithPeak(exportPeopleCsv(seats), settledHeap());
   console.log(`${'  size; peak heap above the built site'.padEnd(44)} ${mb(chars)}; ${mb(peak)}`);
+  record(`exportPeopleCsv, ${users.toLocaleString('en-US')} users`, exported as Timing, unparse as Timing, 'Papa.unparse', 2, {
+    peakHeapMb: Number((peak / 1024 / 1024).toFixed(1)),
+  });
   return csv;
 }
 
@@ -149,6 +162,8 @@ const [parse, dryRun, imported] = await interleaved([
 line('Papa.parse (text to arrays only)', parse as Timing, USERS);
 line('importPeopleCsv, dry run (validate + seats)', dryRun as Timing, USERS, parse);
 line('importPeopleCsv, all-or-nothing (writes)', imported as Timing, USERS, parse);
+record(`importPeopleCsv dry run, ${USERS.toLocaleString('en-US')} rows`, dryRun as Timing, parse as Timing, 'Papa.parse', 4);
+record(`importPeopleCsv writing, ${USERS.toLocaleString('en-US')} rows`, imported as Timing, parse as Timing, 'Papa.parse', 4);
 
 if (process.env.BENCH_MILLION === '1') {
   const million = 1_000_000;
@@ -160,3 +175,5 @@ if (process.env.BENCH_MILLION === '1') {
   console.log(`${'  first export (sorts the site index); peak'.padEnd(44)} ${mb(first.peak)}`);
   await exportFigures(big, million, Math.min(RUNS, 3));
 }
+
+if (process.env.BENCH_FIGURES_FILE !== undefined) writeFileSync(process.env.BENCH_FIGURES_FILE, JSON.stringify(recorded));

@@ -13,6 +13,23 @@ import { benchDirectorySync } from './directory-sync.bench.js';
 import { table, type BenchFigure } from './harness.js';
 import { benchPostgres } from './postgres.bench.js';
 import { benchSummary } from './summary.bench.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The CSV bench runs in its own process: its million-user site must not share a heap with the others. */
+function benchCsv(users: number, million: boolean): BenchFigure[] {
+  const file = join(tmpdir(), `seatkeeper-csv-bench-${process.pid}.json`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', new URL('./csv.bench.ts', import.meta.url).pathname], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_USERS: String(users), BENCH_MILLION: million ? '1' : '0', BENCH_FIGURES_FILE: file },
+  });
+  if (run.status !== 0) throw new Error(`bench/csv.bench.ts failed (exit ${run.status ?? run.signal})`);
+  const figures = JSON.parse(readFileSync(file, 'utf8')) as BenchFigure[];
+  rmSync(file, { force: true });
+  return figures;
+}
 
 const quick = process.env.BENCH_QUICK === '1';
 // The machine may be shared: its load before and after is kept beside the figures.
@@ -23,6 +40,7 @@ const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['summary', () => benchSummary(quick ? 100_000 : 1_000_000)],
   ['createUser', () => benchCreateUser(quick ? 10_000 : 50_000)],
   ['directorySync', () => benchDirectorySync(quick ? 10_000 : 100_000)],
+  ['csv', async () => benchCsv(quick ? 10_000 : 100_000, !quick)],
   ['postgres', () => benchPostgres(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000)],
 ];
 for (const [name, run] of suites) {
