@@ -67,9 +67,10 @@ const optionsSchema = z.strictObject({
  *
  * - `transaction({ areaIds })` checks out one connection, `BEGIN`s, and locks
  *   the area rows with `SELECT ... ORDER BY id FOR UPDATE` (sorted, so two
- *   transactions never deadlock), both in one round trip; the work runs on
- *   that connection; `COMMIT`, or `ROLLBACK` when it throws. A failed
- *   transaction leaves nothing behind.
+ *   transactions never deadlock), reading the areas, their partners and
+ *   counts in the same round trip; the work runs on that connection;
+ *   `COMMIT`, or `ROLLBACK` when it throws. A failed transaction leaves
+ *   nothing behind.
  * - Counts are read from a counter table that statement-level triggers on the
  *   users table keep, so counting costs the same at any number of users;
  *   look-ups by username or external id are one `= ANY($1)` statement however
