@@ -6,18 +6,23 @@
 import { cpuClock, figure, median, msPerOp, type BenchFigure } from './harness.js';
 import { memorySite } from './fixtures.js';
 
-export async function benchSummary(large = 1_000_000, rounds = 3): Promise<BenchFigure[]> {
+export async function benchSummary(large = 1_000_000, rounds = 4): Promise<BenchFigure[]> {
   const small = await memorySite(1_000);
   const big = await memorySite(large);
   // Seeding a million users leaves garbage a collector would otherwise clear during the timing.
   globalThis.gc?.();
-  // The sizes alternate, so warm-up, collections and load from elsewhere fall on both alike.
+  // The sizes alternate, each going first in every other round, so warm-up, collections and load
+  // from elsewhere fall on both alike.
   const times = { summarySmall: [] as number[], summaryBig: [] as number[], checkSmall: [] as number[], checkBig: [] as number[] };
+  const sites = [
+    { site: small, summary: times.summarySmall, check: times.checkSmall },
+    { site: big, summary: times.summaryBig, check: times.checkBig },
+  ];
   for (let round = 0; round < rounds; round++) {
-    times.summarySmall.push(await msPerOp(() => small.seats.summary(), 10_000, 5, cpuClock));
-    times.summaryBig.push(await msPerOp(() => big.seats.summary(), 10_000, 5, cpuClock));
-    times.checkSmall.push(await msPerOp(() => small.seats.checkSeat('primary'), 10_000, 5, cpuClock));
-    times.checkBig.push(await msPerOp(() => big.seats.checkSeat('primary'), 10_000, 5, cpuClock));
+    for (const { site, summary, check } of round % 2 === 0 ? sites : [...sites].reverse()) {
+      summary.push(await msPerOp(() => site.seats.summary(), 10_000, 5, cpuClock));
+      check.push(await msPerOp(() => site.seats.checkSeat('primary'), 10_000, 5, cpuClock));
+    }
   }
   const n = large.toLocaleString('en-US');
   return [

@@ -6,9 +6,9 @@ import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, Usag
  * A transaction that remembers, while it lasts, the last area and the last
  * counts read through it. A seat write reads both for its seat check, and the
  * notification watch reads them again after the write: on a SQL store every
- * read is a round trip, and these two are a seventh of a `createUser`. (One
- * of each is enough: most transactions lock one area, and remembering nothing
- * more keeps the wrapper free of allocations.)
+ * read is a round trip (the counts after the write would be one of the six of a
+ * `createUser` on PostgreSQL). One of each is enough: most transactions lock
+ * one area, and remembering nothing more keeps the wrapper free of allocations.
  *
  * What it remembers stays exact: writing an area forgets it; inserting one
  * licensed user adds that user to the remembered counts (as every repository

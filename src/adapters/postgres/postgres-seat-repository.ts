@@ -20,10 +20,13 @@ import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
 import { run, runScript } from './queryable.js';
-import { AREA_COLUMNS, areaFromRow, type AreaRow } from './rows.js';
-import { PostgresTransaction } from './sql-transaction.js';
+import { AREA_COLUMNS, areaFromRow, ORGANIZATION_COLUMNS, organizationFromRow, type AreaRow, type OrganizationRow } from './rows.js';
+import { PostgresTransaction, type LockedReads } from './sql-transaction.js';
 import {
+  COUNT_COLUMNS,
   countAreaUsers,
+  countsFromRows,
+  type CountRow,
   selectArea,
   selectAreas,
   selectOrganization,
@@ -64,9 +67,10 @@ const optionsSchema = z.strictObject({
  *
  * - `transaction({ areaIds })` checks out one connection, `BEGIN`s, and locks
  *   the area rows with `SELECT ... ORDER BY id FOR UPDATE` (sorted, so two
- *   transactions never deadlock), both in one round trip; the work runs on
- *   that connection; `COMMIT`, or `ROLLBACK` when it throws. A failed
- *   transaction leaves nothing behind.
+ *   transactions never deadlock), reading the areas, their partners and
+ *   counts in the same round trip; the work runs on that connection;
+ *   `COMMIT`, or `ROLLBACK` when it throws. A failed transaction leaves
+ *   nothing behind.
  * - Counts are read from a counter table that statement-level triggers on the
  *   users table keep, so counting costs the same at any number of users;
  *   look-ups by username or external id are one `= ANY($1)` statement however
@@ -260,23 +264,34 @@ export class PostgresSeatRepository implements SeatRepository {
 }
 
 /**
- * Starts a transaction and locks the areas' rows, in one round trip: two
- * statements in one simple-protocol query, so the ids are quoted as literals
- * (by `pg`'s `escapeLiteral`) rather than bound. Returns the locked areas:
- * nobody else can change them before this transaction ends.
+ * Starts a transaction and locks the areas' rows in one round trip, reading
+ * with the lock what a seat write reads first: the areas, their partner
+ * organizations and their counts. Several statements in one simple-protocol
+ * query, so the ids are quoted as literals (by `pg`'s `escapeLiteral`) rather
+ * than bound. Under the lock these stay current until the transaction itself
+ * writes (see {@link LockedReads}).
  */
-async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[]): Promise<ReadonlyMap<string, Area>> {
+async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[]): Promise<LockedReads> {
   if (areaIds.length === 0) {
     await run(client, 'BEGIN', [], 'starting a transaction');
-    return new Map();
+    return { areas: [], organizations: [], counts: [] };
   }
   const ids = areaIds.map((id) => client.escapeLiteral(id)).join(', ');
-  const rows = await runScript<AreaRow>(
+  const [, areas = [], organizations = [], counts = []] = await runScript(
     client,
-    `BEGIN; SELECT ${AREA_COLUMNS} FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE`,
+    `BEGIN;
+     SELECT ${AREA_COLUMNS} FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE;
+     SELECT ${ORGANIZATION_COLUMNS} FROM ${tables.organizations} WHERE area_id IN (${ids}) ORDER BY id;
+     SELECT ${COUNT_COLUMNS} FROM ${tables.userCounts} c WHERE c.area_id IN (${ids}) AND c.users <> 0`,
     'starting a transaction and locking areas',
   );
-  return new Map(rows.map((row) => [row.id, areaFromRow(row)]));
+  const locked = (areas as AreaRow[]).map(areaFromRow);
+  return {
+    areas: locked,
+    organizations: (organizations as OrganizationRow[]).map(organizationFromRow),
+    // Only areas that exist are locked; counts of the others are read when asked.
+    counts: countsFromRows(counts as CountRow[], locked.map((a) => a.id)),
+  };
 }
 
 /** Code-unit order; any fixed order keeps multi-area locking deadlock-free. */

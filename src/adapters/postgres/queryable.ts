@@ -43,19 +43,18 @@ export async function run<R extends QueryResultRow = QueryResultRow>(db: Queryab
 
 /**
  * Runs statements without parameters in one round trip (the simple query
- * protocol) and returns the rows of the last one. Only for fixed SQL and
+ * protocol) and returns the rows of each, in order. Only for fixed SQL and
  * values quoted by `escapeLiteral`; everything else goes through {@link run}.
  *
  * @param db - the client
  * @param script - the statements, separated by `;`
  * @param doing - what the statements are for, in words, used in error messages
  */
-export async function runScript<R extends QueryResultRow = QueryResultRow>(db: Queryable, script: string, doing: string): Promise<R[]> {
+export async function runScript(db: Queryable, script: string, doing: string): Promise<ReadonlyArray<readonly QueryResultRow[]>> {
   try {
-    // Several statements answer with one result each; pg returns them as an array.
-    const results = (await db.query<R>(script)) as unknown as { readonly rows: R[] } | ReadonlyArray<{ readonly rows: R[] }>;
-    const last = Array.isArray(results) ? results.at(-1) : results;
-    return last?.rows ?? [];
+    // Several statements answer with one result each; pg returns them as an array (one result alone as itself).
+    const results = (await db.query(script)) as unknown as { readonly rows: QueryResultRow[] } | ReadonlyArray<{ readonly rows: QueryResultRow[] }>;
+    return Array.isArray(results) ? results.map((r) => r.rows ?? []) : [(results as { readonly rows: QueryResultRow[] }).rows];
   } catch (error) {
     throw toSeatkeeperError(error, doing);
   }

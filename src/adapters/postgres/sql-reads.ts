@@ -125,7 +125,8 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
 }
 
 /** A row of the counting aggregate: one area and organization (null for the host company). */
-interface CountRow {
+/** A row of the counts statements: one group of users of an area. */
+export interface CountRow {
   readonly area_id: string;
   /** `null` for the host company, and for an area without users. */
   readonly organization_id: string | null;
@@ -134,6 +135,9 @@ interface CountRow {
   readonly users: number | null;
 }
 
+/** The counts columns of `seatkeeper_user_counts c`, host company as `null`. */
+export const COUNT_COLUMNS = `c.area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
+
 /**
  * Counts of these areas (every defined area when `areaIds` is `null`), in the
  * order asked: one statement on `seatkeeper_user_counts`, the counts that
@@ -141,7 +145,6 @@ interface CountRow {
  * Its cost does not depend on the number of users. Areas without users report zeros.
  */
 export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly string[] | null): Promise<AreaSeatCounts[]> {
-  const columns = `c.area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
   const { rows } =
     areaIds === null
       ? await run<CountRow>(
@@ -153,10 +156,15 @@ export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly
         )
       : await run<CountRow>(
           db,
-          `SELECT ${columns} FROM ${t.userCounts} c WHERE c.area_id = ANY($1::text[]) AND c.users <> 0`,
+          `SELECT ${COUNT_COLUMNS} FROM ${t.userCounts} c WHERE c.area_id = ANY($1::text[]) AND c.users <> 0`,
           [[...new Set(areaIds)]],
           'counting users',
         );
+  return countsFromRows(rows, areaIds);
+}
+
+/** Area counts from count rows, for `areaIds` in that order (every area with a row when `null`). */
+export function countsFromRows(rows: readonly CountRow[], areaIds: readonly string[] | null): AreaSeatCounts[] {
   const byArea = new Map<string, { users: number; using: number; activeSystem: number; blocked: number; organizations: Map<string, OrganizationSeatCounts> }>();
   for (const row of rows) {
     let area = byArea.get(row.area_id);

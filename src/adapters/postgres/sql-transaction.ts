@@ -32,13 +32,32 @@ const USER_ASSIGNMENTS = USER_COLUMN_TYPES.filter(([column]) => column !== 'id')
   .map(([column]) => `${column} = v.${column}`)
   .join(', ');
 
+/**
+ * What the lock statement read of the areas it locked. Nobody else changes a
+ * locked area, and by the service's rule nobody changes its partners or users
+ * without its lock, so these stay current until this transaction writes: a
+ * write of an area, an organization or a user drops what it may have changed.
+ */
+export interface LockedReads {
+  /** The locked areas. */
+  readonly areas: readonly Area[];
+  /** Every partner organization of the locked areas. */
+  readonly organizations: readonly Organization[];
+  /** The counts of the locked areas. */
+  readonly counts: readonly AreaSeatCounts[];
+}
+
 /** The transaction object handed to `work` by `PostgresSeatRepository.transaction`. */
 export class PostgresTransaction implements SeatTransaction {
   readonly #client: Queryable;
   readonly #tables: Tables;
   readonly #batchSize: number;
-  /** The areas this transaction locked, as the lock read them, until it writes one: nobody else can change them meanwhile. */
+  /** The locked areas as the lock read them, until this transaction writes one. */
   readonly #locked: Map<string, Area>;
+  /** The locked areas' partners as the lock read them, until this transaction writes an organization. */
+  readonly #partners = new Map<string, Organization[]>();
+  /** The locked areas' counts as the lock read them, until this transaction writes a user. */
+  readonly #counts: Map<string, AreaSeatCounts>;
   /** Statements run one after another even when `work` starts several at once, so a savepoint guards exactly one write. */
   #queue: Promise<unknown> = Promise.resolve();
   #open = true;
@@ -47,13 +66,16 @@ export class PostgresTransaction implements SeatTransaction {
    * @param client - the connection, inside BEGIN with the area rows locked
    * @param tables - the table names
    * @param batchSize - at most this many users per multi-row statement
-   * @param locked - the locked areas' rows, read by the lock itself
+   * @param locked - what the lock statement read of the locked areas
    */
-  constructor(client: Queryable, tables: Tables, batchSize: number, locked: ReadonlyMap<string, Area> = new Map()) {
+  constructor(client: Queryable, tables: Tables, batchSize: number, locked: LockedReads = { areas: [], organizations: [], counts: [] }) {
     this.#client = client;
     this.#tables = tables;
     this.#batchSize = batchSize;
-    this.#locked = new Map(locked);
+    this.#locked = new Map(locked.areas.map((a) => [a.id, a]));
+    for (const area of locked.areas) this.#partners.set(area.id, []);
+    for (const organization of locked.organizations) this.#partners.get(organization.areaId)?.push(organization);
+    this.#counts = new Map(locked.counts.map((c) => [c.areaId, c]));
   }
 
   /** Ends the transaction object: later calls throw instead of running outside the transaction. */
@@ -92,10 +114,14 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   listOrganizations(areaId: string): Promise<readonly Organization[]> {
+    const partners = this.#partners.get(areaId);
+    if (partners !== undefined) return this.#step(async () => partners.map((o) => ({ ...o })));
     return this.#step((db, t) => selectOrganizations(db, t, areaId));
   }
 
   putOrganization(organization: Organization): Promise<void> {
+    // It may join, leave or change any area's list.
+    this.#partners.clear();
     return this.#step(async (db, t) => {
       await run(
         db,
@@ -109,6 +135,8 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   async countUsers(areaId: string): Promise<AreaSeatCounts> {
+    const known = this.#counts.get(areaId);
+    if (known !== undefined) return this.#step(async () => ({ ...known, organizations: known.organizations.map((o) => ({ ...o })) }));
     const [counts] = await this.#step((db, t) => countAreaUsers(db, t, [areaId]));
     return counts ?? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
   }
@@ -144,6 +172,7 @@ export class PostgresTransaction implements SeatTransaction {
 
   insertUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
+    this.#counts.clear();
     // Sorted by username key so two batches sharing names take the unique-index locks in the same order (no deadlock).
     const sorted = [...users].sort((a, b) => compare(usernameKey(a.username), usernameKey(b.username)));
     if (sorted.length <= this.#batchSize) return this.#step((db, t) => insertOrNothing(db, t, sorted));
@@ -158,6 +187,7 @@ export class PostgresTransaction implements SeatTransaction {
 
   updateUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
+    this.#counts.clear();
     // The last change of a user wins, as if the updates ran one by one.
     const latest = [...new Map(users.map((u) => [u.id, u])).values()];
     return this.#step((db, t) =>
@@ -180,6 +210,7 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   deleteUser(userId: string): Promise<boolean> {
+    this.#counts.clear();
     return this.#step(async (db, t) => (await run(db, `DELETE FROM ${t.users} WHERE id = $1`, [userId], 'deleting a user')).rowCount > 0);
   }
 

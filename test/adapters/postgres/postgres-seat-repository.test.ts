@@ -9,6 +9,7 @@ import {
   StorageUnavailableError,
   type Area,
   type AreaSeatCounts,
+  type Organization,
   type User,
 } from '../../../src/index.js';
 import { expectedCounts, user as fixtureUser } from '../../../src/testing/fixtures.js';
@@ -257,34 +258,48 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect(counts[0]).toMatchObject({ users: 998, blocked: 2 }); // 1,000 even ids, less u4 (moved) and u10 (deleted)
     });
 
-    it('a seat write starts with one round trip that begins, locks the areas and reads them; a locked area is not read again until written', async () => {
+    it('a seat write starts with one round trip that begins, locks the areas and reads them, their partners and counts; each is read again only after the transaction writes it', async () => {
       const seed = await migrated('lock_reads');
       const odd = "o'brien\\x"; // quoted as a literal in the lock statement
+      const partner: Organization = { id: 'acme', areaId: odd, name: 'Acme', access: 'granted', maxUsers: 5, createdAt: T0, updatedAt: T0 };
       await seed.transaction({ areaIds: [] }, async (tx) => {
         await tx.putArea(area('a'));
         await tx.putArea(area(odd, 3));
+        await tx.putOrganization(partner);
+        await tx.insertUsers([user('u1', { areaId: odd, organizationId: 'acme' }), user('u2', { areaId: 'a' })]);
       });
       const { pool, statements } = recording(database().pool);
       const repository = new PostgresSeatRepository(pool, { schema: 'lock_reads' });
+      const reads = (table: string) => statements.filter((s) => !s.startsWith('BEGIN') && s.includes(table)).length;
 
       statements.length = 0;
       await repository.transaction({ areaIds: [odd, 'a', 'missing'] }, async (tx) => {
         expect(await tx.getArea(odd)).toEqual(area(odd, 3));
-        expect(await tx.getArea('a')).toEqual(area('a'));
+        expect(await tx.listOrganizations(odd)).toEqual([partner]);
+        expect(await tx.listOrganizations('a')).toEqual([]);
+        expect(await tx.countUsers(odd)).toEqual({ areaId: odd, users: 1, using: 1, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
         expect(await tx.getArea('missing')).toBeNull();
+        expect(reads('seatkeeper_areas') + reads('seatkeeper_organizations') + reads('seatkeeper_user_counts')).toBe(1); // 'missing' only
+
         await tx.putArea(area('a', 7));
         expect(await tx.getArea('a')).toEqual(area('a', 7));
+        await tx.putOrganization({ ...partner, maxUsers: 2 });
+        expect(await tx.listOrganizations(odd)).toEqual([{ ...partner, maxUsers: 2 }]);
+        await tx.insertUsers([user('u3', { areaId: odd })]);
+        expect(await tx.countUsers(odd)).toMatchObject({ users: 2, using: 2 });
       });
-      expect(statements[0]).toMatch(/^BEGIN; SELECT .* FOR UPDATE$/s);
-      expect(statements.filter((s) => s.startsWith('SELECT') && s.includes('seatkeeper_areas'))).toHaveLength(2); // 'missing', and 'a' after its write
-      expect(await repository.getArea('a')).toEqual(area('a', 7));
+      expect(statements[0]).toMatch(/^BEGIN;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s);
+      expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 1]); // with the writes
 
-      const read = await repository.transaction({ areaIds: ['a'] }, async (tx) => {
-        const first = (await tx.getArea('a')) as { maxUsers: number };
-        first.maxUsers = 1_000; // a copy: the next read is unchanged
-        return tx.getArea('a');
+      const read = await repository.transaction({ areaIds: [odd] }, async (tx) => {
+        const first = (await tx.getArea(odd)) as { maxUsers: number };
+        const counts = (await tx.countUsers(odd)) as unknown as { using: number; organizations: Array<{ using: number }> };
+        first.maxUsers = 1_000; // copies: the next reads are unchanged
+        counts.using = 1_000;
+        (counts.organizations[0] as { using: number }).using = 1_000;
+        return [await tx.getArea(odd), await tx.countUsers(odd)];
       });
-      expect(read).toEqual(area('a', 7));
+      expect(read).toEqual([area(odd, 3), { areaId: odd, users: 2, using: 2, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] }]);
     });
 
     it('a batch that fits one statement is inserted without a savepoint; a taken key still writes none of it and leaves the transaction usable', async () => {
