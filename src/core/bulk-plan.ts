@@ -8,7 +8,8 @@
  */
 import { UnknownAreaError } from '../errors.js';
 import { usernameKey } from './schemas.js';
-import { decideSeat, SEAT_GRANTED, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
+import { SEAT_GRANTED } from './seat-granted.js';
+import { decideSeat, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
 import { countNewUser, type AreaSeatCounts } from './usage.js';
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Area, Organization } from './schemas.js';
+import { SEAT_GRANTED } from './seat-granted.js';
 import { unallocatedRemaining, type AreaSeatCounts } from './usage.js';
 
 /** Why a seat was refused. Stable; switch on these. */
@@ -48,12 +49,6 @@ export interface Refused {
 
 /** The outcome of a seat check. */
 export type SeatDecision = SeatGranted | Refused;
-
-/**
- * The one granted decision, shared (and frozen): a bulk import decides a seat
- * per row and keeps every decision, so each grant is not a new object.
- */
-export const SEAT_GRANTED: SeatGranted = Object.freeze({ ok: true });
 
 /** What the seat policy needs to decide, all read under the area lock. */
 export interface SeatContext {

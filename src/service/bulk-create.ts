@@ -139,22 +139,18 @@ async function runBatch(
   for (const areaId of areaIds) contexts.set(areaId, await readSeatContext(tx, areaId));
   for (const entry of entries) assertOrganizationIn(contexts.get(entry.areaId) as SeatContext, entry.organizationId);
 
-  const candidates = entries.map(
-    (e): BulkCandidate => ({
-      username: e.username,
-      externalId: e.externalId ?? null,
-      areaId: e.areaId,
-      organizationId: e.organizationId ?? null,
-      active: e.state !== 'blocked',
-    }),
-  );
+  const candidates: BulkCandidate[] = [];
+  const usernames: string[] = [];
+  const externalIds: string[] = [];
+  for (const e of entries) {
+    const externalId = e.externalId ?? null;
+    candidates.push({ username: e.username, externalId, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' });
+    usernames.push(e.username);
+    if (externalId !== null) externalIds.push(externalId);
+  }
   const [takenUsernames, takenExternalIds] = await Promise.all([
-    takenKeys(candidates.map((c) => c.username), (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
-    takenKeys(
-      candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId])),
-      (keys) => tx.findUsersByExternalIds(keys),
-      (u) => u.externalId ?? '',
-    ),
+    takenKeys(usernames, (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
+    takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? ''),
   ]);
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
@@ -220,7 +216,8 @@ async function observeAreas(
       refusals.set(result.reason.areaId, result.reason);
     }
   }
-  const areas = new Set([...refusals.keys(), ...written.map((u) => u.areaId)]);
+  const areas = new Set(refusals.keys());
+  for (const user of written) areas.add(user.areaId);
   const attempted = `${source === 'csv' ? 'CSV import' : 'bulk creation'} of ${size} user${size === 1 ? '' : 's'}`;
   for (const areaId of areas) {
     const refusal = refusals.get(areaId);
