@@ -260,17 +260,13 @@ function stateIssues(
  */
 function orderRenames(candidates: readonly Draft[], invalid: InvalidDirectoryEntry[]): void {
   const waiting: Draft[] = [];
-  const queue: Draft[] = [];
   for (const candidate of candidates) {
     const { holder } = candidate;
-    if (holder === null || holder.id === candidate.current?.id) {
-      candidate.round = 0;
-      queue.push(candidate);
-    } else {
-      waiting.push(candidate);
-    }
+    if (holder === null || holder.id === candidate.current?.id) candidate.round = 0;
+    else waiting.push(candidate);
   }
   if (waiting.length === 0) return;
+  const queue = candidates.filter((candidate) => candidate.round === 0);
 
   const byCurrentId = new Map<string, Draft>();
   for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
@@ -384,7 +380,7 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
     else if (current.blockReason !== 'admin') returning.push(draft);
   }
   pending.sort((a, b) => blockedTime(a) - blockedTime(b) || (a.index ?? 0) - (b.index ?? 0));
-  return [...moved, ...pending, ...returning, ...created];
+  return moved.concat(pending, returning, created);
 }
 
 function blockedTime(draft: Draft): number {
