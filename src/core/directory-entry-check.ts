@@ -17,9 +17,6 @@
 import { z } from 'zod';
 import type { DirectoryEntry } from './directory-entry.js';
 
-/** The rule of `idSchema` and `usernameSchema`: no control characters. */
-// eslint-disable-next-line no-control-regex
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]+$/;
 /** The pattern `z.email()` checks against (zod's default email pattern). */
 const EMAIL = z.regexes.email;
 /** The most characters of an id (`idSchema`), a username (`usernameSchema`) and a display name (`displayNameSchema`). */
@@ -27,8 +24,6 @@ const ID_MAX = 200;
 const USERNAME_MAX = 255;
 const DISPLAY_NAME_MAX = 500;
 
-/** The keys `directoryEntrySchema` knows; the schema is strict, so any other key is an issue. */
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['externalId', 'username', 'email', 'displayName', 'areaId', 'organizationId', 'enabled']);
 
 /** A value that failed the fast check: the caller must let zod decide. */
 const INVALID = Symbol('invalid');
@@ -47,7 +42,7 @@ export function checkDirectoryEntry(raw: unknown): DirectoryEntry | null {
   const prototype: unknown = Object.getPrototypeOf(raw);
   if (prototype !== Object.prototype && prototype !== null) return null;
   // The schema reads keys with `in` and values by name, and reports keys `for...in` yields that it does not know.
-  for (const key in raw) if (!KNOWN_KEYS.has(key)) return null;
+  for (const key in raw) if (!isKnownKey(key)) return null;
   const input = raw as Record<string, unknown>;
 
   const externalId = boundedId(input.externalId, ID_MAX);
@@ -70,6 +65,22 @@ export function checkDirectoryEntry(raw: unknown): DirectoryEntry | null {
   return entry;
 }
 
+/** Whether `directoryEntrySchema` knows the key; the schema is strict, so any other key is an issue. A switch: no hashing. */
+function isKnownKey(key: string): boolean {
+  switch (key) {
+    case 'externalId':
+    case 'username':
+    case 'email':
+    case 'displayName':
+    case 'areaId':
+    case 'organizationId':
+    case 'enabled':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** A nullable, optional value: `null` and `undefined` pass as they are, anything else through `check`. */
 function nullable(value: unknown, check: (value: unknown) => string | null): string | null | undefined | typeof INVALID {
   if (value === null || value === undefined) return value;
@@ -80,7 +91,16 @@ function nullable(value: unknown, check: (value: unknown) => string | null): str
 function boundedId(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
-  return trimmed.length >= 1 && trimmed.length <= max && NO_CONTROL_CHARACTERS.test(trimmed) ? trimmed : null;
+  return trimmed.length >= 1 && trimmed.length <= max && !hasControlCharacter(trimmed) ? trimmed : null;
+}
+
+/** The rule of `idSchema` and `usernameSchema` (`/^[^\u0000-\u001f\u007f]+$/`), by UTF-16 code unit as the pattern reads them. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function checkId(value: unknown): string | null {

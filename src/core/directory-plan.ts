@@ -31,7 +31,7 @@
 import type { InputIssue } from '../errors.js';
 import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
 import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
-import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
+import { sameUsername, usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
 import { decideSeat, type SeatDecision, type SeatRefusal } from './seat-policy.js';
 import { emptyAreaCounts, type AreaSeatCounts, type OrganizationSeatCounts } from './usage.js';
 
@@ -43,8 +43,8 @@ export interface DirectoryState {
   readonly organizations: readonly Organization[];
   /** The aggregate counts of those areas. */
   readonly counts: readonly AreaSeatCounts[];
-  /** The profiles holding the feed's external ids, by external id. */
-  readonly byExternalId: ReadonlyMap<string, User>;
+  /** The profile holding each entry's external id, in the order of the entries; `null` for none (see {@link matchByExternalId}). */
+  readonly matched: readonly (User | null)[];
   /**
    * The profiles holding the feed's usernames, by username key. A profile found
    * by external id holds its own username, so only the other names need to be
@@ -56,19 +56,32 @@ export interface DirectoryState {
 }
 
 /**
- * Indexes profiles by external id and by username key, as {@link DirectoryState} holds them.
+ * Pairs each entry with the profile found by its external id. A repository
+ * usually returns the profiles in the order their ids were asked for (the
+ * in-memory one does): then one pass pairs them, without a map of 100,000
+ * entries. In any other order a map does. External ids are unique among valid
+ * entries, so a pass that uses up every profile has paired each with its entry.
  *
- * @param users - profiles found by the look-ups
- * @returns the two indexes
+ * @param entries - the entries, in the order their external ids were looked up
+ * @param found - what the look-up by those external ids returned, in any order
+ * @returns the profile of each entry, or `null`, in the order of the entries
  */
-export function indexProfiles(users: Iterable<User>): Pick<DirectoryState, 'byExternalId' | 'byUsername'> {
-  const byExternalId = new Map<string, User>();
-  const byUsername = new Map<string, User>();
-  for (const user of users) {
-    if (user.externalId !== null) byExternalId.set(user.externalId, user);
-    byUsername.set(usernameKey(user.username), user);
+export function matchByExternalId(entries: readonly IndexedDirectoryEntry[], found: readonly User[]): (User | null)[] {
+  const matched: (User | null)[] = [];
+  let next = 0;
+  for (const { entry } of entries) {
+    const user = found[next];
+    if (user !== undefined && user.externalId === entry.externalId) {
+      matched.push(user);
+      next++;
+    } else {
+      matched.push(null);
+    }
   }
-  return { byExternalId, byUsername };
+  if (next === found.length) return matched;
+  const byExternalId = new Map<string, User>();
+  for (const user of found) if (user.externalId !== null) byExternalId.set(user.externalId, user);
+  return entries.map(({ entry }) => byExternalId.get(entry.externalId) ?? null);
 }
 
 /** The profile fields and state a line leads to. */
@@ -127,9 +140,7 @@ class Draft {
     readonly index: number | null,
     readonly entry: DirectoryEntry | null,
     readonly current: User | null,
-    /** The username key the entry asks for. */
-    readonly key: string,
-    /** The profile holding that username now, if any. */
+    /** The profile holding the username the entry asks for, if any. */
     readonly holder: User | null,
   ) {
     this.state = current?.state ?? 'active';
@@ -156,11 +167,11 @@ export function planDirectoryChanges(
 
   const invalid: InvalidDirectoryEntry[] = [];
   const candidates: Draft[] = [];
-  for (const { index, entry } of entries) {
+  entries.forEach(({ index, entry }, position) => {
     let issues = stateIssues(entry, areas, organizations, covered);
-    const key = usernameKey(entry.username);
-    const byId = state.byExternalId.get(entry.externalId);
-    const holder = byId !== undefined && usernameKey(byId.username) === key ? byId : state.byUsername.get(key);
+    const byId = state.matched[position] ?? undefined;
+    // A profile found by external id holds its own username: only another name is looked up.
+    const holder = byId !== undefined && sameUsername(byId.username, entry.username) ? byId : state.byUsername.get(usernameKey(entry.username));
     // Adoption: a profile made before the directory was connected is linked, not duplicated.
     const current = byId ?? (holder !== undefined && holder.externalId === null ? holder : undefined);
     if (current?.kind === 'system') {
@@ -171,8 +182,8 @@ export function planDirectoryChanges(
       });
     }
     if (issues !== null) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
-    else candidates.push(new Draft(index, entry, current ?? null, key, holder ?? null));
-  }
+    else candidates.push(new Draft(index, entry, current ?? null, holder ?? null));
+  });
 
   orderRenames(candidates, invalid);
   const { drafts, releases } = draftLines(candidates, state.missing, options, covered);
@@ -260,17 +271,13 @@ function stateIssues(
  */
 function orderRenames(candidates: readonly Draft[], invalid: InvalidDirectoryEntry[]): void {
   const waiting: Draft[] = [];
-  const queue: Draft[] = [];
   for (const candidate of candidates) {
     const { holder } = candidate;
-    if (holder === null || holder.id === candidate.current?.id) {
-      candidate.round = 0;
-      queue.push(candidate);
-    } else {
-      waiting.push(candidate);
-    }
+    if (holder === null || holder.id === candidate.current?.id) candidate.round = 0;
+    else waiting.push(candidate);
   }
   if (waiting.length === 0) return;
+  const queue = candidates.filter((candidate) => candidate.round === 0);
 
   const byCurrentId = new Map<string, Draft>();
   for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
@@ -356,7 +363,7 @@ function draftLines(
       if (covered !== null && !covered.has(user.areaId)) continue;
       if (user.state === 'active') releases.push(user);
       else if (user.blockReason !== 'license-limit') continue;
-      const draft = new Draft(null, null, user, usernameKey(user.username), user);
+      const draft = new Draft(null, null, user, user);
       draft.round = 0;
       draft.areaId = user.areaId;
       draft.organizationId = user.organizationId;
@@ -384,7 +391,7 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
     else if (current.blockReason !== 'admin') returning.push(draft);
   }
   pending.sort((a, b) => blockedTime(a) - blockedTime(b) || (a.index ?? 0) - (b.index ?? 0));
-  return [...moved, ...pending, ...returning, ...created];
+  return moved.concat(pending, returning, created);
 }
 
 function blockedTime(draft: Draft): number {

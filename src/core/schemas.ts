@@ -225,3 +225,15 @@ export type ListUsersOptions = z.input<typeof listUsersOptionsSchema>;
 export function usernameKey(username: string): string {
   return username.trim().toLowerCase();
 }
+
+/**
+ * Whether two usernames are the same ignoring case (equal {@link usernameKey}s),
+ * without folding them when they are equal as they are.
+ *
+ * @param a - a username
+ * @param b - another
+ * @returns `true` when they name the same profile
+ */
+export function sameUsername(a: string, b: string): boolean {
+  return a === b || usernameKey(a) === usernameKey(b);
+}

@@ -167,7 +167,8 @@ async function applyInTransaction(
       }
     }
     // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
-    const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername, missing }, { ...plan.options, force: true });
+    const matched = entries.map(({ entry }) => byExternalId.get(entry.externalId) ?? null);
+    const fresh = planDirectoryChanges(entries, { ...state, matched, byUsername, missing }, { ...plan.options, force: true });
     for (const entry of fresh.invalid) {
       const position = positionOf.get(entry.index) as number;
       skipped.push(skip(lines[position] as DirectoryPlanLine, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`));

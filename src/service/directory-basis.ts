@@ -22,7 +22,7 @@
  * @module
  */
 import type { DirectoryPlanLine, DirectorySyncPlan } from '../core/directory-report.js';
-import { usernameKey, type Area, type Organization, type User } from '../core/schemas.js';
+import { sameUsername, usernameKey, type Area, type Organization, type User } from '../core/schemas.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 
 /** The state a plan was made from, as far as its lines depend on it. */
@@ -115,7 +115,7 @@ export function usernamesToLookUp(line: DirectoryPlanLine): readonly string[] {
   const { entry, current } = line;
   if (entry === null) return NONE;
   if (current === null) return [entry.username];
-  const same = usernameKey(current.username) === usernameKey(entry.username);
+  const same = sameUsername(current.username, entry.username);
   // An adopted profile is found again by its own name (the entry's, unless the plan was altered).
   if (current.externalId === null) return same ? [entry.username] : [entry.username, current.username];
   return same ? NONE : [entry.username];

@@ -6,9 +6,9 @@ import {
   type DirectoryEntryInput,
   type DirectorySyncOptions,
 } from '../core/directory-entry.js';
-import { planDirectoryChanges } from '../core/directory-plan.js';
+import { matchByExternalId, planDirectoryChanges } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
-import { usernameKey, type User } from '../core/schemas.js';
+import { sameUsername, usernameKey, type User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatRepository } from '../ports/repository.js';
@@ -118,15 +118,14 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
   for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
 
   const found = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
-  const byExternalId = new Map<string, User>();
-  for (const user of found) byExternalId.set(user.externalId as string, user);
+  const matched = matchByExternalId(feed.valid, found);
   // A profile found by external id holds its own username; the look-up by username is only
   // for the other entries (new, adopted or renamed profiles), often none of a feed synced before.
   const usernames: string[] = [];
-  for (const { entry } of feed.valid) {
-    const profile = byExternalId.get(entry.externalId);
-    if (profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username)) usernames.push(entry.username);
-  }
+  feed.valid.forEach(({ entry }, position) => {
+    const profile = matched[position] ?? null;
+    if (profile === null || !sameUsername(profile.username, entry.username)) usernames.push(entry.username);
+  });
   const byUsername = new Map<string, User>();
   if (usernames.length > 0) for (const user of await repository.findUsersByUsernames(usernames)) byUsername.set(usernameKey(user.username), user);
   const organizations = await repository.listOrganizations();
@@ -140,7 +139,7 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
   const missing =
     resolved.onMissing === 'block' && someMayBeMissing(counts, found, covered) ? await missingFromFeed(repository, feed.externalIds, covered) : [];
 
-  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, byExternalId, byUsername, missing }, resolved);
+  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, matched, byUsername, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
   const { lines } = outcome;
   const plan: DirectorySyncPlan = {

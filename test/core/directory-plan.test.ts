@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryFeed, resolveDirectorySyncOptions, type DirectoryEntryInput, type DirectorySyncOptions } from '../../src/core/directory-entry.js';
-import { indexProfiles, planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
+import { matchByExternalId, planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
 import type { Area, Organization, User } from '../../src/core/schemas.js';
 import { area as fixtureArea, at, expectedCounts, organization, user as fixtureUser, T0 } from '../../src/testing/fixtures.js';
 
@@ -42,7 +42,8 @@ function plan(feed: readonly DirectoryEntryInput[], setup: Setup = {}, options: 
     areas,
     organizations: setup.organizations ?? [],
     counts: areas.map((a) => expectedCounts(users, a.id)),
-    ...indexProfiles(users),
+    matched: matchByExternalId(parsed.valid, users.filter((u) => u.externalId !== null)),
+    byUsername: new Map(users.map((u) => [u.username.toLowerCase(), u])),
     missing: setup.missing ?? [],
   };
   const outcome = planDirectoryChanges(parsed.valid, state, resolveDirectorySyncOptions(options));
@@ -104,6 +105,26 @@ describe('parseDirectoryFeed', () => {
   it('lists the external id of every entry, invalid ones included, so none of them counts as missing', () => {
     const { externalIds } = parseDirectoryFeed([entry('ext-a', { email: 'bad' }), entry('ext-b')]);
     expect([...externalIds].sort()).toEqual(['ext-a', 'ext-b']);
+  });
+});
+
+describe('matchByExternalId', () => {
+  const entries = parseDirectoryFeed([entry('ext-a'), entry('ext-b'), entry('ext-c'), entry('ext-d')]).valid;
+  const a = directoryUser('ext-a');
+  const c = directoryUser('ext-c');
+  const d = directoryUser('ext-d');
+
+  it('pairs each entry with the profile of its external id, in the order asked or in any other', () => {
+    expect(matchByExternalId(entries, [a, c, d])).toEqual([a, null, c, d]);
+    expect(matchByExternalId(entries, [d, a, c])).toEqual([a, null, c, d]);
+    expect(matchByExternalId(entries, [c])).toEqual([null, null, c, null]);
+    expect(matchByExternalId(entries, [])).toEqual([null, null, null, null]);
+  });
+
+  it('ignores a profile no entry asked for, and one returned twice', () => {
+    const stranger = directoryUser('ext-z');
+    expect(matchByExternalId(entries, [a, stranger, c])).toEqual([a, null, c, null]);
+    expect(matchByExternalId(entries, [a, a, c])).toEqual([a, null, c, null]);
   });
 });
 
