@@ -11,7 +11,7 @@ import { usernameKey } from './schemas.js';
 import { SEAT_GRANTED } from './seat-granted.js';
 import { decideSeat, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
-import { countNewUser, type AreaSeatCounts } from './usage.js';
+import { addToCounts, type AreaSeatCounts } from './usage.js';
 
 /** One user a batch wants to create. */
 export interface BulkCandidate {
@@ -96,12 +96,12 @@ export function planBulkCreate(input: BulkPlanInput): BulkPlan {
     }
 
     if (!candidate.active) {
-      counts.set(candidate.areaId, countNewUser(current, candidate.organizationId, false));
+      counts.set(candidate.areaId, addToCounts(current, { kind: 'licensed', state: 'blocked', organizationId: candidate.organizationId }));
       return SEAT_GRANTED;
     }
     addDemand(demand, context, candidate.organizationId);
     const decision = decideSeat({ area: context.area, counts: current, organizations: context.organizations }, candidate.organizationId);
-    if (decision.ok) counts.set(candidate.areaId, countNewUser(current, candidate.organizationId));
+    if (decision.ok) counts.set(candidate.areaId, addToCounts(current, { kind: 'licensed', state: 'active', organizationId: candidate.organizationId }));
     return decision;
   });
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Access, Area, AreaKind, Organization } from './schemas.js';
+import type { Access, Area, AreaKind, Organization, UserKind, UserState } from './schemas.js';
 import { seatStatus, type SeatStatus } from './status.js';
 import { DEFAULT_WARNING_PERCENT, type WarningThresholds } from './warning-thresholds.js';
 
@@ -299,35 +299,45 @@ export function siteSummary(areas: readonly AreaUsage[]): SiteSummary {
   };
 }
 
+/** The fields of a profile that decide what it counts for: the input of {@link addToCounts}. */
+export interface CountedProfile {
+  /** `licensed` or `system`. */
+  readonly kind: UserKind;
+  /** `active` or `blocked`. */
+  readonly state: UserState;
+  /** Its partner organization, or `null` for the host company. */
+  readonly organizationId: string | null;
+}
+
 /**
- * The counts after one more seat is taken by a new active licensed user of
- * `organizationId`. Batch operations (CSV import, directory sync) decide seat
- * after seat from counts they advance with this, without re-reading storage.
+ * The counting rule, the one copy of it: every profile counts in `users`; an
+ * active licensed one takes a seat (`using`, and its partner's `using`); an
+ * active system one counts in `activeSystem`; a blocked one of any kind in
+ * `blocked`. The in-memory counters, the PostgreSQL count rows and the batch
+ * planners all add profiles through this function (the PostgreSQL triggers
+ * mirror it in SQL, and a test holds the two equal).
  *
  * @param counts - the counts before
- * @param organizationId - the user's partner, or `null` for the host company
- * @param seat - whether the new profile takes a seat (`false` for a profile created blocked)
+ * @param profile - the profile added (or removed, with a negative `times`)
+ * @param times - how many such profiles: 1 adds one, -1 removes one, n adds a group
  * @returns new counts; the input is not changed
  */
-export function countNewUser(counts: AreaSeatCounts, organizationId: string | null, seat = true): AreaSeatCounts {
-  const add = seat ? 1 : 0;
-  // A host-company user leaves the partner counts as they are: the same (readonly) array is shared.
+export function addToCounts(counts: AreaSeatCounts, profile: CountedProfile, times = 1): AreaSeatCounts {
+  const active = profile.state === 'active';
+  const seats = active && profile.kind === 'licensed' ? times : 0;
   let organizations = counts.organizations;
-  if (organizationId !== null) {
-    const index = organizations.findIndex((c) => c.organizationId === organizationId);
-    const before = organizations[index];
-    const after = { organizationId, users: (before?.users ?? 0) + 1, using: (before?.using ?? 0) + add };
-    const changed = [...organizations];
-    changed[before === undefined ? changed.length : index] = after;
-    organizations = changed;
+  if (profile.organizationId !== null) {
+    const id = profile.organizationId;
+    const before = organizations.find((c) => c.organizationId === id);
+    const after = { organizationId: id, users: (before?.users ?? 0) + times, using: (before?.using ?? 0) + seats };
+    organizations = before === undefined ? [...organizations, after] : organizations.map((c) => (c === before ? after : c));
   }
-  // Spelled out rather than spread, so every result shares one hidden class (this runs on every seat write).
   return {
     areaId: counts.areaId,
-    users: counts.users + 1,
-    using: counts.using + add,
-    activeSystem: counts.activeSystem,
-    blocked: counts.blocked + (seat ? 0 : 1),
+    users: counts.users + times,
+    using: counts.using + seats,
+    activeSystem: counts.activeSystem + (active && profile.kind === 'system' ? times : 0),
+    blocked: counts.blocked + (active ? 0 : times),
     organizations,
   };
 }

@@ -4,7 +4,6 @@ import type { Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository, SeatTransaction } from '../ports/repository.js';
 import type { SeatRefusal } from '../core/seat-policy.js';
-import { ReadCachingTransaction } from './read-cache.js';
 
 /**
  * Something that happened to an area's seats inside a transaction, reported to
@@ -114,9 +113,7 @@ export interface ServiceContext {
 
 /**
  * Runs `work` in a transaction on `areaIds`, then lets the watch deliver what
- * the transaction enqueued. Every seat-taking write goes through here. The
- * transaction remembers the areas and counts read through it (see
- * {@link ReadCachingTransaction}), so the watch does not read them again.
+ * the transaction enqueued. Every seat-taking write goes through here.
  */
 export async function inAreaTransaction<T>(
   context: ServiceContext,
@@ -126,8 +123,8 @@ export async function inAreaTransaction<T>(
   let transaction: SeatTransaction | undefined;
   try {
     return await context.repository.transaction({ areaIds }, (tx) => {
-      transaction = new ReadCachingTransaction(tx);
-      return work(transaction);
+      transaction = tx;
+      return work(tx);
     });
   } finally {
     await context.watch.afterCommit(transaction);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { areaUsage, countNewUser, decideSeat, unallocatedRemaining, type Organization } from '../../src/index.js';
+import { addToCounts, areaUsage, decideSeat, unallocatedRemaining, type Organization } from '../../src/index.js';
 import { area, counts, partner } from '../support/partners.js';
 
 describe('decideSeat with partner organizations', () => {
@@ -119,7 +119,7 @@ describe('decideSeat with partner organizations', () => {
         for (const request of requests) {
           const organization = request < 0 || request >= organizations.length ? null : (organizations[request] as Organization);
           const decision = decideSeat({ area: a, counts: c, organizations }, organization?.id ?? null);
-          if (decision.ok) c = countNewUser(c, organization?.id ?? null);
+          if (decision.ok) c = addToCounts(c, { kind: 'licensed', state: 'active', organizationId: organization?.id ?? null });
         }
         expect(c.using).toBeLessThanOrEqual(maxUsers + graceSeats);
         for (const o of organizations) {

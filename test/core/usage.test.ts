@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Area, Organization } from '../../src/core/schemas.js';
-import { areaUsage, countNewUser, emptyAreaCounts, siteSummary, type AreaSeatCounts } from '../../src/core/usage.js';
+import { areaUsage, addToCounts, emptyAreaCounts, siteSummary, type AreaSeatCounts } from '../../src/core/usage.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 const area = (maxUsers: number, extra: Partial<Area> = {}): Area => ({
@@ -71,10 +71,10 @@ describe('siteSummary', () => {
   });
 });
 
-describe('countNewUser', () => {
+describe('addToCounts', () => {
   it('advances area and partner counts without changing the input', () => {
     const before = counts({ using: 1, users: 1 });
-    const after = countNewUser(countNewUser(before, 'acme'), null, false);
+    const after = addToCounts(addToCounts(before, { kind: 'licensed', state: 'active', organizationId: 'acme' }), { kind: 'licensed', state: 'blocked', organizationId: null });
     expect(before).toMatchObject({ using: 1, users: 1, organizations: [] });
     expect(after).toMatchObject({ using: 2, users: 3, blocked: 1, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
   });
@@ -85,7 +85,7 @@ describe('countNewUser', () => {
       { organizationId: 'globex', users: 1, using: 1 },
     ];
     const before = counts({ using: 3, users: 4, organizations: partners });
-    const after = countNewUser(countNewUser(before, 'globex'), 'globex', false);
+    const after = addToCounts(addToCounts(before, { kind: 'licensed', state: 'active', organizationId: 'globex' }), { kind: 'licensed', state: 'blocked', organizationId: 'globex' });
     expect(after.organizations).toEqual([
       { organizationId: 'acme', users: 3, using: 2 },
       { organizationId: 'globex', users: 3, using: 2 },

@@ -3,8 +3,8 @@
  * transaction (on its client, seeing its own writes). Every look-up is one
  * statement however many keys it is given; counts are one aggregate.
  */
-import { usernameKey, type Area, type Organization, type User, type UserFilter } from '../../core/schemas.js';
-import type { AreaSeatCounts, OrganizationSeatCounts } from '../../core/usage.js';
+import { usernameKey, type Area, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
+import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
 import {
@@ -130,8 +130,8 @@ export interface CountRow {
   readonly area_id: string;
   /** `null` for the host company, and for an area without users. */
   readonly organization_id: string | null;
-  readonly state: string | null;
-  readonly kind: string | null;
+  readonly state: UserState | null;
+  readonly kind: UserKind | null;
   readonly users: number | null;
 }
 
@@ -165,31 +165,14 @@ export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly
 
 /** Area counts from count rows, for `areaIds` in that order (every area with a row when `null`). */
 export function countsFromRows(rows: readonly CountRow[], areaIds: readonly string[] | null): AreaSeatCounts[] {
-  const byArea = new Map<string, { users: number; using: number; activeSystem: number; blocked: number; organizations: Map<string, OrganizationSeatCounts> }>();
+  const byArea = new Map<string, AreaSeatCounts>();
   for (const row of rows) {
-    let area = byArea.get(row.area_id);
-    if (area === undefined) {
-      area = { users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: new Map() };
-      byArea.set(row.area_id, area);
-    }
-    const users = row.users ?? 0;
-    const seats = row.state === 'active' && row.kind === 'licensed' ? users : 0;
-    area.users += users;
-    area.using += seats;
-    if (row.state === 'active' && row.kind === 'system') area.activeSystem += users;
-    if (row.state === 'blocked') area.blocked += users;
-    if (row.organization_id !== null) {
-      const before = area.organizations.get(row.organization_id);
-      area.organizations.set(row.organization_id, { organizationId: row.organization_id, users: (before?.users ?? 0) + users, using: (before?.using ?? 0) + seats });
-    }
+    const before = byArea.get(row.area_id) ?? emptyAreaCounts(row.area_id);
+    // An area without users comes back as one row of nulls from the LEFT JOIN.
+    const counted = row.kind === null || row.state === null ? before : addToCounts(before, { kind: row.kind, state: row.state, organizationId: row.organization_id }, row.users ?? 0);
+    byArea.set(row.area_id, counted);
   }
-  const ids = areaIds ?? [...byArea.keys()];
-  return ids.map((areaId) => {
-    const area = byArea.get(areaId);
-    return area === undefined
-      ? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] }
-      : { areaId, users: area.users, using: area.using, activeSystem: area.activeSystem, blocked: area.blocked, organizations: [...area.organizations.values()] };
-  });
+  return (areaIds ?? [...byArea.keys()]).map((areaId) => byArea.get(areaId) ?? emptyAreaCounts(areaId));
 }
 
 /** A setting's value, or `null`. */
