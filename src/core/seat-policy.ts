@@ -5,7 +5,6 @@
  * @module
  */
 import type { Area, Organization } from './schemas.js';
-import { SEAT_GRANTED } from './seat-granted.js';
 import { unallocatedRemaining, type AreaSeatCounts } from './usage.js';
 
 /** Why a seat was refused. Stable; switch on these. */
@@ -14,8 +13,7 @@ export type SeatRefusalCode =
   | 'PARTNER_QUOTA_REACHED'
   | 'PARTNER_ACCESS_DENIED'
   | 'USERNAME_TAKEN'
-  | 'EXTERNAL_ID_TAKEN'
-  | 'NOT_BLOCKED';
+  | 'EXTERNAL_ID_TAKEN';
 
 /** A refusal: an expected outcome, returned as a value, never thrown. */
 export interface SeatRefusal {
@@ -110,7 +108,7 @@ export function decideSeat(context: SeatContext, organizationId: string | null):
         message: `${organization.name} has used its whole quota (${partnerUsing} of ${organization.maxUsers}). Raise its Maximum Users, or block one of its users.`,
       });
     }
-    return SEAT_GRANTED;
+    return { ok: true };
   }
   if (unallocatedRemaining(area, counts, organizations, area.graceSeats) < 1) {
     return refuse({
@@ -120,7 +118,7 @@ export function decideSeat(context: SeatContext, organizationId: string | null):
       message: `${area.name} has no unallocated license left: the remaining seats are set aside by partner quotas. Purchase more licenses or lower a partner's Maximum Users.`,
     });
   }
-  return SEAT_GRANTED;
+  return { ok: true };
 }
 
 /** The figures of a refusal for the area's limit; built only when refusing, as most seats are granted. */

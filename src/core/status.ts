@@ -37,17 +37,3 @@ export function seatStatus(maxUsers: number, using: number, thresholds: WarningT
   if (isNearlyFull(maxUsers, remaining, thresholds)) return 'warning';
   return 'ok';
 }
-
-/** The mark a console shows beside a status, e.g. in the quickstart summary. */
-export function statusMark(status: SeatStatus): string {
-  switch (status) {
-    case 'ok':
-      return 'ok';
-    case 'warning':
-      return '! warning';
-    case 'exhausted':
-      return 'STOP exhausted';
-    case 'exceeded':
-      return 'STOP exceeded';
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * Who sees the User License Count, on which page, and how much of it
- * (DESIGN.md section 3). Pure: the service reads the figures, this decides what
+ * (the User License Count table of the partner guide). Pure: the service reads the figures, this decides what
  * of them a viewer may see.
  *
  * The rules:

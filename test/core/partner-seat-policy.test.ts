@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToCounts, areaUsage, decideSeat, unallocatedRemaining, type Organization } from '../../src/index.js';
+import { type Organization } from '../../src/index.js';
+import { addToCounts, areaUsage, unallocatedRemaining } from '../../src/core/usage.js';
+import { decideSeat } from '../../src/core/seat-policy.js';
 import { area, counts, partner } from '../support/partners.js';
 
 describe('decideSeat with partner organizations', () => {

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  allPartnerQuotasSet,
-  areaUsage,
-  companyAdminRows,
-  hostLicenseView,
-  partnerLicenseView,
-  seesLicenseCount,
-  siteSummary,
-  UnknownOrganizationError,
-  type Access,
-  type LicensePage,
-  type Organization,
-} from '../../src/index.js';
+import { UnknownOrganizationError, type Access, type LicensePage, type Organization } from '../../src/index.js';
+import { allPartnerQuotasSet, companyAdminRows, hostLicenseView, partnerLicenseView, seesLicenseCount } from '../../src/core/visibility.js';
+import { areaUsage, siteSummary } from '../../src/core/usage.js';
 import { area, counts, partner } from '../support/partners.js';
 
 const PAGES: readonly LicensePage[] = ['user-admin-list', 'company-admin-list', 'partner-user-admin-list'];

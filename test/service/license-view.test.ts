@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  UnknownOrganizationError,
-  type LicensePage,
-  type Seatkeeper,
-} from '../../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, UnknownOrganizationError, type LicensePage, type Seatkeeper } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 
 const PAGES: readonly LicensePage[] = ['user-admin-list', 'company-admin-list', 'partner-user-admin-list'];

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigurationRefusedError,
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  UnknownOrganizationError,
-  type OrganizationInput,
-} from '../../src/index.js';
+import { ConfigurationRefusedError, createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, UnknownOrganizationError, type OrganizationInput } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 
 async function setup(maxUsers = 10) {
