@@ -16,17 +16,19 @@ import { outboxChecks } from './checks/outbox.js';
 import { settingChecks } from './checks/settings.js';
 import { transactionChecks } from './checks/transactions.js';
 import { userChecks } from './checks/users.js';
+import { valueChecks } from './checks/values.js';
 
 export type { SeatRepositoryCheck } from './check.js';
 
 /**
  * Every conformance check, grouped by the part of the port it covers: areas,
- * users, counts, listing, settings, outbox, history, transactions,
- * concurrency and bulk.
+ * users, values (records are copied in and out), counts, listing, settings,
+ * outbox, history, transactions, concurrency and bulk.
  */
 export const seatRepositoryChecks: readonly SeatRepositoryCheck[] = [
   ...areaChecks,
   ...userChecks,
+  ...valueChecks,
   ...countChecks,
   ...listingChecks,
   ...settingChecks,
