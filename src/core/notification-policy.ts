@@ -181,16 +181,3 @@ function reminderDue(lastNotifiedAt: string, reminderEvery: Duration | null, now
   return add(new Date(lastNotifiedAt), reminderEvery).getTime() <= now.getTime();
 }
 
-/**
- * Whether two alert states are the same, so the service writes the setting only on a change.
- */
-export function sameAlertState(a: AlertState, b: AlertState): boolean {
-  return (
-    a.warned === b.warned &&
-    a.lastUsing === b.lastUsing &&
-    a.episode?.startedAt === b.episode?.startedAt &&
-    a.episode?.firstAttempted === b.episode?.firstAttempted &&
-    a.episode?.cause === b.episode?.cause &&
-    a.episode?.lastNotifiedAt === b.episode?.lastNotifiedAt
-  );
-}

@@ -1,5 +1,5 @@
 import { decideAlert, type AlertEvent } from '../../core/notification-policy.js';
-import { nextPeak } from '../../core/peak-usage.js';
+import { nextPeak, usagePeriod } from '../../core/peak-usage.js';
 import { seatStatus } from '../../core/status.js';
 import { resolveThresholds } from '../../core/usage.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
@@ -7,18 +7,7 @@ import type { SeatTransaction } from '../../ports/repository.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
 import { composeLimitExceeded, composeWarning } from './compose.js';
 import { OutboxDelivery } from './outbox-delivery.js';
-import {
-  alertKey,
-  parseResponsiblePerson,
-  parseWatchRecord,
-  peakKey,
-  PeriodClock,
-  RESPONSIBLE_PERSON_KEY,
-  sameWatchRecord,
-  WatchRecordCache,
-  watchRecordJson,
-  type WatchRecord,
-} from './watch-state.js';
+import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, type WatchRecord } from './watch-state.js';
 
 /** What the watch is built from: the service context without the watch itself. */
 export type WatchContext = Omit<ServiceContext, 'watch'>;
@@ -38,24 +27,20 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
   const enqueuedIn = new WeakSet<SeatTransaction>();
   /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
   let enqueuedSinceRound = false;
-  const records = new WatchRecordCache();
-  const periods = new PeriodClock();
 
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
-    // Sequential reads: one statement at a time is all a SQL transaction's connection runs anyway.
     const area = await tx.getArea(areaId);
     if (area === null) return false;
     const { using } = await tx.countUsers(areaId);
-    const previous = records.read(areaId, await tx.getSetting(alertKey(areaId)));
+    const previous = parseWatchRecord(await tx.getSetting(alertKey(areaId)));
     const now = context.clock();
 
-    const period = periods.periodOf(now);
-    const peakSoFar = previous.peak !== null && previous.peak.period === period ? previous.peak.using : null;
-    const peakUsing = nextPeak(peakSoFar, previous.lastUsing, using);
     // The record holds the running peak of its own period: a change in a later period archives it first.
+    const period = usagePeriod(now);
     if (previous.peak !== null && previous.peak.period !== period) await archivePeak(tx, areaId, previous.peak);
+    const peakSoFar = previous.peak?.period === period ? previous.peak.using : null;
+    const peak = { period, using: nextPeak(peakSoFar, previous.lastUsing, using) };
 
-    const { minimumPurchase } = context.options;
     const input = {
       previous,
       maxUsers: area.maxUsers,
@@ -74,16 +59,8 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       // Nobody to tell: keep the episode "not told", so the person set later hears of it.
       if (to === null) decision = decideAlert({ ...input, canNotify: false });
     }
-
-    // One write at most, and only when something a later reader needs changed.
-    // Spelled out rather than spread: a spread gives every record its own hidden class, and reading them then misses V8's caches.
-    const { state } = decision;
-    const next: WatchRecord = { episode: state.episode, warned: state.warned, lastUsing: state.lastUsing, peak: { period, using: peakUsing } };
-    if (!sameWatchRecord(previous, next)) {
-      const json = watchRecordJson(next);
-      records.wrote(areaId, json, next);
-      await tx.putSetting(alertKey(areaId), json);
-    }
+    const next: WatchRecord = { ...decision.state, peak };
+    await tx.putSetting(alertKey(areaId), next);
     if (decision.send === null || to === null) return false;
 
     const facts = {
@@ -93,7 +70,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       using,
       attempted: event.attempted ?? 'scheduled check (deliverPendingNotifications)',
       occurredAt: now,
-      minimumPurchase,
+      minimumPurchase: context.options.minimumPurchase,
     };
     const notification: LicenseNotification =
       decision.send.type === 'license-warning'

@@ -56,13 +56,15 @@ describe('what the seat watch writes', () => {
     expect(await seats.peakUsage({ areaId: 'primary' })).toMatchObject({ peak: 3 });
   });
 
-  it('a refusal that changes nothing the watch keeps writes no setting', async () => {
+  it('every refusal writes the area watch record, as read and decided, and a told episode sends nothing more', async () => {
     const { repository, notifier, seats } = await site(1);
     await seats.createUser({ username: 'a', areaId: 'primary' });
     expect((await seats.createUser({ username: 'b', areaId: 'primary' })).ok).toBe(false);
     expect(repository.lastWrites()).toEqual(['alert:primary']); // the episode starts and is told
+    const told = await repository.getSetting('alert:primary');
     expect((await seats.createUser({ username: 'c', areaId: 'primary' })).ok).toBe(false);
-    expect(repository.lastWrites()).toEqual([]); // same episode, already told, same use
+    expect(repository.lastWrites()).toEqual(['alert:primary']); // same episode, already told, same use
+    expect(await repository.getSetting('alert:primary')).toEqual(told);
     expect(notifier.delivered).toHaveLength(1);
   });
 
