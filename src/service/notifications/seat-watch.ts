@@ -6,7 +6,7 @@ import type { LicenseNotification } from '../../ports/notifier.js';
 import type { SeatTransaction } from '../../ports/repository.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
 import { composeLimitExceeded, composeWarning } from './compose.js';
-import { OutboxDelivery } from './outbox-delivery.js';
+import { OutboxDelivery, type RoundResult } from './outbox-delivery.js';
 import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, type WatchRecord } from './watch-state.js';
 
 /** What the watch is built from: the service context without the watch itself. */
@@ -16,10 +16,11 @@ export type WatchContext = Omit<ServiceContext, 'watch'>;
  * The watch behind every seatkeeper instance: inside each seat-affecting
  * transaction it updates the area's peak and episode state and enqueues what
  * the responsible person must be told (so it commits or rolls back with the
- * change); after the transaction it delivers due outbox entries within the
- * notification timeout, never failing the operation.
+ * change). After the transaction it starts delivery in the background and
+ * returns: a user operation never waits for the notifier, and one delivery run
+ * is in flight per instance at a time.
  */
-export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending'>> {
+export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending' | 'settle'>> {
   const notifications = context.options.notifications ?? DEFAULT_NOTIFICATION_OPTIONS;
   const warningThresholds = resolveThresholds(context.options);
   const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, notifications);
@@ -27,6 +28,40 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
   const enqueuedIn = new WeakSet<SeatTransaction>();
   /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
   let enqueuedSinceRound = false;
+  /** The delivery run in flight (in the background, or for `deliverPending`), settled with its follow-up; `null` when none. */
+  let inFlight: Promise<void> | null = null;
+  /** A trigger came while a run was in flight: run again after it, for what it may have claimed too early to see. */
+  let runAgain = false;
+
+  /** Runs `drain` as the one delivery in flight, once the one in flight now (and its follow-up) has finished. */
+  async function exclusively(drain: () => Promise<RoundResult>): Promise<RoundResult> {
+    while (inFlight !== null) await inFlight;
+    // Synchronous from here on, so no other run can start in between.
+    const run = drain();
+    inFlight = run.then(
+      () => followUp(),
+      () => followUp(),
+    );
+    return run;
+  }
+
+  function followUp(): void {
+    inFlight = null;
+    if (runAgain) startInBackground();
+  }
+
+  /** Starts a delivery run in the background, or asks the one in flight to run again after it. Never rejects. */
+  function startInBackground(): void {
+    if (delivery === null) return;
+    if (inFlight !== null) {
+      runAgain = true;
+      return;
+    }
+    runAgain = false;
+    exclusively(() => delivery.drain()).catch(() => {
+      // Contained (a clock or store failure): the entries stay in the outbox and a later run delivers them.
+    });
+  }
 
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
     const area = await tx.getArea(areaId);
@@ -123,15 +158,15 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       await watchArea(tx, areaId, event);
     },
 
-    async afterCommit(transaction?: SeatTransaction) {
+    afterCommit(transaction?: SeatTransaction) {
       if (delivery === null) return;
       try {
         const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
         if (!enqueued && !delivery.worthLooking()) return;
         enqueuedSinceRound = false;
-        await delivery.round();
+        startInBackground();
       } catch {
-        // Contained (a clock or store failure): the entries stay in the outbox and a later call delivers them.
+        // Contained (a clock failure): the entries stay in the outbox and a later call delivers them.
       }
     },
 
@@ -139,8 +174,12 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       const reminders = await checkReminders();
       if (delivery === null) return { reminders, delivered: [], failed: [] };
       enqueuedSinceRound = false;
-      const { delivered, failed } = await delivery.drain();
+      const { delivered, failed } = await exclusively(() => delivery.drain());
       return { reminders, delivered, failed };
+    },
+
+    async settle(): Promise<void> {
+      while (inFlight !== null) await inFlight;
     },
   };
 }

@@ -65,6 +65,7 @@ describe('what the seat watch writes', () => {
     expect((await seats.createUser({ username: 'c', areaId: 'primary' })).ok).toBe(false);
     expect(repository.lastWrites()).toEqual(['alert:primary']); // same episode, already told, same use
     expect(await repository.getSetting('alert:primary')).toEqual(told);
+    await seats.settleNotifications();
     expect(notifier.delivered).toHaveLength(1);
   });
 
@@ -109,11 +110,13 @@ describe('the watch record is read on every change', () => {
     const first = await a.createUser({ username: 'first', areaId: 'primary' });
     if (!first.ok) throw new Error('setup failed');
     expect((await a.createUser({ username: 'refused', areaId: 'primary' })).ok).toBe(false);
+    await a.settleNotifications();
     expect(notifierA.delivered).toHaveLength(1);
 
     await b.blockUser(first.user.id); // a seat is free again: instance B ends the episode
     expect((await a.createUser({ username: 'second', areaId: 'primary' })).ok).toBe(true);
     expect((await a.createUser({ username: 'refused-again', areaId: 'primary' })).ok).toBe(false);
+    await a.settleNotifications();
     expect(notifierA.delivered).toHaveLength(2); // a new episode, told again
     expect(notifierA.delivered[1]?.attempted).toBe('create user "refused-again"');
   });
