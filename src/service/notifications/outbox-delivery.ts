@@ -102,16 +102,17 @@ export class OutboxDelivery {
       return { claimed: 0, delivered: [], failed: [] };
     }
     if (claimed.length >= ROUND_SIZE) this.#lookOnNext = true;
+    // This round looked for every entry due by now: those not claimed were delivered or taken by another instance.
+    for (const [id, due] of this.#retries) if (due.getTime() <= now.getTime()) this.#retries.delete(id);
+    const outcomes = await Promise.all(claimed.map((entry) => this.#deliver(entry, leaseUntil)));
     const delivered: string[] = [];
     const failed: { id: string; error: string }[] = [];
-    await Promise.all(
-      claimed.map(async (entry) => {
-        const outcome = await this.#deliver(entry, leaseUntil);
-        if (outcome === null) return;
-        if (outcome.ok) delivered.push(entry.id);
-        else failed.push({ id: entry.id, error: outcome.error });
-      }),
-    );
+    claimed.forEach((entry, i) => {
+      const outcome = outcomes[i];
+      if (outcome === null || outcome === undefined) return;
+      if (outcome.ok) delivered.push(entry.id);
+      else failed.push({ id: entry.id, error: outcome.error });
+    });
     return { claimed: claimed.length, delivered, failed };
   }
 
