@@ -57,9 +57,10 @@ export type PeopleImportOptions = z.input<typeof peopleImportOptionsSchema>;
  * 1. The header maps to columns ignoring case, spaces and punctuation; the
  *    export's own labels are recognised, so an export re-imports. A Username
  *    column is required; an Area (or Area id) column unless `areaId` is given.
- * 2. papaparse reads the rows (a stream as it arrives), and each is validated
- *    with `peopleCsvRowSchema`; errors name the physical line (the header
- *    is line 1; a row starts where its first cell does) and the column.
+ * 2. papaparse reads the rows (a stream as it arrives, through `node:stream`,
+ *    loaded on first use), and each is validated with `peopleCsvRowSchema`;
+ *    errors name the physical line (the header is line 1; a row starts where
+ *    its first cell does) and the column.
  *    Neutralised cells (`'=...`) are restored. Usernames and external ids
  *    repeated in the file are errors. Areas and organizations are named by id
  *    or by name. System accounts are skipped.
