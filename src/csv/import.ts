@@ -13,10 +13,10 @@ import { parseInput } from '../service/validate.js';
 import { headerLookup, PEOPLE_COLUMN_KEYS } from './columns.js';
 import { csvDelimiterSchema } from './export.js';
 import { summariseImport, type CsvRowAccepted, type CsvRowRefusal, type PeopleImportReport } from './import-report.js';
-import { readCsvRecords } from './read-records.js';
-import { RowReader, type CandidateEntry } from './row-reader.js';
+import { readCsvRows } from './read-rows.js';
+import { RowReader, type Candidate } from './row-reader.js';
 import { SiteDirectory } from './site-directory.js';
-import { isCsvInput, textChunks, type CsvInput } from './text-input.js';
+import { isCsvInput, type CsvInput } from './text-input.js';
 
 /** What the import writes to: a seatkeeper instance, or anything with its `summary` and `createUsers`. */
 export type PeopleImportTarget = Pick<Seatkeeper, 'summary' | 'createUsers'>;
@@ -52,13 +52,15 @@ export const peopleImportOptionsSchema = z.strictObject({
 export type PeopleImportOptions = z.input<typeof peopleImportOptionsSchema>;
 
 /**
- * Imports people from a CSV upload (DESIGN.md section 8).
+ * Imports people from a CSV upload.
  *
  * 1. The header maps to columns ignoring case, spaces and punctuation; the
  *    export's own labels are recognised, so an export re-imports. A Username
  *    column is required; an Area (or Area id) column unless `areaId` is given.
- * 2. Every row is validated with zod; errors name the physical line (the header
- *    is line 1; a row starts where its first cell does) and the column.
+ * 2. papaparse reads the rows (a stream as it arrives, through `node:stream`,
+ *    loaded on first use), and each is validated with `peopleCsvRowSchema`;
+ *    errors name the physical line (the header is line 1; a row starts where
+ *    its first cell does) and the column.
  *    Neutralised cells (`'=...`) are restored. Usernames and external ids
  *    repeated in the file are errors. Areas and organizations are named by id
  *    or by name. System accounts are skipped.
@@ -105,34 +107,34 @@ export async function importPeopleCsv(seats: PeopleImportTarget, csv: CsvInput, 
     throw new UnknownOrganizationError(data.organizationId, data.areaId);
   }
 
+  const delimiter = data.delimiter ?? ',';
   const reader = new RowReader(directory, {
     lookup: headerLookup(data.columns ?? {}),
-    delimiter: data.delimiter ?? ',',
+    delimiter,
     areaId: data.areaId,
     organizationId: data.organizationId ?? null,
   });
-  read: for await (const batch of readCsvRecords(textChunks(csv, data.encoding ?? 'utf-8'), data.delimiter ?? ',')) {
-    for (const record of batch) {
-      if (!reader.read(record)) break read;
-    }
-  }
+  await readCsvRows(csv, { delimiter, encoding: data.encoding ?? 'utf-8' }, (row) => reader.read(row));
 
-  const { entries, lines } = reader;
+  const { candidates } = reader;
   const bulk =
-    entries.length === 0
+    candidates.length === 0
       ? undefined
-      : await seats.createUsers(entries, {
-          mode,
-          dryRun: dryRun || (mode === 'all-or-nothing' && reader.errors.length > 0),
-          source: 'csv',
-          blockedBy: data.blockedBy ?? 'csv import',
-        });
+      : await seats.createUsers(
+          candidates.map((c) => c.entry),
+          {
+            mode,
+            dryRun: dryRun || (mode === 'all-or-nothing' && reader.errors.length > 0),
+            source: 'csv',
+            blockedBy: data.blockedBy ?? 'csv import',
+          },
+        );
   const accepted: CsvRowAccepted[] = [];
   const refused: CsvRowRefusal[] = [];
   bulk?.results.forEach((result, index) => {
-    const line = lines[index] as number;
+    const { line, entry } = candidates[index] as Candidate;
     if (result.ok) accepted.push({ line, user: result.user });
-    else refused.push({ line, username: (entries[index] as CandidateEntry).username, reason: result.reason });
+    else refused.push({ line, username: entry.username, reason: result.reason });
   });
 
   const report = {

@@ -28,4 +28,4 @@ export { importPeopleCsv, peopleImportOptionsSchema, type PeopleImportOptions, t
 export type { CsvRowAccepted, CsvRowError, CsvRowRefusal, CsvRowSkip, PeopleImportReport } from './import-report.js';
 export { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
 export type { CsvInput } from './text-input.js';
-export { pipeToWritable, toReadableStream, type PipeToWritableOptions, type WritableLike } from './streams.js';
+export { pipeToWritable, toReadableStream, type PipeToWritableOptions } from './streams.js';

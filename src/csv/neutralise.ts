@@ -22,22 +22,14 @@
 /** The characters that make a spreadsheet read a cell as a formula. */
 export const FORMULA_TRIGGERS: readonly string[] = ['=', '+', '-', '@', '\t', '\r'];
 
-const APOSTROPHE = 0x27;
-
 /**
- * Whether a UTF-16 code unit is one of {@link FORMULA_TRIGGERS}. Compared by
- * code, not by regular expression: the export and import call this for every
- * cell, and a character test is several times cheaper than a regex match.
+ * Whether the text, after any leading apostrophes, starts with a formula
+ * trigger: what a spreadsheet would run, or what the guard made of such a value.
  */
-function isTrigger(code: number): boolean {
-  return code === 0x3d || code === 0x2b || code === 0x2d || code === 0x40 || code === 0x09 || code === 0x0d;
-}
-
-/** The first code unit after the leading apostrophes; `NaN` when there is none. */
-function afterApostrophes(value: string): number {
+function startsWithTrigger(text: string): boolean {
   let index = 0;
-  while (value.charCodeAt(index) === APOSTROPHE) index++;
-  return value.charCodeAt(index);
+  while (text.charAt(index) === "'") index++;
+  return FORMULA_TRIGGERS.includes(text.charAt(index));
 }
 
 /**
@@ -52,10 +44,7 @@ function afterApostrophes(value: string): number {
  * ```
  */
 export function neutraliseCell(value: string): string {
-  const first = value.charCodeAt(0);
-  // The common cell starts with neither a trigger nor an apostrophe: decided on one character.
-  if (first !== APOSTROPHE) return isTrigger(first) ? `'${value}` : value;
-  return isTrigger(afterApostrophes(value)) ? `'${value}` : value;
+  return startsWithTrigger(value) ? `'${value}` : value;
 }
 
 /**
@@ -70,6 +59,5 @@ export function neutraliseCell(value: string): string {
  * ```
  */
 export function restoreCell(cell: string): string {
-  if (cell.charCodeAt(0) !== APOSTROPHE) return cell;
-  return isTrigger(afterApostrophes(cell)) ? cell.slice(1) : cell;
+  return cell.startsWith("'") && startsWithTrigger(cell) ? cell.slice(1) : cell;
 }

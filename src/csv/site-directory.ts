@@ -25,8 +25,6 @@ export class SiteDirectory {
   readonly #organizationsByName = new Map<string, string[]>();
   /** folded name -> the areas having an organization of that name */
   readonly #organizationAreasByName = new Map<string, string[]>();
-  /** Area cell -> its resolution, remembered for the rows after */
-  readonly #areaCells = new Map<string, Resolution>();
 
   constructor(summary: SiteSummary) {
     for (const area of summary.areas) {
@@ -58,16 +56,7 @@ export class SiteDirectory {
         ? { ok: false, field: 'area', message: 'No area: fill in the Area cell, or pass areaId for rows without one.' }
         : { ok: true, id: fallback };
     }
-    // Most files name a handful of areas a hundred thousand times: each Area cell is resolved once.
-    let resolution = this.#areaCells.get(row.area);
-    if (resolution === undefined) {
-      resolution = this.#resolveAreaCell(row.area);
-      this.#areaCells.set(row.area, resolution);
-    }
-    return resolution;
-  }
-
-  #resolveAreaCell(area: string): Resolution {
+    const area = row.area;
     if (this.#areas.has(area)) return { ok: true, id: area };
     const named = this.#areasByName.get(fold(area)) ?? [];
     if (named.length === 1) return { ok: true, id: named[0] as string };
@@ -86,7 +75,7 @@ export class SiteDirectory {
     const field: PeopleColumnKey = row.organizationId !== undefined ? 'organizationId' : 'organization';
     const reference = row.organizationId ?? row.organization;
     if (reference === undefined) {
-      if (fallback === null) return HOST_COMPANY;
+      if (fallback === null) return { ok: true, id: null };
       if (this.#organizations.get(fallback)?.areaId === areaId) return { ok: true, id: fallback };
       return { ok: false, field, message: `The organizationId option "${fallback}" is not a partner of area "${this.#areas.get(areaId)}"; fill in the Organization cell.` };
     }
@@ -111,9 +100,6 @@ export class SiteDirectory {
     };
   }
 }
-
-/** The host company: what most rows resolve to, shared rather than made per row. */
-const HOST_COMPANY: OrganizationResolution = Object.freeze({ ok: true, id: null });
 
 function fold(name: string): string {
   return name.trim().toLowerCase();

@@ -17,7 +17,7 @@ async function site(maxUsers: number) {
 
 const csv = 'Username,Email\nann,ann@example.com\nbob,bob@example.com\ncy,cy@example.com\n';
 
-describe('a CSV upload at the license limit (DESIGN.md section 4)', () => {
+describe('a CSV upload at the license limit tells the responsible person', () => {
   it('all-or-nothing: refused, nothing written, and the responsible person is told the limit was exceeded', async () => {
     const { seats, sent } = await site(2);
     const report = await importPeopleCsv(seats, csv, { areaId: 'primary' });
