@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
-import { fastBulkUserInput, type BulkUserEntry } from '../core/fast-parse.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
@@ -77,28 +76,14 @@ const CONFLICT_ATTEMPTS = 3;
 const MAX_ENTRIES = 10_000_000;
 const entriesSchema = z.array(bulkUserInputSchema).max(MAX_ENTRIES);
 
-/**
- * The entries, validated. Each plain-object entry goes through the schema's
- * hand-written twin (a CSV import passes hundreds of thousands); at the first
- * entry the twin cannot vouch for, the whole list goes to zod, which reports
- * every issue with its index or finds it valid after all.
- */
-function parseEntries(entries: readonly BulkUserInput[]): readonly Entry[] {
-  if (!Array.isArray(entries) || entries.length > MAX_ENTRIES) return parseInput(entriesSchema, entries, 'createUsers entries');
-  const list: Entry[] = new Array<Entry>(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = fastBulkUserInput(entries[index]);
-    if (entry === undefined) return parseInput(entriesSchema, entries, 'createUsers entries');
-    list[index] = entry;
-  }
-  return list;
-}
+/** One validated entry. */
+type Entry = z.output<typeof bulkUserInputSchema>;
 
 /** Builds the {@link BulkCreateApi}. */
 export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
   return {
     async createUsers(entries, options = {}) {
-      const list = parseEntries(entries);
+      const list = parseInput(entriesSchema, entries, 'createUsers entries');
       const data = parseInput(bulkCreateOptionsSchema, options, 'createUsers options');
       const settings: BatchSettings = {
         mode: data.mode ?? 'all-or-nothing',
@@ -125,8 +110,6 @@ interface BatchSettings {
   readonly source: 'manual' | 'csv';
   readonly blockedBy: string;
 }
-
-type Entry = BulkUserEntry;
 
 async function runBatch(
   context: ServiceContext,

@@ -102,6 +102,38 @@ describe('parseDirectoryFeed', () => {
     expect(invalid[3]?.issues[0]?.code).toBe('unrecognized_keys');
   });
 
+  it('accepts an entry of any object shape the schema accepts, such as a class instance', () => {
+    class Account {
+      externalId = 'e1';
+      username = 'ann';
+      areaId = 'primary';
+    }
+    const { valid, invalid } = parseDirectoryFeed([new Account()]);
+    expect(invalid).toEqual([]);
+    expect(valid).toEqual([{ index: 0, entry: { externalId: 'e1', username: 'ann', areaId: 'primary', enabled: true } }]);
+  });
+
+  it('reads a hole in a sparse feed as an invalid entry, like any undefined entry', () => {
+    const feed: unknown[] = [];
+    feed[1] = { externalId: 'e1', username: 'ann', areaId: 'primary' };
+    const { valid, invalid } = parseDirectoryFeed(feed);
+    expect(valid.map((v) => v.index)).toEqual([1]);
+    expect(invalid.map((i) => [i.index, i.issues[0]?.code])).toEqual([[0, 'invalid_type']]);
+  });
+
+  it('counts every occurrence of a repeated key, valid entries or not, trimmed as the schema trims', () => {
+    const { invalid } = parseDirectoryFeed([
+      { externalId: 'e1', username: 'ann', areaId: 'primary' },
+      { externalId: 'e1', username: 'bob', areaId: 'primary', email: 'bad' },
+      { externalId: ' e1 ', username: 'cy', areaId: 'primary' },
+    ]);
+    expect(invalid.map((i) => i.issues.map((x) => x.message))).toEqual([
+      ['external id "e1" appears 3 times in the feed; every occurrence is left out'],
+      [expect.stringContaining('email') as unknown as string, 'external id "e1" appears 3 times in the feed; every occurrence is left out'],
+      ['external id "e1" appears 3 times in the feed; every occurrence is left out'],
+    ]);
+  });
+
   it('lists the external id of every entry, invalid ones included, so none of them counts as missing', () => {
     const { externalIds } = parseDirectoryFeed([entry('ext-a', { email: 'bad' }), entry('ext-b')]);
     expect([...externalIds].sort()).toEqual(['ext-a', 'ext-b']);
