@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryFeed, resolveDirectorySyncOptions, type DirectoryEntryInput, type DirectorySyncOptions } from '../../src/core/directory-entry.js';
-import { matchByExternalId, planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
+import { planDirectoryChanges, usernamesToLookUp, type DirectoryState } from '../../src/core/directory-plan.js';
 import type { Area, Organization, User } from '../../src/core/schemas.js';
 import { area as fixtureArea, at, expectedCounts, organization, user as fixtureUser, T0 } from '../../src/testing/fixtures.js';
 
@@ -42,7 +42,7 @@ function plan(feed: readonly DirectoryEntryInput[], setup: Setup = {}, options: 
     areas,
     organizations: setup.organizations ?? [],
     counts: areas.map((a) => expectedCounts(users, a.id)),
-    matched: matchByExternalId(parsed.valid, users.filter((u) => u.externalId !== null)),
+    byExternalId: new Map(users.flatMap((u) => (u.externalId === null ? [] : [[u.externalId, u] as const]))),
     byUsername: new Map(users.map((u) => [u.username.toLowerCase(), u])),
     missing: setup.missing ?? [],
   };
@@ -140,23 +140,15 @@ describe('parseDirectoryFeed', () => {
   });
 });
 
-describe('matchByExternalId', () => {
-  const entries = parseDirectoryFeed([entry('ext-a'), entry('ext-b'), entry('ext-c'), entry('ext-d')]).valid;
-  const a = directoryUser('ext-a');
-  const c = directoryUser('ext-c');
-  const d = directoryUser('ext-d');
-
-  it('pairs each entry with the profile of its external id, in the order asked or in any other', () => {
-    expect(matchByExternalId(entries, [a, c, d])).toEqual([a, null, c, d]);
-    expect(matchByExternalId(entries, [d, a, c])).toEqual([a, null, c, d]);
-    expect(matchByExternalId(entries, [c])).toEqual([null, null, c, null]);
-    expect(matchByExternalId(entries, [])).toEqual([null, null, null, null]);
-  });
-
-  it('ignores a profile no entry asked for, and one returned twice', () => {
-    const stranger = directoryUser('ext-z');
-    expect(matchByExternalId(entries, [a, stranger, c])).toEqual([a, null, c, null]);
-    expect(matchByExternalId(entries, [a, a, c])).toEqual([a, null, c, null]);
+describe('usernamesToLookUp: an entry is looked up by name unless the profile of its external id holds that name', () => {
+  it('looks up a new profile, a renamed one and an adopted one; not one keeping its name, in any case', () => {
+    const entries = parseDirectoryFeed([entry('ext-new'), entry('ext-renamed', { username: 'fresh' }), entry('ext-same', { username: 'Same' })]).valid;
+    const byExternalId = new Map([
+      ['ext-renamed', directoryUser('ext-renamed', { username: 'old' })],
+      ['ext-same', directoryUser('ext-same', { username: 'SAME' })],
+    ]);
+    expect(usernamesToLookUp(entries, byExternalId)).toEqual(['new', 'fresh']);
+    expect(usernamesToLookUp(entries, new Map())).toEqual(['new', 'fresh', 'Same']);
   });
 });
 
