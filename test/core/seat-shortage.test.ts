@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { seatShortage, type Area, type AreaSeatCounts, type Organization, type SeatContext } from '../../src/index.js';
+import type { Area, Organization } from '../../src/core/schemas.js';
+import type { SeatContext } from '../../src/core/seat-policy.js';
+import { seatShortage } from '../../src/core/seat-shortage.js';
+import type { AreaSeatCounts } from '../../src/core/usage.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 
