@@ -122,19 +122,12 @@ async function runBatch(
   for (const areaId of areaIds) contexts.set(areaId, await readSeatContext(tx, areaId));
   for (const entry of entries) assertOrganizationIn(contexts.get(entry.areaId) as SeatContext, entry.organizationId);
 
-  const candidates: BulkCandidate[] = [];
-  const usernames: string[] = [];
-  const externalIds: string[] = [];
-  for (const e of entries) {
-    const externalId = e.externalId ?? null;
-    candidates.push({ username: e.username, externalId, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' });
-    usernames.push(e.username);
-    if (externalId !== null) externalIds.push(externalId);
-  }
-  const [takenUsernames, takenExternalIds] = await Promise.all([
-    takenKeys(usernames, (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
-    takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? ''),
-  ]);
+  const candidates = entries.map(
+    (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
+  );
+  const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
+  const takenUsernames = await takenKeys(candidates.map((c) => c.username), (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username));
+  const takenExternalIds = await takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? '');
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
   // One instant for the whole batch: its users are created in one atomic step.
@@ -146,8 +139,7 @@ async function runBatch(
     if (decision !== undefined && !decision.ok) return decision;
     return { ok: true, user: newUser(context, entry, entry.state === 'blocked' ? blocked : active, now) };
   });
-  const accepted: User[] = [];
-  for (const result of results) if (result.ok) accepted.push(result.user);
+  const accepted = results.flatMap((result) => (result.ok ? [result.user] : []));
   const refusedAny = accepted.length < results.length;
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 
