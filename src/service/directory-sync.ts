@@ -31,8 +31,9 @@ export interface DirectorySyncApi {
    * twice in the feed, a username held by another profile) are listed in
    * `invalid` and left out; the rest of the feed still plans. If the plan would
    * block more than `maxBlockShare` (default 20 %) of an area's active users it
-   * is `refused` unless `force: true`. The state is read with one batched
-   * look-up per key and aggregate counts, whatever the size of the feed.
+   * is `refused` unless `force: true`. The state is read with batched look-ups
+   * by external id and username (5,000 keys a call) and aggregate counts, never
+   * by loading every user.
    *
    * @param entries - the directory's users; see {@link DirectoryEntryInput}
    * @param options - `onMissing` (`keep` | `block`), `maxBlockShare`, `force`, `areaIds`
@@ -57,9 +58,10 @@ export interface DirectorySyncApi {
    * hand with the same username, blocked by an admin, edited, deleted) is left
    * alone and listed in `skipped`, never overwritten. A refused plan writes
    * nothing. Applying the same plan twice is safe: the second time, the
-   * profiles it wrote have changed since planning and are skipped.
+   * profiles it wrote have changed since planning and are skipped. The plan is
+   * validated first, so a copy kept for an approval step applies like the original.
    *
-   * @param plan - a plan from `planDirectorySync` of this process
+   * @param plan - a plan from `planDirectorySync`, or a copy of one (its dates as `Date` objects)
    * @returns what happened, per user and in numbers, and who waits for a license
    * @throws InvalidInputError when `plan` is not a plan
    * @example
