@@ -4,8 +4,8 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportPeopleCsv, importPeopleCsv, pipeToWritable } from '../src/csv/index.js';
-import { createSeatkeeper, InMemorySeatRepository } from '../src/index.js';
+import { exportPeopleCsv, importPeopleCsv, pipeToWritable } from 'seatkeeper/csv';
+import { createSeatkeeper, InMemorySeatRepository } from 'seatkeeper';
 
 const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
 await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 10 });

@@ -1,7 +1,7 @@
 // Notifications, license requests and forecasts, end to end on the in-memory repository.
 // Run: npx tsx examples/notifications.ts
 import assert from 'node:assert/strict';
-import { createSeatkeeper, InMemorySeatRepository, type LicenseNotification, type Notifier } from '../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, type LicenseNotification, type Notifier } from 'seatkeeper';
 
 /** The host's own mail sender; here it prints, and fails once to show the outbox at work. */
 interface Mailer {

@@ -87,7 +87,7 @@ export function organizationsApi(context: ServiceContext): OrganizationsApi {
             organization,
             data.allowOverLimit ?? false,
           );
-          if (!decision.ok) throw new ConfigurationRefusedError(decision.message);
+          if (!decision.ok) throw new ConfigurationRefusedError(decision.rule, decision.message);
           await tx.putOrganization(organization);
           await context.watch.observe(tx, data.areaId, {
             attempted: `${before === null ? 'define' : 'change'} partner organization "${organization.name}"`,

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { UnknownAreaError, type Area, type AreaSeatCounts, type Organization } from '../../src/index.js';
 import { planBulkCreate, type BulkCandidate } from '../../src/core/bulk-plan.js';
-import type { Area, Organization } from '../../src/core/schemas.js';
-import type { SeatContext } from '../../src/core/seat-policy.js';
-import type { AreaSeatCounts } from '../../src/core/usage.js';
-import { UnknownAreaError } from '../../src/errors.js';
+import { type SeatContext } from '../../src/core/seat-policy.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 

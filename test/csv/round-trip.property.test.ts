@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exportPeopleCsv, importPeopleCsv, toReadableStream, type PeopleColumnKey } from '../../src/csv/index.js';
-import { emailSchema, usernameKey, type BulkUserInput, type Seatkeeper } from '../../src/index.js';
+import { emailSchema, type BulkUserInput, type Seatkeeper } from '../../src/index.js';
+import { usernameKey } from '../../src/core/schemas.js';
 import { makeSite } from '../support/site.js';
 
 const partners = [

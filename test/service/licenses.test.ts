@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigurationRefusedError,
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  type LicenseRequest,
-  type SeatkeeperOptions,
-} from '../../src/index.js';
+import { ConfigurationRefusedError, createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, type LicenseRequest, type SeatkeeperOptions } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 import { testNotifier } from '../support/notifier.js';
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toSeatkeeperError } from '../../../src/adapters/postgres/errors.js';
-import {
-  ConflictError,
-  SerializationFailureError,
-  StorageError,
-  StorageUnavailableError,
-  UnknownAreaError,
-} from '../../../src/index.js';
+import { ConflictError, SerializationFailureError, StorageError, StorageUnavailableError, UnknownAreaError } from '../../../src/index.js';
 
 /** A driver error as `pg` builds them: an Error with SQLSTATE and fields. */
 function pgError(code: string, message: string, fields: Record<string, string> = {}): Error {

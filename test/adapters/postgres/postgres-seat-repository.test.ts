@@ -1,17 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
-import {
-  ConflictError,
-  InvalidInputError,
-  SerializationFailureError,
-  StorageError,
-  StorageUnavailableError,
-  type Area,
-  type AreaSeatCounts,
-  type Organization,
-  type User,
-} from '../../../src/index.js';
+import { ConflictError, InvalidInputError, SerializationFailureError, StorageError, StorageUnavailableError, type Area, type AreaSeatCounts, type Organization, type User } from '../../../src/index.js';
 import { expectedCounts, user as fixtureUser } from '../../../src/testing/fixtures.js';
 import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js';
 
