@@ -154,7 +154,7 @@ export type {
 
 // Ports, and the in-memory repository.
 export { systemClock, type Clock } from './ports/clock.js';
-export type { LicenseNotification, LicenseNotificationType, Notifier } from './ports/notifier.js';
+export type { LicenseNotification, LicenseNotificationType, Notifier, NotifierSendOptions } from './ports/notifier.js';
 export type {
   JsonValue,
   PageRequest,

@@ -88,12 +88,14 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         for (const name of ['ann', 'ben']) await seats.createUser({ username: name, areaId: 'primary' });
 
         await seats.syncDirectory([dir('dan'), dir('eve')]);
+        await seats.settleNotifications(); // delivery runs in the background
         expect(notifier.delivered).toHaveLength(1);
         expect(notifier.delivered[0]).toMatchObject({ type: 'license-limit-exceeded', to: 'licences@example.com', areaId: 'primary', maxUsers: 2, using: 2 });
         expect(notifier.delivered[0]?.attempted).toContain('directory sync created 2 users blocked');
 
         clock.advance(HOUR);
         await seats.syncDirectory([dir('dan'), dir('eve')]);
+        await seats.settleNotifications();
         expect(notifier.delivered).toHaveLength(1);
       });
     });
