@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
-import { fastBulkUserInput, type BulkUserEntry } from '../core/fast-parse.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
@@ -77,28 +76,14 @@ const CONFLICT_ATTEMPTS = 3;
 const MAX_ENTRIES = 10_000_000;
 const entriesSchema = z.array(bulkUserInputSchema).max(MAX_ENTRIES);
 
-/**
- * The entries, validated. Each plain-object entry goes through the schema's
- * hand-written twin (a CSV import passes hundreds of thousands); at the first
- * entry the twin cannot vouch for, the whole list goes to zod, which reports
- * every issue with its index or finds it valid after all.
- */
-function parseEntries(entries: readonly BulkUserInput[]): readonly Entry[] {
-  if (!Array.isArray(entries) || entries.length > MAX_ENTRIES) return parseInput(entriesSchema, entries, 'createUsers entries');
-  const list: Entry[] = new Array<Entry>(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = fastBulkUserInput(entries[index]);
-    if (entry === undefined) return parseInput(entriesSchema, entries, 'createUsers entries');
-    list[index] = entry;
-  }
-  return list;
-}
+/** One validated entry. */
+type Entry = z.output<typeof bulkUserInputSchema>;
 
 /** Builds the {@link BulkCreateApi}. */
 export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
   return {
     async createUsers(entries, options = {}) {
-      const list = parseEntries(entries);
+      const list = parseInput(entriesSchema, entries, 'createUsers entries');
       const data = parseInput(bulkCreateOptionsSchema, options, 'createUsers options');
       const settings: BatchSettings = {
         mode: data.mode ?? 'all-or-nothing',
@@ -126,8 +111,6 @@ interface BatchSettings {
   readonly blockedBy: string;
 }
 
-type Entry = BulkUserEntry;
-
 async function runBatch(
   context: ServiceContext,
   tx: SeatTransaction,
@@ -139,19 +122,12 @@ async function runBatch(
   for (const areaId of areaIds) contexts.set(areaId, await readSeatContext(tx, areaId));
   for (const entry of entries) assertOrganizationIn(contexts.get(entry.areaId) as SeatContext, entry.organizationId);
 
-  const candidates: BulkCandidate[] = [];
-  const usernames: string[] = [];
-  const externalIds: string[] = [];
-  for (const e of entries) {
-    const externalId = e.externalId ?? null;
-    candidates.push({ username: e.username, externalId, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' });
-    usernames.push(e.username);
-    if (externalId !== null) externalIds.push(externalId);
-  }
-  const [takenUsernames, takenExternalIds] = await Promise.all([
-    takenKeys(usernames, (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
-    takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? ''),
-  ]);
+  const candidates = entries.map(
+    (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
+  );
+  const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
+  const takenUsernames = await takenKeys(candidates.map((c) => c.username), (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username));
+  const takenExternalIds = await takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? '');
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
   // One instant for the whole batch: its users are created in one atomic step.
@@ -163,8 +139,7 @@ async function runBatch(
     if (decision !== undefined && !decision.ok) return decision;
     return { ok: true, user: newUser(context, entry, entry.state === 'blocked' ? blocked : active, now) };
   });
-  const accepted: User[] = [];
-  for (const result of results) if (result.ok) accepted.push(result.user);
+  const accepted = results.flatMap((result) => (result.ok ? [result.user] : []));
   const refusedAny = accepted.length < results.length;
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 
