@@ -155,16 +155,18 @@ export type {
 // Ports, and the in-memory repository.
 export { systemClock, type Clock } from './ports/clock.js';
 export type { LicenseNotification, LicenseNotificationType, Notifier, NotifierSendOptions } from './ports/notifier.js';
-export type {
-  JsonValue,
-  PageRequest,
-  UserPage,
-  TransactionScope,
-  OutboxEntry,
-  LicenseChangeRecord,
-  UsageSnapshot,
-  TimeRange,
-  SeatTransaction,
-  SeatRepository,
+export {
+  MAX_KEYS_PER_LOOKUP,
+  type JsonValue,
+  type PageRequest,
+  type UserPage,
+  type TransactionScope,
+  type OutboxEntry,
+  type LicenseChangeRecord,
+  type UsageSnapshot,
+  type TimeRange,
+  type SeatReader,
+  type SeatTransaction,
+  type SeatRepository,
 } from './ports/repository.js';
 export { InMemorySeatRepository } from './adapters/memory/in-memory-seat-repository.js';
