@@ -5,7 +5,7 @@
  * @module
  */
 import Papa from 'papaparse';
-import { yieldToEventLoop } from './event-loop.js';
+import { yieldToEventLoop } from '../service/event-loop.js';
 import { MaxBytesExceeded, textChunks, utf8Size, type CsvInput } from './text-input.js';
 
 /** One CSV row (the header or a data row) and where it starts. */

@@ -9,6 +9,7 @@ import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, readSeatContext } from './seat-context.js';
+import { yieldToEventLoop } from './event-loop.js';
 import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
@@ -143,7 +144,11 @@ async function runBatch(
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 
   if (write) {
-    for (let start = 0; start < accepted.length; start += INSERT_BATCH) await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+    for (let start = 0; start < accepted.length; start += INSERT_BATCH) {
+      await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+      // A large import must not hold the event loop: the server goes on answering between batches.
+      await yieldToEventLoop();
+    }
   }
   if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
   return {
