@@ -8,6 +8,7 @@
  */
 import { UnknownAreaError } from '../errors.js';
 import { usernameKey } from './schemas.js';
+import { usernameProblem } from './username.js';
 import { decideSeat, type SeatContext, type SeatDecision } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
 import { addToCounts, type AreaSeatCounts } from './usage.js';
@@ -80,11 +81,14 @@ export function planBulkCreate(input: BulkPlanInput): BulkPlan {
     const context = input.contexts.get(candidate.areaId);
     if (context === undefined) throw new UnknownAreaError(candidate.areaId);
     const current = counts.get(candidate.areaId) ?? context.counts;
-    const keyTaken = (code: 'USERNAME_TAKEN' | 'EXTERNAL_ID_TAKEN', message: string): SeatDecision => ({
+    // A refusal about the name or id: it carries no seat figures.
+    const keyTaken = (code: 'USERNAME_NOT_ALLOWED' | 'USERNAME_TAKEN' | 'EXTERNAL_ID_TAKEN', message: string): SeatDecision => ({
       ok: false,
-      reason: { code, message, areaId: candidate.areaId, maxUsers: context.area.maxUsers, using: current.using },
+      reason: { code, message, areaId: candidate.areaId },
     });
 
+    const problem = usernameProblem(candidate.username);
+    if (problem !== null) return keyTaken('USERNAME_NOT_ALLOWED', `The username "${candidate.username}" ${problem.message}`);
     const key = usernameKey(candidate.username);
     if (input.takenUsernames.has(key) || claimedUsernames.has(key)) return keyTaken('USERNAME_TAKEN', usernameMessage(candidate.username, input.takenUsernames.has(key)));
     claimedUsernames.add(key);
@@ -135,8 +139,8 @@ function addDemand(
 
 function usernameMessage(username: string, inStorage: boolean): string {
   return inStorage
-    ? `The username "${username}" is already taken (usernames are unique site-wide, ignoring case). Choose another.`
-    : `The username "${username}" appears more than once in this batch (usernames are unique site-wide, ignoring case); only its first occurrence can be created.`;
+    ? `The username "${username}" is already taken (usernames are unique site-wide, ignoring case, width and accent composition). Choose another.`
+    : `The username "${username}" appears more than once in this batch (usernames are unique site-wide, ignoring case, width and accent composition); only its first occurrence can be created.`;
 }
 
 function externalIdMessage(externalId: string, inStorage: boolean): string {

@@ -166,8 +166,8 @@ export const createUserInputSchema = z.strictObject({
   organizationId: idSchema.nullable().optional(),
   /** The email address. */
   email: emailSchema.optional(),
-  /** The name shown in lists. */
-  displayName: displayNameSchema.optional(),
+  /** The name shown in lists; empty or `null` for none. */
+  displayName: displayNameSchema.nullable().optional(),
   /** The directory id (AD objectGUID, SCIM id...), unique when set. */
   externalId: idSchema.optional(),
 });

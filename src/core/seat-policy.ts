@@ -7,12 +7,18 @@
 import type { Area, Organization } from './schemas.js';
 import { unallocatedRemaining, type AreaSeatCounts } from './usage.js';
 
-/** Why a seat was refused. Stable; switch on these. */
+/**
+ * Why a user was refused. Stable; switch on these. `USERNAME_NOT_ALLOWED`: the
+ * name could pass for another (invisible characters, bidi controls, mixed
+ * scripts); `USERNAME_TAKEN`: another user has the same name by the username
+ * comparison rules; the rest are about seats.
+ */
 export type SeatRefusalCode =
   | 'LICENSE_LIMIT_REACHED'
   | 'PARTNER_QUOTA_REACHED'
   | 'PARTNER_ACCESS_DENIED'
   | 'USERNAME_TAKEN'
+  | 'USERNAME_NOT_ALLOWED'
   | 'EXTERNAL_ID_TAKEN';
 
 /**

@@ -108,7 +108,7 @@ export interface NewUserFields {
   readonly areaId: string;
   readonly organizationId?: string | null | undefined;
   readonly email?: string | undefined;
-  readonly displayName?: string | undefined;
+  readonly displayName?: string | null | undefined;
   readonly externalId?: string | undefined;
 }
 
