@@ -39,20 +39,29 @@ export interface UsernameProblem {
 /** Width mapping (RFC 8265 section 3.3.1): fullwidth and halfwidth forms become their ordinary characters. */
 const WIDTH_FORMS = /[\u3000\uFF01-\uFFEE]/gu;
 
+/** Code points that render as nothing (zero-width space, soft hyphen, word joiner, bidi controls, variation selectors...). */
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
 /**
  * The canonical form two usernames are compared by: equal canonical forms are
- * the same name. Width-mapped, case-folded, NFC, trimmed.
+ * the same name. Trimmed, width-mapped, case-folded (full folding, so `ß` is
+ * `ss`), NFC. Invisible (default-ignorable) code points are left out, as
+ * Unicode's identifier folding NFKC_Casefold does: new names holding one are
+ * refused anyway (see {@link usernameProblem}), and a name stored before that
+ * rule (`admin` + zero-width space) compares equal to the name it imitates.
  *
  * @param username - a username as entered
  * @returns its canonical form
  * @example
  * ```ts
  * canonicalUsername('STRASSE') === canonicalUsername('straße'); // true
- * canonicalUsername('Ｅmile') === canonicalUsername('e\u0301mile'.replace('e\u0301', 'é')); // true
+ * canonicalUsername('e\u0301mile') === canonicalUsername('\u00e9mile'); // true: NFC
+ * canonicalUsername('\uff41dmin') === canonicalUsername('admin\u200b'); // true: width, invisible
  * ```
  */
 export function canonicalUsername(username: string): string {
-  const widthMapped = username.trim().replace(WIDTH_FORMS, (c) => c.normalize('NFKC'));
+  const visible = username.replace(DEFAULT_IGNORABLE, '').trim();
+  const widthMapped = visible.replace(WIDTH_FORMS, (c) => c.normalize('NFKC')).replace(DEFAULT_IGNORABLE, '');
   // Folding can leave a decomposed sequence (İ folds to i + U+0307), so normalize after it.
   return caseFold(widthMapped.normalize('NFC')).normalize('NFC');
 }

@@ -9,6 +9,8 @@ describe('canonicalUsername (RFC 8265 UsernameCaseMapped with full case folding)
     ['full case folding: ß is ss', 'straße', 'STRASSE'],
     ['width mapping: fullwidth letters', '\uff21\uff44\uff4d\uff49\uff4e', 'admin'],
     ['surrounding spaces', '  bob ', 'bob'],
+    ['an invisible character (a name stored before the rule refusing it)', 'admin\u200b', 'admin'],
+    ['a soft hyphen', 'ad\u00admin', 'admin'],
   ])('%s compare equal', (_, a, b) => {
     expect(canonicalUsername(a)).toBe(canonicalUsername(b));
   });
