@@ -275,7 +275,7 @@ function orderRenames(candidates: readonly Candidate[], invalid: InvalidDirector
           code: 'username_taken',
           message: byCurrentId.has(held.id)
             ? `username "${entry.username}" is held by "${held.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
-            : `username "${entry.username}" is taken by another profile (${held.externalId === null ? 'no external id' : `external id "${held.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
+            : `username "${entry.username}" is taken by another profile (${held.externalId === null ? 'no external id' : `external id "${held.externalId}"`}) that this feed does not rename; usernames are unique site-wide, compared ignoring case, width and accent composition`,
         },
       ],
     });

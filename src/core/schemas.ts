@@ -158,7 +158,7 @@ export interface Organization {
 
 /** Input of `createUser`: a licensed profile created by hand. */
 export const createUserInputSchema = z.strictObject({
-  /** Unique site-wide, ignoring case. */
+  /** Unique site-wide by its canonical form (case, width and accent composition ignored). */
   username: usernameSchema,
   /** The area whose seat the user takes. */
   areaId: idSchema,
@@ -192,7 +192,7 @@ export type UpdateUserInput = z.input<typeof updateUserInputSchema>;
 export interface User {
   /** The user's id, assigned by seatkeeper. */
   readonly id: string;
-  /** Unique site-wide, ignoring case. */
+  /** Unique site-wide by its canonical form (case, width and accent composition ignored). */
   readonly username: string;
   /** The email address, if known. */
   readonly email: string | null;

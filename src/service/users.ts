@@ -31,7 +31,7 @@ export interface UsersApi {
    * the insert are one atomic step under the area's lock: parallel calls never
    * take more seats than there are.
    *
-   * @param input - username (unique site-wide, ignoring case), areaId, optional organizationId, email, displayName, externalId
+   * @param input - username (unique site-wide by its canonical form: case, width and accent composition ignored), areaId, optional organizationId, email, displayName, externalId
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
    *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_NOT_ALLOWED` (a name that
    *   could pass for another), `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
@@ -87,7 +87,7 @@ export interface UsersApi {
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
-   * The user with this username, ignoring case, or `null`.
+   * The user with this username by its canonical form (case, width and accent composition ignored), or `null`.
    *
    * @example
    * ```ts
