@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 const expected = {
   seatkeeper: ['createSeatkeeper', 'InMemorySeatRepository', 'SeatkeeperError'],
   'seatkeeper/csv': ['exportPeopleCsv', 'importPeopleCsv', 'toReadableStream', 'pipeToWritable'],
+  'seatkeeper/ldap': ['readLdapDirectory', 'readLdapDirectoryPages', 'LDAP_PRESETS', 'LdapBindError', 'LdapUnavailableError', 'LdapSizeLimitError', 'LdapSearchError'],
   'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['runSeatRepositoryChecks', 'runSeatRepositoryCheck', 'seatRepositoryChecks'],
   'seatkeeper/testing/vitest': ['describeSeatRepository'],
