@@ -55,4 +55,16 @@ for (const file of [require.resolve('seatkeeper/testing'), require.resolve('seat
     console.log(`ok ${file.slice(file.indexOf('dist'))} loads no vitest (${loaded.sort().join(', ')})`);
   }
 }
+// A host catches seatkeeper/ldap's errors as the SeatkeeperError it imports from seatkeeper, in either format.
+for (const [kind, load] of [
+  ['esm', async (entry) => import(entry)],
+  ['cjs', async (entry) => require(entry)],
+]) {
+  const [{ SeatkeeperError }, { LdapBindError }] = await Promise.all([load('seatkeeper'), load('seatkeeper/ldap')]);
+  if (new LdapBindError('probe') instanceof SeatkeeperError) console.log(`ok ${kind} seatkeeper/ldap errors are SeatkeeperErrors`);
+  else {
+    failed = true;
+    console.error(`FAIL ${kind} seatkeeper/ldap errors are not instances of seatkeeper's SeatkeeperError`);
+  }
+}
 process.exit(failed ? 1 : 0);
