@@ -43,7 +43,9 @@ interface Plan {
 function plan(input: LdapDirectoryOptions): Plan {
   const options = parseInput(ldapDirectoryOptionsSchema, input, 'LDAP directory options');
   const preset = LDAP_PRESETS[options.preset];
-  const mapping: LdapAttributeMapping = { ...preset.mapping, ...options.mapping };
+  // A field given as undefined keeps the preset's: only null leaves a field out.
+  const overrides = Object.fromEntries(Object.entries(options.mapping ?? {}).filter(([, value]) => value !== undefined));
+  const mapping: LdapAttributeMapping = { ...preset.mapping, ...overrides };
   const groupMembership = options.groupMembership ?? preset.groupMembership;
 
   let filter = FilterParser.parseString(options.filter ?? preset.filter);
@@ -66,7 +68,8 @@ function plan(input: LdapDirectoryOptions): Plan {
   const wanted = [mapping.externalId, mapping.username, mapping.displayName, mapping.email, mapping.disabled?.attribute];
   if (groupMembership === 'memberOf' && rules.some((rule) => rule.group !== undefined)) wanted.push('memberOf');
   const attributes = [...new Map(wanted.filter((name): name is string => name != null).map((name) => [name.toLowerCase(), name])).values()];
-  // ldapts returns the values of these as bytes; the attribute type is matched as the server spells it.
+  // ldapts returns the values of these as bytes, matching the attribute type exactly as the server spells it
+  // (AD: objectGUID), so the spellings a server may use are all listed.
   const bufferAttributes = mapping.externalIdFormat === 'windows-guid' ? [...new Set([mapping.externalId, mapping.externalId.toLowerCase(), 'objectGUID'])] : [];
 
   return {

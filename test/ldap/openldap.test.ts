@@ -134,7 +134,7 @@ describe.skipIf(unavailable !== null)('readLdapDirectory against OpenLDAP', () =
     });
 
     it('options override the preset field by field; null leaves a field out', async () => {
-      const { entries } = await readLdapDirectory(options({ usernames: ['user0002'], mapping: { displayName: 'sn', email: null } }));
+      const { entries } = await readLdapDirectory(options({ usernames: ['user0002'], mapping: { displayName: 'sn', email: null, username: undefined } }));
       expect(entries).toEqual([{ externalId: expect.any(String), username: 'user0002', displayName: 'Person', areaId: 'primary', enabled: true }]);
     });
 
