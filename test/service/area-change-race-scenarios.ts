@@ -139,6 +139,40 @@ export function describeAreaChangeRace(name: string, makeStore: () => Promise<Sh
       expect(await using(s2, 'A')).toBe(0);
     });
 
+    it('migrateLegacyGuest counts a renamed guest moved to A after it was listed under A’s lock', async () => {
+      const { s1, s2, store, held } = await setup();
+      await s2.ensureSystemUsers();
+      const guest = await s2.findUserByUsername('guest');
+      if (guest === null) throw new Error('no guest');
+      await s2.updateUser(guest.id, { username: 'visitor' });
+
+      const stale = held.holdAfterNext('listUsers');
+      const migrating = s1.migrateLegacyGuest(); // lists the legacy guest in the primary area
+      await stale.reached;
+      // Nothing in the API moves a system user today; a later capability (moveUser) may.
+      await store.instance().transaction({ areaIds: ['primary', 'A'] }, async (tx) => {
+        const visitor = await tx.getUser(guest.id);
+        if (visitor !== null) await tx.updateUsers([{ ...visitor, areaId: 'A' }]);
+      });
+      let releaseA!: () => void;
+      const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+      let lockedA!: () => void;
+      const aLocked = new Promise<void>((resolve) => (lockedA = resolve));
+      const holder = store.instance().transaction({ areaIds: ['A'] }, async () => {
+        lockedA();
+        await aHeld;
+      });
+      await aLocked;
+      stale.open();
+
+      const early = await settlesWithin(migrating, WAIT_MS);
+      releaseA();
+      await holder;
+      expect(early).toBe('pending');
+      expect((await migrating).migrated).toMatchObject([{ id: guest.id, areaId: 'A', kind: 'licensed' }]);
+      expect(await using(s2, 'A')).toBe(1);
+    });
+
     it('an operation on a user that moves again at every attempt gives up after a few attempts with a retryable SerializationFailureError', async () => {
       const { s1, s2, held } = await setup();
       await moveM(s2, 'A');
