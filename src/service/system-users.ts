@@ -83,11 +83,17 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
   return {
     async ensureSystemUsers() {
       const areaId = await primaryAreaId();
+      // Read before the lock: a transaction never waits for a second connection (a pool of one would hang).
+      const seen = await systemUsers();
       return inAreaTransaction(context, [areaId], async (tx) => {
-        const existing = await systemUsers();
+        // Under the lock, through the transaction: the users seen are read again, and a system user a
+        // parallel call created meanwhile is found by its username.
+        const present = new Set<SystemRole>();
+        const current = [...(await Promise.all(seen.map((u) => tx.getUser(u.id)))), ...(await tx.findUsersByUsernames(Object.values(SYSTEM_USERNAMES)))];
+        for (const user of current) if (user !== null && user.kind === 'system' && user.systemRole !== null) present.add(user.systemRole);
         const created: User[] = [];
         for (const role of ['superuser', 'guest'] as const) {
-          if (existing.some((u) => u.systemRole === role)) continue;
+          if (present.has(role)) continue;
           const user = systemUser(role, areaId, 'active');
           await insertSystemUser(tx, user);
           created.push(user);
