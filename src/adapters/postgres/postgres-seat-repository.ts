@@ -15,7 +15,7 @@ import type {
   UsageSnapshot,
   UserPage,
 } from '../../ports/repository.js';
-import { toSeatkeeperError } from './errors.js';
+import { checkOut } from './connection.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
@@ -132,28 +132,24 @@ export class PostgresSeatRepository implements SeatRepository {
    * ```
    */
   async migrate(): Promise<MigrationResult> {
-    const client = await this.#connect();
-    let failure: unknown;
+    const connection = await checkOut(this.#pool);
+    let failed = false;
     try {
-      return await migrate(client, this.#tables);
+      return await migrate(connection.client, this.#tables);
     } catch (error) {
-      failure = error;
-      throw error;
+      failed = true;
+      throw connection.failure(error, 'migrating');
     } finally {
       // A connection that failed mid-migration is discarded rather than reused.
-      client.release(failure === undefined ? undefined : true);
+      connection.release(failed);
     }
   }
 
   async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
     const areaIds = [...new Set(scope.areaIds)].sort(compare);
-    const client = await this.#connect();
-    // A checked-out pg client that loses its connection emits 'error'; unheard, that would crash the host.
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
+    const connection = await checkOut(this.#pool);
+    const client = connection.client;
+    let failed = false;
     try {
       // BEGIN and the lock in one round trip, the locked rows kept: a seat write reads its area first.
       const locked = await beginLocking(client, this.#tables, areaIds);
@@ -172,13 +168,12 @@ export class PostgresSeatRepository implements SeatRepository {
       }
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      await client.query('ROLLBACK').catch(() => {
+        failed = true;
       });
-      throw error;
+      throw connection.failure(error, 'running a transaction');
     } finally {
-      client.off('error', onError);
-      client.release(broken);
+      connection.release(failed);
     }
   }
 
@@ -251,15 +246,6 @@ export class PostgresSeatRepository implements SeatRepository {
 
   async listUsageSnapshots(areaId?: string, range: TimeRange = {}): Promise<readonly UsageSnapshot[]> {
     return selectUsageSnapshots(this.#pool, this.#tables, areaId, range);
-  }
-
-  /** Checks out a connection, mapping a refused or timed-out connect to `StorageUnavailableError`. */
-  async #connect(): Promise<PoolClient> {
-    try {
-      return await this.#pool.connect();
-    } catch (error) {
-      throw toSeatkeeperError(error, 'connecting');
-    }
   }
 }
 
