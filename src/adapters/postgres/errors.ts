@@ -5,16 +5,18 @@
  * - the server cannot be reached or dropped the connection -> `StorageUnavailableError`
  * - serialization failure, deadlock, lock timeout -> `SerializationFailureError` (retry)
  * - a unique key of users collided -> `ConflictError` naming the key
+ * - a second primary area -> `ConfigurationRefusedError`
  * - anything else -> `StorageError`
  */
 import {
+  ConfigurationRefusedError,
   ConflictError,
   SeatkeeperError,
   SerializationFailureError,
   StorageError,
   StorageUnavailableError,
 } from '../../errors.js';
-import { USER_UNIQUE_INDEXES } from './tables.js';
+import { ONE_PRIMARY_AREA_INDEX, USER_UNIQUE_INDEXES } from './tables.js';
 
 /** Socket-level error codes Node reports when the server is unreachable. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
@@ -70,6 +72,11 @@ export function toSeatkeeperError(error: unknown, doing: string): SeatkeeperErro
   if (code === '23505') {
     const conflict = conflictFrom(driver, options);
     if (conflict !== null) return conflict;
+    if (driver.constraint === ONE_PRIMARY_AREA_INDEX) {
+      return new ConfigurationRefusedError(
+        `There is already a primary area (the database refused a second one while ${doing}, perhaps defined by another server at the same moment); a site has exactly one. Define this area as an extranet area.`,
+      );
+    }
   }
   if (code === '42P01') {
     return new StorageError(`A seatkeeper table is missing while ${doing} (${message}). Run repository.migrate() first.`, options);

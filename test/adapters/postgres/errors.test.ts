@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toSeatkeeperError } from '../../../src/adapters/postgres/errors.js';
 import {
+  ConfigurationRefusedError,
   ConflictError,
   SerializationFailureError,
   StorageError,
@@ -61,6 +62,13 @@ describe('mapping pg errors to typed errors', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).field).toBe(field);
     expect(error.message).toContain(`"${value}"`);
+  });
+
+  it('a unique violation on the one-primary-area index is ConfigurationRefusedError: a site has exactly one primary area', () => {
+    const error = toSeatkeeperError(pgError('23505', 'duplicate key value violates unique constraint', { constraint: 'seatkeeper_areas_one_primary' }), 'writing area "b"');
+    expect(error).toBeInstanceOf(ConfigurationRefusedError);
+    expect(error.code).toBe('CONFIGURATION_REFUSED');
+    expect(error.message).toMatch(/already a primary area.*writing area "b".*extranet/);
   });
 
   it('a unique violation on a constraint that is not a user key is a StorageError', () => {
