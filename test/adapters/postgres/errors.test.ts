@@ -27,6 +27,8 @@ describe('mapping pg errors to typed errors', () => {
     ['53300', 'sorry, too many clients already'],
     ['3D000', 'database "nope" does not exist'],
     ['28P01', 'password authentication failed'],
+    ['25P03', 'terminating connection due to idle-in-transaction timeout'],
+    ['57P05', 'terminating connection due to idle-session timeout'],
   ])('%s is StorageUnavailableError', (code, message) => {
     const cause = pgError(code, message);
     const error = toSeatkeeperError(cause, 'reading an area');
@@ -47,7 +49,9 @@ describe('mapping pg errors to typed errors', () => {
     ['40001', 'could not serialize access due to concurrent update'],
     ['40P01', 'deadlock detected'],
     ['55P03', 'canceling statement due to lock timeout'],
-  ])('%s is SerializationFailureError: retry', (code, message) => {
+    ['57014', 'canceling statement due to statement timeout'],
+    ['57014', 'canceling statement due to user request'],
+  ])('%s (%s) is SerializationFailureError: retry', (code, message) => {
     const error = toSeatkeeperError(pgError(code, message), 'locking areas');
     expect(error).toBeInstanceOf(SerializationFailureError);
     expect(error.code).toBe('SERIALIZATION_FAILURE');

@@ -327,7 +327,9 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         await tx.insertUsers([user('u3', { areaId: odd })]);
         expect(await tx.countUsers(odd)).toMatchObject({ users: 2, using: 2 });
       });
-      expect(statements[0]).toMatch(/^BEGIN;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s);
+      expect(statements[0]).toMatch(
+        /^BEGIN; SET LOCAL lock_timeout = 10000; SET LOCAL statement_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 60000;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s,
+      );
       expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 1]); // with the writes
 
       const read = await repository.transaction({ areaIds: [odd] }, async (tx) => {
@@ -424,10 +426,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect((await repository.getUser('u3'))?.id).toBe('u3');
     });
 
-    it('an area lock that cannot be had within lock_timeout is SerializationFailureError, and nothing is written', async () => {
+    it('an area lock that cannot be had within lockTimeout is SerializationFailureError, and nothing is written', async () => {
       const repository = await migrated('lock_wait');
       await repository.transaction({ areaIds: ['a'] }, (tx) => tx.putArea(area('a')));
-      const impatient = new PostgresSeatRepository(database().newPool({ max: 1, options: '-c lock_timeout=100' }), { schema: 'lock_wait' });
+      const impatient = new PostgresSeatRepository(database().newPool({ max: 1 }), { schema: 'lock_wait', lockTimeout: 100 });
       const holder = await database().pool.connect();
       try {
         await holder.query('BEGIN');
