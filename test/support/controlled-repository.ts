@@ -43,6 +43,8 @@ export interface ControlledRepository {
   holdAfterNext(method: Method): Gate;
   /** Runs `hook` before every call of `method` until the returned function is called. */
   before(method: Method, hook: (...args: unknown[]) => Promise<void>): () => void;
+  /** Runs `hook` after every call of `method` returned (before its caller sees the result) until the returned function is called. */
+  after(method: Method, hook: (...args: unknown[]) => Promise<void>): () => void;
 }
 
 /**
@@ -53,12 +55,22 @@ export interface ControlledRepository {
 export function controlled(inner: SeatRepository): ControlledRepository {
   const afterNext = new Map<Method, HeldGate[]>();
   const before = new Map<Method, Set<(...args: unknown[]) => Promise<void>>>();
+  const after = new Map<Method, Set<(...args: unknown[]) => Promise<void>>>();
+  const add = (hooks: Map<Method, Set<(...args: unknown[]) => Promise<void>>>, method: Method, hook: (...args: unknown[]) => Promise<void>) => {
+    const set = hooks.get(method) ?? new Set();
+    set.add(hook);
+    hooks.set(method, set);
+    return () => {
+      set.delete(hook);
+    };
+  };
   /** Calls `value` on `target` with the hooks of `method` around it. */
   const around =
     (method: Method, target: object, value: (...a: unknown[]) => Promise<unknown>) =>
     async (...args: unknown[]): Promise<unknown> => {
       for (const hook of before.get(method) ?? []) await hook(...args);
       const result = await value.apply(target, args);
+      for (const hook of after.get(method) ?? []) await hook(...args);
       const held = afterNext.get(method)?.shift();
       if (held !== undefined) await held.pass();
       return result;
@@ -90,12 +102,8 @@ export function controlled(inner: SeatRepository): ControlledRepository {
       afterNext.set(method, [...(afterNext.get(method) ?? []), g]);
       return g;
     },
-    before(method, hook) {
-      const hooks = before.get(method) ?? new Set();
-      hooks.add(hook);
-      before.set(method, hooks);
-      return () => hooks.delete(hook);
-    },
+    before: (method, hook) => add(before, method, hook),
+    after: (method, hook) => add(after, method, hook),
   };
 }
 
