@@ -42,6 +42,15 @@ describe.skipIf(unavailable !== null)('small pools: a transaction never waits fo
     expect(await within(10_000, 'ensureSystemUsers() again', seats.ensureSystemUsers())).toEqual([]);
   });
 
+  it('two instances calling ensureSystemUsers at once create each system user once', async () => {
+    const [a, b] = [await instance('system_users_race', 2), await instance('system_users_race', 2)];
+    await a.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 5 });
+    const results = await within(10_000, 'ensureSystemUsers() twice', Promise.all([a.ensureSystemUsers(), b.ensureSystemUsers()]));
+    expect(results.map((created) => created.length).sort()).toEqual([0, 2]);
+    const { rows } = await database().pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM system_users_race.seatkeeper_users WHERE kind = 'system'`);
+    expect(rows[0]?.n).toBe(2);
+  });
+
   it('with a pool of three connections, six parallel applyLicenseChange calls on one area all settle', async () => {
     const seats = await instance('three_connections', 3);
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 5 });
