@@ -3,9 +3,12 @@ import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 /**
- * vitest refuses to be require()d, so the CommonJS build of seatkeeper/testing
- * registers with the test runner's global describe/it instead (jest, mocha,
- * vitest with globals). tsup defines TSUP_FORMAT per build.
+ * vitest refuses to be require()d, so the CommonJS build of
+ * seatkeeper/testing/vitest (the only module that imports vitest, through
+ * src/testing/vitest-api.ts) registers with the test runner's global
+ * describe/it instead (vitest with globals, jest, mocha): this plugin swaps in
+ * src/testing/vitest-globals.ts there. tsup defines TSUP_FORMAT per build.
+ * seatkeeper/testing itself never imports vitest, in either format.
  */
 const vitestGlobalsInCommonJs: Plugin = {
   name: 'vitest-globals-in-commonjs',
@@ -19,8 +22,10 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'csv/index': 'src/csv/index.ts',
+    'ldap/index': 'src/ldap/index.ts',
     'postgres/index': 'src/adapters/postgres/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'testing/vitest': 'src/testing/vitest.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -29,6 +34,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['pg', 'vitest', 'zod', 'date-fns', 'papaparse'],
+  external: ['pg', 'ldapts', 'vitest', 'zod', 'date-fns', 'papaparse'],
   esbuildPlugins: [vitestGlobalsInCommonJs],
 });

@@ -6,8 +6,8 @@
  *
  * Run: npx tsx examples/conformance-kit.ts
  */
-import { InMemorySeatRepository, type SeatTransaction, type TransactionScope } from '../src/index.js';
-import { runSeatRepositoryChecks } from '../src/testing/index.js';
+import { InMemorySeatRepository, type SeatTransaction, type TransactionScope } from 'seatkeeper';
+import { runSeatRepositoryChecks } from 'seatkeeper/testing';
 
 /** Check-then-insert without a lock: the classic overselling mistake. */
 class NaiveRepository extends InMemorySeatRepository {

@@ -5,7 +5,7 @@
  *
  * Run: npx tsx examples/directory-sync.ts
  */
-import { createSeatkeeper, InMemorySeatRepository, type DirectoryEntryInput, type DirectorySyncReport } from '../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, type DirectoryEntryInput, type DirectorySyncReport } from 'seatkeeper';
 
 const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
 await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 3 });

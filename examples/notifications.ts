@@ -1,11 +1,11 @@
 // Notifications, license requests and forecasts, end to end on the in-memory repository.
 // Run: npx tsx examples/notifications.ts
 import assert from 'node:assert/strict';
-import { createSeatkeeper, InMemorySeatRepository, type LicenseNotification, type Notifier } from '../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, type LicenseNotification, type Notifier } from 'seatkeeper';
 
 /** The host's own mail sender; here it prints, and fails once to show the outbox at work. */
 interface Mailer {
-  send(message: { to: string; subject: string; text: string; headers: Record<string, string> }): Promise<void>;
+  send(message: { to: string; subject: string; text: string; messageId: string; signal?: AbortSignal | undefined }): Promise<void>;
 }
 let mailServerDown = true;
 const outbox: string[] = [];
@@ -19,9 +19,10 @@ const mailer: Mailer = {
 
 /** The notifier: compose nothing, just hand seatkeeper's message to the mailer. */
 const notifier: Notifier = {
-  async send(n: LicenseNotification) {
-    // The id lets a mail system drop the duplicate of an at-least-once retry.
-    await mailer.send({ to: n.to, subject: n.subject, text: n.text, headers: { 'X-Seatkeeper-Notification': n.id } });
+  async send(n: LicenseNotification, options) {
+    // The id is the same on every attempt: as the Message-ID, it lets mail systems drop the duplicate of an at-least-once retry.
+    // The signal aborts at notificationTimeout: a mailer that honours it stops instead of hanging on.
+    await mailer.send({ to: n.to, subject: n.subject, text: n.text, messageId: `<${n.id}@licences.example.com>`, signal: options?.signal });
   },
 };
 
@@ -43,6 +44,8 @@ const refused = await seats.createUser({ username: 'dave', areaId: 'primary' });
 assert.equal(refused.ok, false);
 console.log(`dave refused: ${refused.ok ? '' : refused.reason.code}`);
 
+// The refusal returned at once; the mail is sent in the background. Wait for that here, as a test or a shutdown would.
+await seats.settleNotifications();
 // The mail server was down: the notification waits in the outbox; the refusal was not affected.
 assert.equal((await seats.notifications({ status: 'pending' })).length, 1);
 mailServerDown = false;

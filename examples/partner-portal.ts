@@ -5,7 +5,7 @@
  *
  * Run with: npx tsx examples/partner-portal.ts
  */
-import { createSeatkeeper, InMemorySeatRepository, type Seatkeeper } from '../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, type Seatkeeper } from 'seatkeeper';
 
 function check(condition: boolean, what: string): void {
   if (!condition) {

@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createSeatkeeper } from '../src/index.js';
-import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
+import { createSeatkeeper } from 'seatkeeper';
+import { PostgresSeatRepository } from 'seatkeeper/postgres';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const admin = new pg.Client({ connectionString: serverUrl });

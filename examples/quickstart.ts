@@ -4,7 +4,10 @@
  *
  * Run: npm run demo
  */
-import { createSeatkeeper, InMemorySeatRepository, statusMark } from '../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, type SeatStatus } from 'seatkeeper';
+
+/** The mark this console prints beside a status: a warning sign, or a stop sign when no seat is left. */
+const statusMark: Record<SeatStatus, string> = { ok: 'ok', warning: '! warning', exhausted: 'STOP exhausted', exceeded: 'STOP exceeded' };
 
 const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
 
@@ -31,7 +34,7 @@ const { areas, totals } = await seats.summary();
 console.log('Area               Max  Using  Remaining  Active(total)  Blocked  Status');
 for (const a of areas) {
   console.log(
-    `${a.name.padEnd(18)} ${String(a.maxUsers).padStart(4)} ${String(a.using).padStart(6)} ${String(a.remaining).padStart(10)} ${String(a.totalActiveUsers).padStart(14)} ${String(a.blocked).padStart(8)}  ${statusMark(a.status)}`,
+    `${a.name.padEnd(18)} ${String(a.maxUsers).padStart(4)} ${String(a.using).padStart(6)} ${String(a.remaining).padStart(10)} ${String(a.totalActiveUsers).padStart(14)} ${String(a.blocked).padStart(8)}  ${statusMark[a.status]}`,
   );
 }
 console.log(`\nCurrent total of users: ${totals.totalActiveUsers} active (${totals.using} licensed); total intranet users: ${totals.intranetUsers}`);

@@ -22,7 +22,12 @@ export type SeatkeeperErrorCode =
   | 'STORAGE_UNAVAILABLE'
   | 'SERIALIZATION_FAILURE'
   | 'STORAGE_ERROR'
-  | 'STREAM_FAILED';
+  | 'STREAM_FAILED'
+  | 'LDAP_BIND_REFUSED'
+  | 'LDAP_UNAVAILABLE'
+  | 'LDAP_SIZE_LIMIT'
+  | 'LDAP_SEARCH_FAILED'
+  | 'INTERNAL';
 
 /** Options every seatkeeper error accepts. */
 export interface SeatkeeperErrorOptions {
@@ -59,12 +64,32 @@ export class SeatkeeperError extends Error {
   }
 }
 
+/**
+ * What kind of problem an {@link InputIssue} is: a zod issue code
+ * (`invalid_type`, `too_small`, `custom`...), `invalid_encoding` for bytes that
+ * are not text in the expected encoding, or one of the checks a directory feed
+ * entry gets against the site: `duplicate_external_id` / `duplicate_username`
+ * (twice in one feed), `system_user` (the entry names a system user),
+ * `unknown_area`, `area_not_covered` (outside the sync's areas),
+ * `unknown_organization`, `username_taken` (by a user outside the directory).
+ */
+export type InputIssueCode =
+  | z.core.$ZodIssueCode
+  | 'invalid_encoding'
+  | 'duplicate_external_id'
+  | 'duplicate_username'
+  | 'system_user'
+  | 'unknown_area'
+  | 'area_not_covered'
+  | 'unknown_organization'
+  | 'username_taken';
+
 /** One problem found while validating input; a flattened zod issue. */
 export interface InputIssue {
   /** Where in the input the problem is, e.g. `['email']` or `[3, 'username']`. */
   readonly path: readonly PropertyKey[];
-  /** The zod issue code, e.g. `invalid_type` or `too_small`. */
-  readonly code: string;
+  /** The kind of problem, e.g. `invalid_type` or `too_small`. */
+  readonly code: InputIssueCode;
   /** What is wrong, in words. */
   readonly message: string;
 }
@@ -146,16 +171,39 @@ export class ConflictError extends SeatkeeperError {
 }
 
 /**
- * A configuration change was refused because it would break a licensing rule
- * (over-allocating an area, putting a partner below its use). Pass
- * `allowOverLimit: true` to make it anyway.
+ * The licensing rule that refused a configuration change:
+ * - `OVER_ALLOCATED`: partner quotas would set aside more seats than the area has;
+ * - `BELOW_USE`: a partner's quota would fall below the seats it uses;
+ * - `MOVE_WITH_USERS`: an organization with profiles would move to another area;
+ * - `MOVE_MORE_THAN_OWNED`: a license move takes more seats than the source area has;
+ * - `MOVE_BELOW_USE`: a license move would leave the source area with fewer seats than it uses;
+ * - `MOVE_BELOW_ALLOCATED`: a license move would leave fewer seats than the source area's partner quotas;
+ * - `SECOND_PRIMARY_AREA`: a site has exactly one primary area.
+ */
+export type ConfigurationRule =
+  | 'OVER_ALLOCATED'
+  | 'BELOW_USE'
+  | 'MOVE_WITH_USERS'
+  | 'MOVE_MORE_THAN_OWNED'
+  | 'MOVE_BELOW_USE'
+  | 'MOVE_BELOW_ALLOCATED'
+  | 'SECOND_PRIMARY_AREA';
+
+/**
+ * A configuration change was refused because it would break a licensing rule;
+ * `rule` says which. Where the message says so, `allowOverLimit: true` makes
+ * the change anyway.
  */
 export class ConfigurationRefusedError extends SeatkeeperError {
+  /** The rule that refused the change. */
+  readonly rule: ConfigurationRule;
   /**
-   * @param message - which rule the change breaks and how to proceed
+   * @param rule - the rule that refused the change
+   * @param message - what the change would break and how to proceed
    */
-  constructor(message: string) {
+  constructor(rule: ConfigurationRule, message: string) {
     super('CONFIGURATION_REFUSED', message);
+    this.rule = rule;
   }
 }
 
@@ -211,5 +259,17 @@ export class StreamFailedError extends SeatkeeperError {
    */
   constructor(message: string, options: SeatkeeperErrorOptions = {}) {
     super('STREAM_FAILED', message, options);
+  }
+}
+
+/**
+ * An internal invariant of seatkeeper did not hold: a bug in seatkeeper, not a
+ * problem with the input or the storage. Nothing was written. Please report it
+ * with the message.
+ */
+export class InternalError extends SeatkeeperError {
+  /** @param message - which invariant failed */
+  constructor(message: string) {
+    super('INTERNAL', `Internal error in seatkeeper: ${message} This is a bug; please report it.`);
   }
 }

@@ -2,34 +2,15 @@
  * seatkeeper: race-free user-license (seat) accounting for intranet and
  * extranet products. Start with {@link createSeatkeeper}.
  *
+ * The surface is deliberate: the facade and its input and output types, the
+ * schemas hosts validate forms with, the errors, the ports a host implements
+ * and the in-memory repository. Pure helpers behind the facade stay internal.
+ *
  * @packageDocumentation
  * @module seatkeeper
  */
-export * from './errors.js';
-export * from './core/schemas.js';
-export * from './core/status.js';
-export * from './core/usage.js';
-export * from './core/seat-policy.js';
-export * from './core/results.js';
-export * from './core/system-users.js';
-export * from './core/organization-policy.js';
-export * from './core/visibility.js';
-export * from './core/diagnostics.js';
-export * from './core/explain.js';
-export * from './core/warning-thresholds.js';
-export * from './core/duration.js';
-export * from './core/forecast.js';
-export * from './core/license-request.js';
-export * from './core/peak-usage.js';
-export * from './core/bulk-schemas.js';
-export * from './core/bulk-plan.js';
-export * from './core/seat-shortage.js';
-export * from './core/directory-entry.js';
-export * from './core/directory-report.js';
-export * from './ports/clock.js';
-export * from './ports/notifier.js';
-export * from './ports/repository.js';
-export { InMemorySeatRepository } from './adapters/memory/in-memory-seat-repository.js';
+
+// The facade.
 export { createSeatkeeper, type Seatkeeper, type SeatkeeperOptions } from './service/seatkeeper.js';
 export type { AreasApi } from './service/areas.js';
 export type { UsersApi } from './service/users.js';
@@ -55,3 +36,137 @@ export {
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
 export type { DirectorySyncApi } from './service/directory-sync.js';
+
+// Errors.
+export {
+  SeatkeeperError,
+  InvalidInputError,
+  UnknownAreaError,
+  UnknownUserError,
+  UnknownOrganizationError,
+  ConflictError,
+  ConfigurationRefusedError,
+  StorageUnavailableError,
+  SerializationFailureError,
+  StorageError,
+  NoPrimaryAreaError,
+  StreamFailedError,
+  InternalError,
+  type SeatkeeperErrorCode,
+  type SeatkeeperErrorOptions,
+  type InputIssue,
+  type InputIssueCode,
+  type ConfigurationRule,
+} from './errors.js';
+
+// Records, inputs and the schemas that validate them.
+export {
+  usernameSchema,
+  emailSchema,
+  areaInputSchema,
+  organizationInputSchema,
+  createUserInputSchema,
+  updateUserInputSchema,
+  blockUserOptionsSchema,
+  userFilterSchema,
+  listUsersOptionsSchema,
+  type AreaKind,
+  type Access,
+  type UserKind,
+  type SystemRole,
+  type UserState,
+  type BlockReason,
+  type UserSource,
+  type AreaInput,
+  type Area,
+  type OrganizationInput,
+  type Organization,
+  type CreateUserInput,
+  type UpdateUserInput,
+  type User,
+  type BlockUserOptions,
+  type UserFilter,
+  type ListUsersOptions,
+} from './core/schemas.js';
+export { SYSTEM_USERNAMES } from './core/system-users.js';
+export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
+export {
+  DEFAULT_MINIMUM_PURCHASE,
+  licenseRequestInputSchema,
+  type LicenseRequestInput,
+  type LicenseRequest,
+  type AddLicenseRequest,
+  type MoveLicenseRequest,
+} from './core/license-request.js';
+
+// Figures and outcomes.
+export { seatStatus, type SeatStatus } from './core/status.js';
+export type { AreaSeatCounts, OrganizationSeatCounts, AreaUsage, OrganizationUsage, SiteTotals, SiteSummary } from './core/usage.js';
+export type { SeatRefusal, SeatRefusalCode } from './core/seat-policy.js';
+export type { UserResult, UserDone } from './core/results.js';
+export {
+  DEFAULT_WARNING_PERCENT,
+  GITLAB_WARNING_TIERS,
+  warningThresholdsSchema,
+  type WarningTier,
+  type WarningTiers,
+  type WarningThresholds,
+} from './core/warning-thresholds.js';
+export {
+  viewerSchema,
+  licensePageSchema,
+  type Viewer,
+  type ViewerRole,
+  type LicensePage,
+  type LicenseView,
+  type HostLicenseView,
+  type PartnerLicenseView,
+  type CompanyAdminRow,
+} from './core/visibility.js';
+export type { Finding, FindingCode, FindingSeverity } from './core/diagnostics.js';
+export type { UserExplanation, UserExplanationCode, UserExplanationFacts, ExplainedArea, ExplainedOrganization } from './core/explain.js';
+export type { ExhaustionForecast, UsageTrend } from './core/forecast.js';
+export type { SeatShortage, PartnerQuotaShortage } from './core/seat-shortage.js';
+export {
+  directoryEntrySchema,
+  directorySyncOptionsSchema,
+  DEFAULT_MAX_BLOCK_SHARE,
+  type DirectoryEntryInput,
+  type DirectoryEntry,
+  type DirectorySyncOptions,
+  type InvalidDirectoryEntry,
+} from './core/directory-entry.js';
+export type {
+  DirectorySyncAction,
+  DirectorySyncField,
+  DirectorySyncLine,
+  DirectoryPlanLine,
+  DirectorySyncResultLine,
+  DirectorySyncSkip,
+  DirectorySyncCounts,
+  DirectorySyncAreaTotals,
+  DirectorySyncTotals,
+  MassBlockArea,
+  DirectorySyncRefusal,
+  DirectorySyncPlan,
+  DirectorySyncReport,
+} from './core/directory-report.js';
+
+// Ports, and the in-memory repository.
+export { systemClock, type Clock } from './ports/clock.js';
+export type { LicenseNotification, LicenseNotificationType, Notifier, NotifierSendOptions } from './ports/notifier.js';
+export {
+  MAX_KEYS_PER_LOOKUP,
+  type JsonValue,
+  type PageRequest,
+  type UserPage,
+  type TransactionScope,
+  type OutboxEntry,
+  type LicenseChangeRecord,
+  type UsageSnapshot,
+  type TimeRange,
+  type SeatReader,
+  type SeatTransaction,
+  type SeatRepository,
+} from './ports/repository.js';
+export { InMemorySeatRepository } from './adapters/memory/in-memory-seat-repository.js';

@@ -8,8 +8,7 @@
  */
 import { UnknownAreaError } from '../errors.js';
 import { usernameKey } from './schemas.js';
-import { SEAT_GRANTED } from './seat-granted.js';
-import { decideSeat, type SeatContext, type SeatDecision, type SeatRefusal } from './seat-policy.js';
+import { decideSeat, type SeatContext, type SeatDecision } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
 import { addToCounts, type AreaSeatCounts } from './usage.js';
 
@@ -81,23 +80,24 @@ export function planBulkCreate(input: BulkPlanInput): BulkPlan {
     const context = input.contexts.get(candidate.areaId);
     if (context === undefined) throw new UnknownAreaError(candidate.areaId);
     const current = counts.get(candidate.areaId) ?? context.counts;
+    const keyTaken = (code: 'USERNAME_TAKEN' | 'EXTERNAL_ID_TAKEN', message: string): SeatDecision => ({
+      ok: false,
+      reason: { code, message, areaId: candidate.areaId, maxUsers: context.area.maxUsers, using: current.using },
+    });
 
     const key = usernameKey(candidate.username);
-    if (input.takenUsernames.has(key) || claimedUsernames.has(key)) {
-      return refuse({ ...figures(candidate.areaId, context, current), code: 'USERNAME_TAKEN', message: usernameMessage(candidate.username, input.takenUsernames.has(key)) });
-    }
+    if (input.takenUsernames.has(key) || claimedUsernames.has(key)) return keyTaken('USERNAME_TAKEN', usernameMessage(candidate.username, input.takenUsernames.has(key)));
     claimedUsernames.add(key);
-    if (candidate.externalId !== null) {
-      const externalId = candidate.externalId;
-      if (input.takenExternalIds.has(externalId) || claimedExternalIds.has(externalId)) {
-        return refuse({ ...figures(candidate.areaId, context, current), code: 'EXTERNAL_ID_TAKEN', message: externalIdMessage(externalId, input.takenExternalIds.has(externalId)) });
-      }
+    const { externalId } = candidate;
+    if (externalId !== null) {
+      if (input.takenExternalIds.has(externalId) || claimedExternalIds.has(externalId)) return keyTaken('EXTERNAL_ID_TAKEN', externalIdMessage(externalId, input.takenExternalIds.has(externalId)));
       claimedExternalIds.add(externalId);
     }
 
+    // A blocked profile takes no seat, but it is counted all the same.
     if (!candidate.active) {
       counts.set(candidate.areaId, addToCounts(current, { kind: 'licensed', state: 'blocked', organizationId: candidate.organizationId }));
-      return SEAT_GRANTED;
+      return { ok: true };
     }
     addDemand(demand, context, candidate.organizationId);
     const decision = decideSeat({ area: context.area, counts: current, organizations: context.organizations }, candidate.organizationId);
@@ -133,11 +133,6 @@ function addDemand(
   }
 }
 
-/** The area figures a refusal carries; built only for a refusal, as most candidates are accepted. */
-function figures(areaId: string, context: SeatContext, counts: AreaSeatCounts): Pick<SeatRefusal, 'areaId' | 'maxUsers' | 'using'> {
-  return { areaId, maxUsers: context.area.maxUsers, using: counts.using };
-}
-
 function usernameMessage(username: string, inStorage: boolean): string {
   return inStorage
     ? `The username "${username}" is already taken (usernames are unique site-wide, ignoring case). Choose another.`
@@ -148,8 +143,4 @@ function externalIdMessage(externalId: string, inStorage: boolean): string {
   return inStorage
     ? `Another user already has external id "${externalId}". External ids are unique.`
     : `The external id "${externalId}" appears more than once in this batch; only its first occurrence can be created.`;
-}
-
-function refuse(reason: SeatRefusal): SeatDecision {
-  return { ok: false, reason };
 }

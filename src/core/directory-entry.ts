@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import type { InputIssue } from '../errors.js';
-import { checkDirectoryEntry } from './directory-entry-check.js';
 import { displayNameSchema, emailSchema, idSchema, usernameKey, usernameSchema } from './schemas.js';
 
 /**
@@ -132,71 +131,51 @@ export interface ParsedDirectoryFeed {
  * @returns the valid entries, the invalid ones with their issues, and every external id named
  */
 export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFeed {
-  // First pass: check each entry (the fast check; zod only later, for what it leaves) and find repeated keys.
-  const checked: (DirectoryEntry | null)[] = [];
-  const externalIds = new Set<string>();
-  const usernameKeys = new Set<string>();
-  // How often each repeated value appears; null while none is (the usual case), so the second pass can skip them.
-  let repeatedExternalIds: Map<string, number> | null = null;
-  let repeatedUsernames: Map<string, number> | null = null;
-  for (let index = 0; index < feed.length; index++) {
-    const raw = feed[index];
-    const entry = checkDirectoryEntry(raw);
-    checked.push(entry);
-    const externalId = entry === null ? readKey(raw, 'externalId') : entry.externalId;
-    const username = entry === null ? readKey(raw, 'username') : entry.username;
-    // A value already there leaves a set's size as it was: one hash operation per key instead of two.
-    if (externalId !== null) {
-      const size = externalIds.size;
-      if (externalIds.add(externalId).size === size) (repeatedExternalIds ??= new Map()).set(externalId, (repeatedExternalIds.get(externalId) ?? 1) + 1);
-    }
-    if (username !== null) {
-      const key = usernameKey(username);
-      const size = usernameKeys.size;
-      if (usernameKeys.add(key).size === size) (repeatedUsernames ??= new Map()).set(key, (repeatedUsernames.get(key) ?? 1) + 1);
-    }
-  }
+  // Array.from, not map: a hole in a sparse feed is an (invalid) undefined entry, not skipped.
+  const parsed = Array.from(feed, (raw) => {
+    const result = directoryEntrySchema.safeParse(raw);
+    // An invalid entry's keys are read as they are (trimmed), so a repeat is found and it never counts as missing.
+    const externalId = result.success ? result.data.externalId : readKey(raw, 'externalId');
+    const username = result.success ? result.data.username : readKey(raw, 'username');
+    return { result, externalId, username, nameKey: username === null ? null : usernameKey(username) };
+  });
+  const externalIdTimes = occurrences(parsed.map((p) => p.externalId));
+  const usernameTimes = occurrences(parsed.map((p) => p.nameKey));
 
   const valid: IndexedDirectoryEntry[] = [];
   const invalid: InvalidDirectoryEntry[] = [];
-  const noRepeats = repeatedExternalIds === null && repeatedUsernames === null;
-  for (let index = 0; index < feed.length; index++) {
-    const fast = checked[index] ?? null;
-    if (fast !== null && noRepeats) {
-      valid.push({ index, entry: fast });
-      continue;
+  parsed.forEach(({ result, externalId, username, nameKey }, index) => {
+    const repeatedExternalId = externalId === null ? 0 : (externalIdTimes.get(externalId) ?? 0);
+    const repeatedUsername = nameKey === null ? 0 : (usernameTimes.get(nameKey) ?? 0);
+    if (result.success && repeatedExternalId < 2 && repeatedUsername < 2) {
+      valid.push({ index, entry: result.data });
+      return;
     }
-    const raw = feed[index];
-    const parsed = fast === null ? directoryEntrySchema.safeParse(raw) : null;
-    const entry = fast ?? (parsed?.success === true ? parsed.data : null);
-    // A valid entry's keys are the trimmed strings readKey would read.
-    const externalId = entry === null ? readKey(raw, 'externalId') : entry.externalId;
-    const username = entry === null ? readKey(raw, 'username') : entry.username;
-    const externalIdTimes = externalId === null ? 0 : (repeatedExternalIds?.get(externalId) ?? 0);
-    const usernameTimes = username === null ? 0 : (repeatedUsernames?.get(usernameKey(username)) ?? 0);
-    if (entry !== null && externalIdTimes === 0 && usernameTimes === 0) {
-      valid.push({ index, entry });
-      continue;
-    }
-    const issues: InputIssue[] =
-      parsed === null || parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
-    if (externalIdTimes > 1) {
+    const issues: InputIssue[] = result.success ? [] : result.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
+    if (repeatedExternalId > 1) {
       issues.push({
         path: ['externalId'],
         code: 'duplicate_external_id',
-        message: `external id "${externalId}" appears ${externalIdTimes} times in the feed; every occurrence is left out`,
+        message: `external id "${externalId}" appears ${repeatedExternalId} times in the feed; every occurrence is left out`,
       });
     }
-    if (usernameTimes > 1) {
+    if (repeatedUsername > 1) {
       issues.push({
         path: ['username'],
         code: 'duplicate_username',
-        message: `username "${username}" appears ${usernameTimes} times in the feed (ignoring case); every occurrence is left out`,
+        message: `username "${username}" appears ${repeatedUsername} times in the feed (ignoring case); every occurrence is left out`,
       });
     }
     invalid.push({ index, externalId, username, issues });
-  }
-  return { valid, invalid, externalIds };
+  });
+  return { valid, invalid, externalIds: new Set(externalIdTimes.keys()) };
+}
+
+/** How many times each value appears; `null`s are left out. */
+function occurrences(values: readonly (string | null)[]): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const value of values) if (value !== null) times.set(value, (times.get(value) ?? 0) + 1);
+  return times;
 }
 
 /** A trimmed, non-empty string field of a raw entry, or `null`. */

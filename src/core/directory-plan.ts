@@ -2,10 +2,9 @@
  * Planning a directory sync: from the validated feed and the current state
  * (the profiles found by batched look-ups, the areas, their partners and their
  * aggregate counts), what happens to every user. Pure: the service runs it to
- * plan, and again under the area locks when the state changed since (see
- * `directory-apply.ts`).
+ * plan, and again under the area locks to apply, on the state read there.
  *
- * The rules (DESIGN.md section 5), in the order they are applied:
+ * The rules, in the order they are applied:
  * 1. Matching. An entry matches the profile with its `externalId`. When none has
  *    it, a licensed profile with the entry's username and no external id is
  *    adopted (linked to the directory). A username held by any other profile is
@@ -16,8 +15,9 @@
  *    and active profiles that move to another area or partner give their seat
  *    back first, so the same sync can hand it on.
  * 3. Seats, decided one after another with {@link decideSeat} on counts advanced
- *    after each grant (the same rule as a manual creation): moved active profiles first (nobody who can log in loses
- *    access to a reorganisation when a seat is free), then pending profiles
+ *    by {@link addToCounts} after each decision (the same rules as a manual
+ *    creation): moved active profiles first (nobody who can log in loses access
+ *    to a reorganisation when a seat is free), then pending profiles
  *    (`license-limit`) oldest `blockedAt` first (they have waited longest), then
  *    profiles the directory re-enables (`directory-disabled` / `directory-removed`)
  *    in feed order, then new profiles in feed order. Whoever gets no seat is, or
@@ -31,9 +31,9 @@
 import type { InputIssue } from '../errors.js';
 import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
 import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
-import { sameUsername, usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
-import { decideSeat, type SeatDecision, type SeatRefusal } from './seat-policy.js';
-import { emptyAreaCounts, type AreaSeatCounts, type OrganizationSeatCounts } from './usage.js';
+import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
+import { decideSeat, type SeatRefusal } from './seat-policy.js';
+import { addToCounts, emptyAreaCounts, type AreaSeatCounts, type CountedProfile } from './usage.js';
 
 /** What the planner reads: everything a service fetched with batched look-ups and aggregate counts. */
 export interface DirectoryState {
@@ -43,45 +43,31 @@ export interface DirectoryState {
   readonly organizations: readonly Organization[];
   /** The aggregate counts of those areas. */
   readonly counts: readonly AreaSeatCounts[];
-  /** The profile holding each entry's external id, in the order of the entries; `null` for none (see {@link matchByExternalId}). */
-  readonly matched: readonly (User | null)[];
-  /**
-   * The profiles holding the feed's usernames, by username key. A profile found
-   * by external id holds its own username, so only the other names need to be
-   * here: those of new, adopted and renamed profiles.
-   */
+  /** The profiles holding the entries' external ids, by external id. */
+  readonly byExternalId: ReadonlyMap<string, User>;
+  /** The profiles holding the usernames of {@link usernamesToLookUp}, by username key. */
   readonly byUsername: ReadonlyMap<string, User>;
   /** Directory profiles of the covered areas established to be missing from the feed (empty unless `onMissing: 'block'`). */
   readonly missing: readonly User[];
 }
 
 /**
- * Pairs each entry with the profile found by its external id. A repository
- * usually returns the profiles in the order their ids were asked for (the
- * in-memory one does): then one pass pairs them, without a map of 100,000
- * entries. In any other order a map does. External ids are unique among valid
- * entries, so a pass that uses up every profile has paired each with its entry.
+ * The usernames a sync must look up for these entries: each entry's own,
+ * unless the profile found by its external id already holds that name (then
+ * that profile is the only possible holder). So a feed synced before, whose
+ * profiles keep their names, needs no look-up by username.
  *
- * @param entries - the entries, in the order their external ids were looked up
- * @param found - what the look-up by those external ids returned, in any order
- * @returns the profile of each entry, or `null`, in the order of the entries
+ * @param entries - the valid feed entries
+ * @param byExternalId - the profiles found by their external ids
+ * @returns the usernames of new, adopted and renamed profiles
  */
-export function matchByExternalId(entries: readonly IndexedDirectoryEntry[], found: readonly User[]): (User | null)[] {
-  const matched: (User | null)[] = [];
-  let next = 0;
-  for (const { entry } of entries) {
-    const user = found[next];
-    if (user !== undefined && user.externalId === entry.externalId) {
-      matched.push(user);
-      next++;
-    } else {
-      matched.push(null);
-    }
-  }
-  if (next === found.length) return matched;
-  const byExternalId = new Map<string, User>();
-  for (const user of found) if (user.externalId !== null) byExternalId.set(user.externalId, user);
-  return entries.map(({ entry }) => byExternalId.get(entry.externalId) ?? null);
+export function usernamesToLookUp(entries: readonly IndexedDirectoryEntry[], byExternalId: ReadonlyMap<string, User>): string[] {
+  return entries
+    .filter(({ entry }) => {
+      const profile = byExternalId.get(entry.externalId);
+      return profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username);
+    })
+    .map(({ entry }) => entry.username);
 }
 
 /** The profile fields and state a line leads to. */
@@ -120,32 +106,28 @@ export interface DirectoryPlanOutcome {
   readonly refused: DirectorySyncRefusal | null;
 }
 
-/**
- * One line being decided: an entry that passed the checks against the state,
- * or a user missing from the feed. A class, so that the 100,000 drafts of a
- * large feed share one shape; `round`, the target and the state change while
- * renames are ordered and seats are handed out.
- */
-class Draft {
-  /** Its write round once its username is known to be free; -1 until then (and for good if it never is). */
-  round = -1;
-  /** The area and partner the line leads to (set by `draftLines`). */
-  areaId = '';
-  organizationId: string | null = null;
+/** An entry that passed the checks against the state. */
+interface Candidate {
+  readonly index: number;
+  readonly entry: DirectoryEntry;
+  /** The matched profile: by external id, or adopted by username. */
+  readonly current: User | null;
+  /** The profile holding the username the entry asks for, if any. */
+  readonly holder: User | null;
+}
+
+/** A line being decided: a candidate that may take its username, or a user missing from the feed. */
+interface Draft {
+  readonly index: number | null;
+  readonly entry: DirectoryEntry | null;
+  readonly current: User | null;
+  readonly round: number;
+  readonly areaId: string;
+  readonly organizationId: string | null;
+  /** Settled when the draft is made, or by the seat decision for drafts that ask for a seat. */
   state: UserState;
   blockReason: BlockReason | null;
-  refusal: SeatRefusal | null = null;
-
-  constructor(
-    readonly index: number | null,
-    readonly entry: DirectoryEntry | null,
-    readonly current: User | null,
-    /** The profile holding the username the entry asks for, if any. */
-    readonly holder: User | null,
-  ) {
-    this.state = current?.state ?? 'active';
-    this.blockReason = current?.blockReason ?? null;
-  }
+  refusal: SeatRefusal | null;
 }
 
 /**
@@ -166,58 +148,42 @@ export function planDirectoryChanges(
   const covered = options.areaIds === null ? null : new Set(options.areaIds);
 
   const invalid: InvalidDirectoryEntry[] = [];
-  const candidates: Draft[] = [];
-  entries.forEach(({ index, entry }, position) => {
-    let issues = stateIssues(entry, areas, organizations, covered);
-    const byId = state.matched[position] ?? undefined;
-    // A profile found by external id holds its own username: only another name is looked up.
-    const holder = byId !== undefined && sameUsername(byId.username, entry.username) ? byId : state.byUsername.get(usernameKey(entry.username));
+  const candidates: Candidate[] = [];
+  for (const { index, entry } of entries) {
+    const issues = stateIssues(entry, areas, organizations, covered);
+    const byId = state.byExternalId.get(entry.externalId);
+    const holder = byId !== undefined && usernameKey(byId.username) === usernameKey(entry.username) ? byId : state.byUsername.get(usernameKey(entry.username));
     // Adoption: a profile made before the directory was connected is linked, not duplicated.
     const current = byId ?? (holder !== undefined && holder.externalId === null ? holder : undefined);
     if (current?.kind === 'system') {
-      (issues ??= []).push({
+      issues.push({
         path: byId === undefined ? ['username'] : ['externalId'],
         code: 'system_user',
         message: `"${current.username}" is a system user; a directory sync never manages system users`,
       });
     }
-    if (issues !== null) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
-    else candidates.push(new Draft(index, entry, current ?? null, holder ?? null));
-  });
-
-  orderRenames(candidates, invalid);
-  const { drafts, releases } = draftLines(candidates, state.missing, options, covered);
-
-  const counts = new Map(state.counts.map((c) => [c.areaId, c]));
-  const organizationsOf = groupBy(state.organizations, (o) => o.areaId);
-  const tallies = new Map<string, SeatTally>();
-  const tallyOf = (areaId: string) => {
-    let tally = tallies.get(areaId);
-    if (tally === undefined) {
-      tally = new SeatTally(counts.get(areaId) ?? emptyAreaCounts(areaId), areas.get(areaId), organizationsOf.get(areaId) ?? []);
-      tallies.set(areaId, tally);
-    }
-    return tally;
-  };
-  for (const user of releases) tallyOf(user.areaId).add(user.organizationId, -1);
-  for (const draft of seatOrder(drafts)) {
-    const tally = tallyOf(draft.areaId);
-    const decision = tally.decide(draft.organizationId);
-    if (decision.ok) tally.add(draft.organizationId, 1);
-    draft.refusal = decision.ok ? null : decision.reason;
-    draft.state = decision.ok ? 'active' : 'blocked';
-    draft.blockReason = decision.ok ? null : 'license-limit';
+    if (issues.length > 0) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
+    else candidates.push({ index, entry, current: current ?? null, holder: holder ?? null });
   }
 
+  const rounds = orderRenames(candidates, invalid);
+  const drafts: Draft[] = [];
+  for (const candidate of candidates) {
+    const round = rounds.get(candidate);
+    if (round !== undefined) drafts.push(draftOf(candidate, round));
+  }
+  if (options.onMissing === 'block') drafts.push(...missingDrafts(state.missing, drafts, covered));
+  decideSeats(drafts, state, areas);
+
   const lines: DirectoryPlanLine[] = [];
-  const rounds = new Map<DirectoryPlanLine, number>();
+  const lineRounds = new Map<DirectoryPlanLine, number>();
   for (const draft of drafts) {
     const line = toLine(draft);
     lines.push(line);
-    if (draft.round > 0) rounds.set(line, draft.round);
+    if (draft.round > 0) lineRounds.set(line, draft.round);
   }
-  const byIndex = (a: InvalidDirectoryEntry, b: InvalidDirectoryEntry) => a.index - b.index;
-  return { lines, rounds, invalid: invalid.sort(byIndex), refused: massBlockGuard(lines, state.counts, options) };
+  invalid.sort((a, b) => a.index - b.index);
+  return { lines, rounds: lineRounds, invalid, refused: massBlockGuard(lines, state.counts, options) };
 }
 
 /**
@@ -240,21 +206,21 @@ export function directoryTarget(line: DirectoryPlanLine): DirectoryTarget {
   };
 }
 
-/** Issues of an entry against the state: its area and organization must exist (and be covered). `null` when there are none. */
+/** Issues of an entry against the state: its area and organization must exist (and be covered). */
 function stateIssues(
   entry: DirectoryEntry,
   areas: ReadonlyMap<string, Area>,
   organizations: ReadonlyMap<string, Organization>,
   covered: ReadonlySet<string> | null,
-): InputIssue[] | null {
-  let issues: InputIssue[] | null = null;
+): InputIssue[] {
+  const issues: InputIssue[] = [];
   if (!areas.has(entry.areaId)) {
-    issues = [{ path: ['areaId'], code: 'unknown_area', message: `unknown area "${entry.areaId}"; define it with defineArea() first` }];
+    issues.push({ path: ['areaId'], code: 'unknown_area', message: `unknown area "${entry.areaId}"; define it with defineArea() first` });
   } else if (covered !== null && !covered.has(entry.areaId)) {
-    issues = [{ path: ['areaId'], code: 'area_not_covered', message: `area "${entry.areaId}" is not among the areas this sync covers (options.areaIds)` }];
+    issues.push({ path: ['areaId'], code: 'area_not_covered', message: `area "${entry.areaId}" is not among the areas this sync covers (options.areaIds)` });
   }
   if (entry.organizationId != null && organizations.get(entry.organizationId)?.areaId !== entry.areaId) {
-    (issues ??= []).push({
+    issues.push({
       path: ['organizationId'],
       code: 'unknown_organization',
       message: `unknown organization "${entry.organizationId}" in area "${entry.areaId}"; define it with defineOrganization() first`,
@@ -269,110 +235,127 @@ function stateIssues(
  * renames it away; chains resolve in rounds, swaps (cycles) and names held by
  * profiles the feed does not rename make the entry invalid (pushed to `invalid`).
  */
-function orderRenames(candidates: readonly Draft[], invalid: InvalidDirectoryEntry[]): void {
-  const waiting: Draft[] = [];
+function orderRenames(candidates: readonly Candidate[], invalid: InvalidDirectoryEntry[]): Map<Candidate, number> {
+  const byCurrentId = new Map<string, Candidate>();
+  for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
+  const rounds = new Map<Candidate, number>();
+  const queue: Candidate[] = [];
+  // Usernames are unique in the feed, so the holder's own entry, if any, is the one that renames it away.
+  const waitingFor = new Map<Candidate, Candidate>();
   for (const candidate of candidates) {
     const { holder } = candidate;
-    if (holder === null || holder.id === candidate.current?.id) candidate.round = 0;
-    else waiting.push(candidate);
-  }
-  if (waiting.length === 0) return;
-  const queue = candidates.filter((candidate) => candidate.round === 0);
-
-  const byCurrentId = new Map<string, Draft>();
-  for (const candidate of candidates) if (candidate.current !== null) byCurrentId.set(candidate.current.id, candidate);
-  // Usernames are unique in the feed, so the holder's own entry, if any, renames it away.
-  const waitingFor = new Map<Draft, Draft>();
-  for (const candidate of waiting) {
-    const freer = byCurrentId.get((candidate.holder as User).id);
-    if (freer !== undefined) waitingFor.set(freer, candidate);
+    if (holder === null || holder.id === candidate.current?.id) {
+      rounds.set(candidate, 0);
+      queue.push(candidate);
+    } else {
+      const freer = byCurrentId.get(holder.id);
+      if (freer !== undefined) waitingFor.set(freer, candidate);
+    }
   }
   for (let i = 0; i < queue.length; i++) {
-    const freer = queue[i] as Draft;
+    const freer = queue[i] as Candidate;
     const next = waitingFor.get(freer);
     if (next === undefined) continue;
-    next.round = freer.round + 1;
+    rounds.set(next, (rounds.get(freer) ?? 0) + 1);
     queue.push(next);
   }
-  for (const candidate of waiting) {
-    if (candidate.round >= 0) continue;
-    const entry = candidate.entry as DirectoryEntry;
-    const holder = candidate.holder as User;
-    const renamed = byCurrentId.has(holder.id);
+  for (const { index, entry, holder } of candidates.filter((c) => !rounds.has(c))) {
+    const held = holder as User;
     invalid.push({
-      index: candidate.index as number,
+      index,
       externalId: entry.externalId,
       username: entry.username,
       issues: [
         {
           path: ['username'],
           code: 'username_taken',
-          message: renamed
-            ? `username "${entry.username}" is held by "${holder.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
-            : `username "${entry.username}" is taken by another profile (${holder.externalId === null ? 'no external id' : `external id "${holder.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
+          message: byCurrentId.has(held.id)
+            ? `username "${entry.username}" is held by "${held.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
+            : `username "${entry.username}" is taken by another profile (${held.externalId === null ? 'no external id' : `external id "${held.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
         },
       ],
     });
   }
+  return rounds;
 }
 
 /**
- * Settles the target and state of each applicable candidate, adds a draft per
- * missing user, and lists the seats they give back. Returns the drafts in line
- * order: applicable candidates in feed order, then the missing users.
+ * A candidate's line before seats are decided: the area and partner it leads
+ * to, and the state it keeps or that the directory settles (a disabled account
+ * is blocked `directory-disabled`, except one an admin blocked, which keeps its reason).
  */
-function draftLines(
-  candidates: readonly Draft[],
-  missing: readonly User[],
-  options: ResolvedDirectorySyncOptions,
-  covered: ReadonlySet<string> | null,
-): { drafts: Draft[]; releases: User[] } {
-  const drafts: Draft[] = [];
-  const releases: User[] = [];
-  for (const draft of candidates) {
-    if (draft.round < 0) continue;
-    drafts.push(draft);
-    const entry = draft.entry as DirectoryEntry;
-    const { current } = draft;
-    const sameArea = current !== null && current.areaId === entry.areaId;
-    draft.areaId = entry.areaId;
-    // A partner belongs to one area: moving to another area without naming a partner joins the host company.
-    draft.organizationId = entry.organizationId !== undefined ? entry.organizationId : sameArea ? current.organizationId : null;
-    if (current === null && !entry.enabled) {
-      // The directory lists the account but has it disabled: the profile mirrors it, blocked, taking no seat.
-      draft.state = 'blocked';
-      draft.blockReason = 'directory-disabled';
-    }
-    if (current === null || (current.state === 'blocked' && current.blockReason === 'admin')) continue;
-    const seatMoves = current.areaId !== draft.areaId || current.organizationId !== draft.organizationId;
-    if (!entry.enabled) {
-      if (current.state === 'active') releases.push(current);
-      if (current.state === 'active' || current.blockReason !== 'directory-disabled') {
-        draft.state = 'blocked';
-        draft.blockReason = 'directory-disabled';
-      }
-    } else if (current.state === 'active' && seatMoves) {
-      releases.push(current);
-    }
+function draftOf({ index, entry, current }: Candidate, round: number): Draft {
+  const sameArea = current !== null && current.areaId === entry.areaId;
+  // A partner belongs to one area: moving to another area without naming a partner joins the host company.
+  const organizationId = entry.organizationId !== undefined ? entry.organizationId : sameArea ? current.organizationId : null;
+  const disabled = !entry.enabled && !isAdminBlocked(current);
+  return {
+    index,
+    entry,
+    current,
+    round,
+    areaId: entry.areaId,
+    organizationId,
+    state: disabled ? 'blocked' : (current?.state ?? 'active'),
+    blockReason: disabled ? 'directory-disabled' : (current?.blockReason ?? null),
+    refusal: null,
+  };
+}
+
+/**
+ * A draft per directory profile missing from the feed that the sync blocks
+ * (`directory-removed`): active ones, and pending ones, which no longer wait
+ * for a seat once the directory dropped them. Profiles matched by an entry,
+ * not made by the directory, or outside the covered areas are left alone.
+ */
+function missingDrafts(missing: readonly User[], drafts: readonly Draft[], covered: ReadonlySet<string> | null): Draft[] {
+  const matched = new Set(drafts.map((draft) => draft.current?.id));
+  return missing
+    .filter((user) => !matched.has(user.id) && user.kind === 'licensed' && user.source === 'directory' && user.externalId !== null)
+    .filter((user) => (covered === null || covered.has(user.areaId)) && (user.state === 'active' || user.blockReason === 'license-limit'))
+    .map((user) => ({
+      index: null,
+      entry: null,
+      current: user,
+      round: 0,
+      areaId: user.areaId,
+      organizationId: user.organizationId,
+      state: 'blocked',
+      blockReason: 'directory-removed',
+      refusal: null,
+    }));
+}
+
+/**
+ * Hands out seats (see the module documentation for the order). The counts
+ * follow every line through {@link addToCounts}: the profile as it was leaves
+ * its area first (so a seat it gives back can be handed on in the same sync),
+ * then the profile it becomes is counted, once its seat is decided.
+ */
+function decideSeats(drafts: readonly Draft[], state: DirectoryState, areas: ReadonlyMap<string, Area>): void {
+  const counts = new Map(state.counts.map((c) => [c.areaId, c]));
+  const countsOf = (areaId: string) => counts.get(areaId) ?? emptyAreaCounts(areaId);
+  const count = (areaId: string, profile: CountedProfile, times: number) => counts.set(areaId, addToCounts(countsOf(areaId), profile, times));
+  const partners = new Map<string, Organization[]>();
+  for (const organization of state.organizations) {
+    const ofArea = partners.get(organization.areaId);
+    if (ofArea === undefined) partners.set(organization.areaId, [organization]);
+    else ofArea.push(organization);
   }
-  if (options.onMissing === 'block' && missing.length > 0) {
-    const matched = new Set<string>();
-    for (const draft of drafts) if (draft.current !== null) matched.add(draft.current.id);
-    for (const user of missing) {
-      if (matched.has(user.id) || user.kind !== 'licensed' || user.source !== 'directory' || user.externalId === null) continue;
-      if (covered !== null && !covered.has(user.areaId)) continue;
-      if (user.state === 'active') releases.push(user);
-      else if (user.blockReason !== 'license-limit') continue;
-      const draft = new Draft(null, null, user, user);
-      draft.round = 0;
-      draft.areaId = user.areaId;
-      draft.organizationId = user.organizationId;
-      draft.state = 'blocked';
-      draft.blockReason = 'directory-removed';
-      drafts.push(draft);
-    }
+  const asking = seatOrder(drafts);
+  const waiting = new Set(asking);
+  const settled = drafts.filter((draft) => !waiting.has(draft) && movesInCounts(draft));
+
+  for (const draft of [...asking, ...settled]) if (draft.current !== null) count(draft.current.areaId, draft.current, -1);
+  for (const draft of settled) count(draft.areaId, countedAs(draft), 1);
+  for (const draft of asking) {
+    const area = areas.get(draft.areaId) as Area; // an entry's area exists, or the entry is invalid
+    const decision = decideSeat({ area, counts: countsOf(draft.areaId), organizations: partners.get(draft.areaId) ?? [] }, draft.organizationId);
+    draft.state = decision.ok ? 'active' : 'blocked';
+    draft.blockReason = decision.ok ? null : 'license-limit';
+    draft.refusal = decision.ok ? null : decision.reason;
+    count(draft.areaId, countedAs(draft), 1);
   }
-  return { drafts, releases };
 }
 
 /** The drafts that ask for a seat, in the order seats are handed out (see the module documentation). */
@@ -383,15 +366,29 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
   const created: Draft[] = [];
   for (const draft of drafts) {
     const { entry, current } = draft;
-    if (entry === null || !entry.enabled) continue;
+    if (entry === null || !entry.enabled || isAdminBlocked(current)) continue;
     if (current === null) created.push(draft);
     else if (current.state === 'active') {
       if (current.areaId !== draft.areaId || current.organizationId !== draft.organizationId) moved.push(draft);
     } else if (current.blockReason === 'license-limit') pending.push(draft);
-    else if (current.blockReason !== 'admin') returning.push(draft);
+    else returning.push(draft);
   }
   pending.sort((a, b) => blockedTime(a) - blockedTime(b) || (a.index ?? 0) - (b.index ?? 0));
-  return moved.concat(pending, returning, created);
+  return [...moved, ...pending, ...returning, ...created];
+}
+
+/** Whether a draft that asks for no seat still changes what its profile counts for, or where. */
+function movesInCounts(draft: Draft): boolean {
+  const { current } = draft;
+  return current !== null && (current.state !== draft.state || current.areaId !== draft.areaId || current.organizationId !== draft.organizationId);
+}
+
+function countedAs(draft: Draft): CountedProfile {
+  return { kind: draft.current?.kind ?? 'licensed', state: draft.state, organizationId: draft.organizationId };
+}
+
+function isAdminBlocked(user: User | null): boolean {
+  return user !== null && user.state === 'blocked' && user.blockReason === 'admin';
 }
 
 function blockedTime(draft: Draft): number {
@@ -408,26 +405,21 @@ function targetDisplayName(entry: DirectoryEntry | null, current: User | null): 
   return entry !== null && entry.displayName !== undefined ? entry.displayName : (current?.displayName ?? null);
 }
 
-/** Shared by every line that changes no field (most of them): lines are frozen, so one empty list serves all. */
-const NO_CHANGES: readonly DirectorySyncField[] = Object.freeze([]);
-
 function toLine(draft: Draft): DirectoryPlanLine {
   const { entry, current } = draft;
   // A missing user (no entry) keeps every field: only its state changes.
   const username = entry === null ? (current as User).username : entry.username;
   const externalId = entry === null ? ((current as User).externalId as string) : entry.externalId;
   const reason = draft.state === 'blocked' ? draft.blockReason : null;
-  let changes = NO_CHANGES;
+  const changes: DirectorySyncField[] = [];
   if (current !== null) {
-    const changed: DirectorySyncField[] = [];
-    if (current.username !== username) changed.push('username');
-    if (current.email !== targetEmail(entry, current)) changed.push('email');
-    if (current.displayName !== targetDisplayName(entry, current)) changed.push('displayName');
-    if (current.externalId !== externalId) changed.push('externalId');
-    if (current.areaId !== draft.areaId) changed.push('areaId');
-    if (current.organizationId !== draft.organizationId) changed.push('organizationId');
-    if (current.state === 'blocked' && draft.state === 'blocked' && current.blockReason !== reason) changed.push('blockReason');
-    if (changed.length > 0) changes = changed;
+    if (current.username !== username) changes.push('username');
+    if (current.email !== targetEmail(entry, current)) changes.push('email');
+    if (current.displayName !== targetDisplayName(entry, current)) changes.push('displayName');
+    if (current.externalId !== externalId) changes.push('externalId');
+    if (current.areaId !== draft.areaId) changes.push('areaId');
+    if (current.organizationId !== draft.organizationId) changes.push('organizationId');
+    if (current.state === 'blocked' && draft.state === 'blocked' && current.blockReason !== reason) changes.push('blockReason');
   }
   return {
     index: draft.index,
@@ -483,55 +475,4 @@ function massBlockGuard(
     maxBlockShare: options.maxBlockShare,
     areas: over,
   };
-}
-
-/**
- * An area's counts, advanced in place as seats are handed out and given back,
- * and the seat decisions made on them. Only the seat figures {@link decideSeat}
- * reads (`using`, per partner `using`) are kept current. In place rather than a
- * copy per seat (as `countNewUser` does): at 100,000 entries the copies were
- * most of the planning time.
- */
-class SeatTally {
-  readonly counts: { -readonly [K in keyof AreaSeatCounts]: K extends 'organizations' ? OrganizationSeatCounts[] : AreaSeatCounts[K] };
-  readonly #partners = new Map<string, { -readonly [K in keyof OrganizationSeatCounts]: OrganizationSeatCounts[K] }>();
-  readonly #area: Area | undefined;
-  readonly #organizations: readonly Organization[];
-
-  constructor(counts: AreaSeatCounts, area: Area | undefined, organizations: readonly Organization[]) {
-    const partners = counts.organizations.map((c) => ({ ...c }));
-    for (const partner of partners) this.#partners.set(partner.organizationId, partner);
-    this.counts = { ...counts, organizations: partners };
-    this.#area = area;
-    this.#organizations = organizations;
-  }
-
-  /** Takes (`delta` 1) or gives back (-1) a seat of a profile of `organizationId`. */
-  add(organizationId: string | null, delta: number): void {
-    this.counts.using += delta;
-    if (organizationId === null) return;
-    let partner = this.#partners.get(organizationId);
-    if (partner === undefined) {
-      partner = { organizationId, users: 0, using: 0 };
-      this.#partners.set(organizationId, partner);
-      this.counts.organizations.push(partner);
-    }
-    partner.using += delta;
-  }
-
-  /** Whether a profile of `organizationId` gets a seat now. Only drafts of a known area ask. */
-  decide(organizationId: string | null): SeatDecision {
-    return decideSeat({ area: this.#area as Area, counts: this.counts, organizations: this.#organizations }, organizationId);
-  }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group === undefined) groups.set(k, [item]);
-    else group.push(item);
-  }
-  return groups;
 }

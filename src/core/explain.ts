@@ -7,7 +7,7 @@
 import { decideSeat, type SeatDecision } from './seat-policy.js';
 import type { Access, Area, BlockReason, Organization, SystemRole, User, UserKind, UserState } from './schemas.js';
 import { isLegacyGuest } from './system-users.js';
-import { areaUsage, organizationUsage, type AreaSeatCounts } from './usage.js';
+import { areaUsage, type AreaSeatCounts } from './usage.js';
 
 /**
  * Why a user holds a seat or not. Stable; switch on these.
@@ -132,7 +132,7 @@ export function explainSeat(input: ExplainSeatInput): UserExplanation {
   const { user, area, counts, organizations } = input;
   const usage = areaUsage(area, counts, organizations);
   const org = user.organizationId === null ? undefined : organizations.find((o) => o.id === user.organizationId);
-  const orgUsage = org === undefined ? null : organizationUsage(org, counts.organizations.find((c) => c.organizationId === org.id));
+  const orgUsage = org === undefined ? null : (usage.organizations.find((o) => o.organizationId === org.id) ?? null);
   const blockedLicensed = user.kind === 'licensed' && user.state === 'blocked';
   const facts: UserExplanationFacts = {
     username: user.username,

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from 'zod';
-import { ConfigurationRefusedError, type InputIssue } from '../errors.js';
+import { ConfigurationRefusedError, InternalError, type InputIssue } from '../errors.js';
 import { idSchema, type Area, type Organization } from './schemas.js';
 import { allocation, type AreaSeatCounts } from './usage.js';
 
@@ -194,6 +194,7 @@ export function planLicenseChange(
   const left = source.area.maxUsers - request.quantity;
   if (left < 0) {
     throw new ConfigurationRefusedError(
+      'MOVE_MORE_THAN_OWNED',
       `Cannot move ${request.quantity} seats out of ${source.area.name}: it has only ${source.area.maxUsers}.`,
     );
   }
@@ -201,6 +202,7 @@ export function planLicenseChange(
     const using = source.counts.using;
     if (left < using) {
       throw new ConfigurationRefusedError(
+        'MOVE_BELOW_USE',
         `Moving ${request.quantity} seats would leave ${source.area.name} with ${left} seats for ${using} users in use. ` +
           'Block users there first, move fewer seats, or pass allowOverLimit: true (the area then reports exceeded).',
       );
@@ -208,6 +210,7 @@ export function planLicenseChange(
     const { allocated } = allocation(source.counts, source.organizations);
     if (left < allocated) {
       throw new ConfigurationRefusedError(
+        'MOVE_BELOW_ALLOCATED',
         `Moving ${request.quantity} seats would leave ${source.area.name} with ${left} seats, fewer than the ${allocated} its partner quotas set aside. ` +
           "Lower a partner's Maximum Users first, move fewer seats, or pass allowOverLimit: true.",
       );
@@ -222,7 +225,7 @@ export function planLicenseChange(
 function figuresOf(figures: ReadonlyMap<string, AreaFigures>, areaId: string): AreaFigures {
   const found = figures.get(areaId);
   // The service reads every area a request names before planning; a miss is a bug, not bad input.
-  if (found === undefined) throw new ConfigurationRefusedError(`Area "${areaId}" was not read before planning the license change.`);
+  if (found === undefined) throw new InternalError(`area "${areaId}" was not read before planning the license change.`);
   return found;
 }
 

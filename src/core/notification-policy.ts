@@ -12,8 +12,9 @@
  *
  * @module
  */
-import { add, type Duration } from 'date-fns';
+import type { Duration } from 'date-fns';
 import { z } from 'zod';
+import { addDurationUtc } from './duration.js';
 import type { SeatRefusal } from './seat-policy.js';
 import type { SeatStatus } from './status.js';
 
@@ -175,22 +176,13 @@ export function decideAlert(input: AlertInput): AlertDecision {
   return { state: { episode: null, warned: previous.warned && !armedAgain, lastUsing }, send: null };
 }
 
-/** Whether `reminderEvery` has passed since `lastNotifiedAt` (exactly at the boundary counts). */
+/**
+ * Whether `reminderEvery` has passed since `lastNotifiedAt` (exactly at the
+ * boundary counts), counted in UTC: `{ days: 1 }` is 24 hours even across a
+ * daylight-saving change in the host's time zone.
+ */
 function reminderDue(lastNotifiedAt: string, reminderEvery: Duration | null, now: Date): boolean {
   if (reminderEvery === null) return false;
-  return add(new Date(lastNotifiedAt), reminderEvery).getTime() <= now.getTime();
+  return addDurationUtc(new Date(lastNotifiedAt), reminderEvery).getTime() <= now.getTime();
 }
 
-/**
- * Whether two alert states are the same, so the service writes the setting only on a change.
- */
-export function sameAlertState(a: AlertState, b: AlertState): boolean {
-  return (
-    a.warned === b.warned &&
-    a.lastUsing === b.lastUsing &&
-    a.episode?.startedAt === b.episode?.startedAt &&
-    a.episode?.firstAttempted === b.episode?.firstAttempted &&
-    a.episode?.cause === b.episode?.cause &&
-    a.episode?.lastNotifiedAt === b.episode?.lastNotifiedAt
-  );
-}

@@ -61,7 +61,7 @@ export interface OrganizationChangeContext {
  * @example
  * ```ts
  * const decision = decideOrganizationChange({ area, counts, organizations, before: null, usersLeftBehind: 0 }, acme, false);
- * if (!decision.ok) throw new ConfigurationRefusedError(decision.message);
+ * if (!decision.ok) throw new ConfigurationRefusedError(decision.rule, decision.message);
  * ```
  */
 export function decideOrganizationChange(

@@ -74,9 +74,13 @@ export type UserSource = z.infer<typeof userSourceSchema>;
 
 /** Input of `defineArea`: creates the area, or updates it when the id exists. */
 export const areaInputSchema = z.strictObject({
+  /** The area's id, unique site-wide. */
   id: idSchema,
+  /** `primary` (exactly one: the intranet) or `extranet`. */
   kind: areaKindSchema,
+  /** The name admins see. */
   name: z.string().trim().min(1, 'must not be empty').max(200),
+  /** The number of purchased seats, an integer >= 0. */
   maxUsers: seatCountSchema,
   /** Seats a host allows over `maxUsers` before refusing (they still count as exceeded). Default 0. */
   graceSeats: seatCountSchema.optional(),
@@ -104,9 +108,13 @@ export interface Area {
 
 /** Input of `defineOrganization`: creates the partner organization, or updates it when the id exists. */
 export const organizationInputSchema = z.strictObject({
+  /** The organization's id, unique site-wide. */
   id: idSchema,
+  /** The area whose seats it uses. */
   areaId: idSchema,
+  /** The name admins see. */
   name: z.string().trim().min(1, 'must not be empty').max(200),
+  /** `granted` (may take seats) or `denied` (keeps its users, gets no new seats). */
   access: accessSchema,
   /** The partner's quota, or `null` for none set. */
   maxUsers: seatCountSchema.nullable(),
@@ -136,11 +144,17 @@ export interface Organization {
 
 /** Input of `createUser`: a licensed profile created by hand. */
 export const createUserInputSchema = z.strictObject({
+  /** Unique site-wide, ignoring case. */
   username: usernameSchema,
+  /** The area whose seat the user takes. */
   areaId: idSchema,
+  /** The partner organization, or `null` / absent for the host company. */
   organizationId: idSchema.nullable().optional(),
+  /** The email address. */
   email: emailSchema.optional(),
+  /** The name shown in lists. */
   displayName: displayNameSchema.optional(),
+  /** The directory id (AD objectGUID, SCIM id...), unique when set. */
   externalId: idSchema.optional(),
 });
 /** Input of `createUser`. */
@@ -148,9 +162,13 @@ export type CreateUserInput = z.input<typeof createUserInputSchema>;
 
 /** Input of `updateUser`: the profile fields that may change. `null` clears a field. */
 export const updateUserInputSchema = z.strictObject({
+  /** A new username, unique site-wide ignoring case. */
   username: usernameSchema.optional(),
+  /** A new email address; `null` clears it. */
   email: emailSchema.nullable().optional(),
+  /** A new display name; `null` clears it. */
   displayName: displayNameSchema.nullable().optional(),
+  /** A new directory id; `null` clears it. */
   externalId: idSchema.nullable().optional(),
 });
 /** Input of `updateUser`. */
@@ -202,12 +220,17 @@ export type BlockUserOptions = z.input<typeof blockUserOptionsSchema>;
 
 /** A filter for `listUsers`. Every field narrows the list. */
 export const userFilterSchema = z.strictObject({
+  /** Only users of this area. */
   areaId: idSchema.optional(),
   /** A partner id, or `null` for host-company users only. */
   organizationId: idSchema.nullable().optional(),
+  /** Only `active` or only `blocked` users. */
   state: userStateSchema.optional(),
+  /** Only `licensed` or only `system` users. */
   kind: userKindSchema.optional(),
+  /** Only users blocked for this reason. */
   blockReason: blockReasonSchema.optional(),
+  /** Only users that came from this source. */
   source: userSourceSchema.optional(),
 });
 /** A filter for `listUsers`. */

@@ -5,7 +5,6 @@
  * @module
  */
 import type { Area, Organization } from './schemas.js';
-import { SEAT_GRANTED } from './seat-granted.js';
 import { unallocatedRemaining, type AreaSeatCounts } from './usage.js';
 
 /** Why a seat was refused. Stable; switch on these. */
@@ -14,10 +13,16 @@ export type SeatRefusalCode =
   | 'PARTNER_QUOTA_REACHED'
   | 'PARTNER_ACCESS_DENIED'
   | 'USERNAME_TAKEN'
-  | 'EXTERNAL_ID_TAKEN'
-  | 'NOT_BLOCKED';
+  | 'EXTERNAL_ID_TAKEN';
 
-/** A refusal: an expected outcome, returned as a value, never thrown. */
+/**
+ * A refusal: an expected outcome, returned as a value, never thrown. It
+ * carries only what the person who caused it may see, so it is safe to show
+ * them: a refusal for a partner's user has that partner's figures as its
+ * admin's license view shows them (its `using`; its quota only when every
+ * partner of the area has one), never the area's; a `USERNAME_TAKEN` or
+ * `EXTERNAL_ID_TAKEN` refusal has no figures at all.
+ */
 export interface SeatRefusal {
   /** The stable code. */
   readonly code: SeatRefusalCode;
@@ -25,12 +30,16 @@ export interface SeatRefusal {
   readonly message: string;
   /** The area the seat was asked in. */
   readonly areaId: string;
-  /** The partner organization, when one decided the refusal. */
+  /** The partner organization, when the user belongs to one. */
   readonly organizationId?: string;
-  /** The limit that decided: the area's seats, or the partner's quota for `PARTNER_QUOTA_REACHED`. */
-  readonly maxUsers: number;
-  /** Seats in use against that limit when the decision was made. */
-  readonly using: number;
+  /**
+   * The limit that decided, when the person may see it: the area's seats for a
+   * host-company user, the partner's quota for a partner's user whose admin
+   * sees its remaining seats.
+   */
+  readonly maxUsers?: number;
+  /** Seats in use against that limit (for a partner's user: the partner's own), when the person may see it. */
+  readonly using?: number;
 }
 
 /** A seat check that found a seat. */
@@ -64,8 +73,8 @@ export interface SeatContext {
  * Decides whether one more seat may be taken in `context.area` for a user of
  * `organizationId` (`null` for the host company).
  *
- * In order: a denied partner gets no seat; the area must have a seat left
- * (counting its grace seats); a partner with a quota must have quota left; the
+ * In order: a denied partner gets no seat; a partner with a quota must have
+ * quota left; the area must have a seat left (counting its grace seats); the
  * host company and partners without a quota need an unallocated seat (seats
  * set aside by partner quotas are not theirs to take).
  *
@@ -81,49 +90,64 @@ export interface SeatContext {
 export function decideSeat(context: SeatContext, organizationId: string | null): SeatDecision {
   const { area, counts, organizations } = context;
   const organization = organizationId === null ? undefined : organizations.find((o) => o.id === organizationId);
+  if (organization === undefined) {
+    if (counts.using >= area.maxUsers + area.graceSeats) {
+      return refuse({
+        ...areaFigures(area, counts),
+        code: 'LICENSE_LIMIT_REACHED',
+        message: `${area.name} has no user license left (${counts.using} of ${area.maxUsers} in use). Purchase more licenses, or block or delete profiles that are no longer needed.`,
+      });
+    }
+    if (unallocatedRemaining(area, counts, organizations, area.graceSeats) < 1) {
+      return refuse({
+        ...areaFigures(area, counts),
+        code: 'LICENSE_LIMIT_REACHED',
+        message: `${area.name} has no unallocated license left: the remaining seats are set aside by partner quotas. Purchase more licenses or lower a partner's Maximum Users.`,
+      });
+    }
+    return { ok: true };
+  }
 
-  if (organization?.access === 'denied') {
+  // A partner's user: the refusal carries what its admin's license view shows, never the area's figures.
+  const partnerUsing = counts.organizations.find((c) => c.organizationId === organization.id)?.using ?? 0;
+  const quota = organization.maxUsers;
+  const figures = {
+    areaId: area.id,
+    organizationId: organization.id,
+    using: partnerUsing,
+    ...(quota !== null && allPartnerQuotasSet(organizations) ? { maxUsers: quota } : {}),
+  };
+  if (organization.access === 'denied') {
     return refuse({
-      ...areaFigures(area, counts),
+      ...figures,
       code: 'PARTNER_ACCESS_DENIED',
-      organizationId: organization.id,
       message: `${organization.name} has been denied access, so its users cannot take a seat. Grant access to the organization first.`,
     });
   }
-  if (counts.using >= area.maxUsers + area.graceSeats) {
+  if (quota !== null && partnerUsing >= quota) {
     return refuse({
-      ...areaFigures(area, counts),
-      code: 'LICENSE_LIMIT_REACHED',
-      ...(organization ? { organizationId: organization.id } : {}),
-      message: `${area.name} has no user license left (${counts.using} of ${area.maxUsers} in use). Purchase more licenses, or block or delete profiles that are no longer needed.`,
+      ...figures,
+      code: 'PARTNER_QUOTA_REACHED',
+      message: `${organization.name} has used its whole quota (${partnerUsing} of ${quota}). Raise its Maximum Users, or block one of its users.`,
     });
   }
-  if (organization && organization.maxUsers !== null) {
-    const partnerUsing = counts.organizations.find((c) => c.organizationId === organization.id)?.using ?? 0;
-    if (partnerUsing >= organization.maxUsers) {
-      return refuse({
-        code: 'PARTNER_QUOTA_REACHED',
-        areaId: area.id,
-        organizationId: organization.id,
-        maxUsers: organization.maxUsers,
-        using: partnerUsing,
-        message: `${organization.name} has used its whole quota (${partnerUsing} of ${organization.maxUsers}). Raise its Maximum Users, or block one of its users.`,
-      });
-    }
-    return SEAT_GRANTED;
-  }
-  if (unallocatedRemaining(area, counts, organizations, area.graceSeats) < 1) {
+  const areaFull = counts.using >= area.maxUsers + area.graceSeats;
+  if (areaFull || (quota === null && unallocatedRemaining(area, counts, organizations, area.graceSeats) < 1)) {
     return refuse({
-      ...areaFigures(area, counts),
+      ...figures,
       code: 'LICENSE_LIMIT_REACHED',
-      ...(organization ? { organizationId: organization.id } : {}),
-      message: `${area.name} has no unallocated license left: the remaining seats are set aside by partner quotas. Purchase more licenses or lower a partner's Maximum Users.`,
+      message: `No user license is free for ${organization.name}'s users. The site's administrator can purchase more licenses, or ${organization.name} can block profiles that are no longer needed.`,
     });
   }
-  return SEAT_GRANTED;
+  return { ok: true };
 }
 
-/** The figures of a refusal for the area's limit; built only when refusing, as most seats are granted. */
+/** Whether every partner organization of an area has a quota set (denied ones too): only then do partner admins see their remaining seats. */
+export function allPartnerQuotasSet(organizations: readonly { readonly maxUsers: number | null }[]): boolean {
+  return organizations.every((o) => o.maxUsers !== null);
+}
+
+/** The figures of a refusal for a host-company user: the area's limit and use. */
 function areaFigures(area: Area, counts: AreaSeatCounts): Pick<SeatRefusal, 'areaId' | 'maxUsers' | 'using'> {
   return { areaId: area.id, maxUsers: area.maxUsers, using: counts.using };
 }

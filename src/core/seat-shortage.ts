@@ -56,7 +56,7 @@ export interface SeatShortage {
 /**
  * The shortage of one area for a batch, or `null` when every wanted seat fits.
  *
- * Three limits apply (DESIGN.md sections 3 and 4), each checked for the whole
+ * Three limits apply (the seat rules of a manual creation), each checked for the whole
  * batch, so the answer does not depend on row order:
  * - the area: `using + needed <= maxUsers + graceSeats`;
  * - each partner with a quota: `partnerUsing + partnerNeeded <= quota`;

@@ -31,23 +31,24 @@ export type SeatStatus = 'ok' | 'warning' | 'exhausted' | 'exceeded';
  * ```
  */
 export function seatStatus(maxUsers: number, using: number, thresholds: WarningThresholds = DEFAULT_WARNING_PERCENT): SeatStatus {
-  if (using > maxUsers) return 'exceeded';
-  const remaining = maxUsers - using;
-  if (remaining === 0) return 'exhausted';
-  if (isNearlyFull(maxUsers, remaining, thresholds)) return 'warning';
-  return 'ok';
+  return poolStatus(maxUsers, using, maxUsers - using, thresholds);
 }
 
-/** The mark a console shows beside a status, e.g. in the quickstart summary. */
-export function statusMark(status: SeatStatus): string {
-  switch (status) {
-    case 'ok':
-      return 'ok';
-    case 'warning':
-      return '! warning';
-    case 'exhausted':
-      return 'STOP exhausted';
-    case 'exceeded':
-      return 'STOP exceeded';
-  }
+/**
+ * The status of a pool whose seats can run out before its own limit does: a
+ * partner's quota inside a fuller area, or the host's unallocated seats. The
+ * mark is decided on what can really still be granted (`remaining`), measured
+ * against the pool's own size.
+ *
+ * @param limit - the pool's size (a quota, or the seats not set aside)
+ * @param using - the seats the pool's users hold
+ * @param remaining - the seats it can still get, at most `limit - using`
+ * @param thresholds - when to warn, as for {@link seatStatus}
+ * @returns `exceeded` when `using > limit`, else `exhausted` at 0 left, else `warning` or `ok`
+ */
+export function poolStatus(limit: number, using: number, remaining: number, thresholds: WarningThresholds = DEFAULT_WARNING_PERCENT): SeatStatus {
+  if (using > limit) return 'exceeded';
+  if (remaining <= 0) return 'exhausted';
+  if (isNearlyFull(limit, remaining, thresholds)) return 'warning';
+  return 'ok';
 }

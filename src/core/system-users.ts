@@ -10,13 +10,8 @@ export const SYSTEM_USERNAMES: Readonly<Record<SystemRole, string>> = { superuse
 
 /**
  * Whether a user is a legacy guest: the system guest renamed by the site. It
- * must become a licensed user (DESIGN.md section 4).
+ * must become a licensed user, counted in its area, so nothing is lost.
  */
 export function isLegacyGuest(user: User): boolean {
   return user.kind === 'system' && user.systemRole === 'guest' && usernameKey(user.username) !== SYSTEM_USERNAMES.guest;
-}
-
-/** Whether a user takes a seat: active and licensed. */
-export function takesSeat(user: Pick<User, 'kind' | 'state'>): boolean {
-  return user.kind === 'licensed' && user.state === 'active';
 }

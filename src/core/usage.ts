@@ -5,7 +5,7 @@
  * @module
  */
 import type { Access, Area, AreaKind, Organization, UserKind, UserState } from './schemas.js';
-import { seatStatus, type SeatStatus } from './status.js';
+import { poolStatus, seatStatus, type SeatStatus } from './status.js';
 import { DEFAULT_WARNING_PERCENT, type WarningThresholds } from './warning-thresholds.js';
 
 /** Aggregate counts of one partner organization's profiles, as a repository reports them. */
@@ -53,11 +53,20 @@ export interface OrganizationUsage {
   readonly users: number;
   /** Seats taken (active licensed profiles). */
   readonly using: number;
-  /** Seats left in its quota; `null` when no quota is set. */
+  /**
+   * Seats it can really still get: `min(quota left, seats left in the area)`;
+   * 0 when its access is denied; `null` when no quota is set and access is
+   * granted (it then draws on the host's unallocated seats, see
+   * {@link AreaUsage.unallocatedRemaining}).
+   */
   readonly remaining: number | null;
   /** `using / maxUsers`; `null` when no quota is set or the quota is 0. */
   readonly usingRatio: number | null;
-  /** Its quota status; `null` when no quota is set. */
+  /**
+   * Its status, decided on `remaining` against its quota: `exhausted` (stop)
+   * when it can get no seat (also when denied), `warning` below the warning
+   * share; `null` when no quota is set and access is granted.
+   */
   readonly status: SeatStatus | null;
 }
 
@@ -91,22 +100,48 @@ export interface AreaUsage {
   readonly status: SeatStatus;
   /** The sum of every set partner quota, denied partners included. */
   readonly allocated: number;
-  /** Seats left for the host company and partners without a quota. */
+  /**
+   * The host's own Remaining: seats left for the host company and partners
+   * without a quota. Seats set aside by partner quotas are not among them, so
+   * this can be 0 while `remaining` is not.
+   */
   readonly unallocatedRemaining: number;
+  /**
+   * The status of the host's own seats, decided on `unallocatedRemaining`
+   * against the seats not set aside by quotas: the stop sign a host admin needs
+   * when every host creation would be refused.
+   */
+  readonly hostStatus: SeatStatus;
   /** Per partner organization of the area. */
   readonly organizations: readonly OrganizationUsage[];
 }
 
-/** The whole site's totals. */
-export interface SiteTotals {
-  /** Seats bought over every area. */
+/**
+ * The figures of the areas of one kind. Seats of separate pools cannot be
+ * given to each other, so intranet and extranet are never added into one
+ * Remaining.
+ */
+export interface PoolTotals {
+  /** How many areas of this kind. */
+  readonly areas: number;
+  /** Seats bought. */
   readonly maxUsers: number;
-  /** Seats taken over every area. */
+  /** Seats taken. */
   readonly using: number;
-  /** The sum of each area's remaining seats. */
+  /** The sum of each area's remaining seats (each area's seats stay in that area). */
   readonly remaining: number;
   /** The sum of each area's seats over its limit. */
   readonly overBy: number;
+}
+
+/** The whole site's totals. */
+export interface SiteTotals {
+  /** The intranet: the primary area. */
+  readonly intranet: PoolTotals;
+  /** Every extranet area (all zeros when there is none). */
+  readonly extranet: PoolTotals;
+  /** Seats taken over every area: the current total of licensed users. */
+  readonly using: number;
   /** The current total of active users, system users included. */
   readonly totalActiveUsers: number;
   /** Total intranet users: seats taken in the primary area. */
@@ -207,30 +242,36 @@ export function unallocatedRemaining(
 }
 
 /**
- * One partner organization's figures.
+ * One partner organization's figures: what it can really still get, not just
+ * what its quota says (a quota is capped by the seats left in its area).
  *
  * @param organization - the organization
  * @param counts - its aggregate counts, if it has any profile
+ * @param areaRemaining - the seats left in its area
  * @param options - the warning thresholds
  */
-export function organizationUsage(
+function organizationUsage(
   organization: Organization,
   counts: OrganizationSeatCounts | undefined,
-  options: UsageOptions = {},
+  areaRemaining: number,
+  options: UsageOptions,
 ): OrganizationUsage {
-  const users = counts?.users ?? 0;
   const using = counts?.using ?? 0;
   const quota = organization.maxUsers;
+  const denied = organization.access === 'denied';
+  const remaining = denied ? 0 : quota === null ? null : Math.max(0, Math.min(quota - using, areaRemaining));
+  const status =
+    remaining === null ? null : poolStatus(quota ?? 0, using, remaining, resolveThresholds(options));
   return {
     organizationId: organization.id,
     name: organization.name,
     access: organization.access,
     maxUsers: quota,
-    users,
+    users: counts?.users ?? 0,
     using,
-    remaining: quota === null ? null : Math.max(0, quota - using),
+    remaining,
     usingRatio: quota === null ? null : ratio(using, quota),
-    status: quota === null ? null : seatStatus(quota, using, resolveThresholds(options)),
+    status,
   };
 }
 
@@ -251,8 +292,10 @@ export function areaUsage(
 ): AreaUsage {
   const warningThresholds = resolveThresholds(options);
   const { using } = counts;
+  const remaining = Math.max(0, area.maxUsers - using);
   const countsById = new Map(counts.organizations.map((c) => [c.organizationId, c]));
-  const { allocated } = allocation(counts, organizations);
+  const { allocated, unquotedUsing } = allocation(counts, organizations);
+  const hostRemaining = unallocatedRemaining(area, counts, organizations);
   return {
     areaId: area.id,
     kind: area.kind,
@@ -260,7 +303,7 @@ export function areaUsage(
     maxUsers: area.maxUsers,
     graceSeats: area.graceSeats,
     using,
-    remaining: Math.max(0, area.maxUsers - using),
+    remaining,
     overBy: Math.max(0, using - area.maxUsers),
     usingRatio: ratio(using, area.maxUsers),
     totalActiveUsers: using + counts.activeSystem,
@@ -268,8 +311,9 @@ export function areaUsage(
     users: counts.users,
     status: seatStatus(area.maxUsers, using, warningThresholds),
     allocated,
-    unallocatedRemaining: unallocatedRemaining(area, counts, organizations),
-    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), { warningThresholds })),
+    unallocatedRemaining: hostRemaining,
+    hostStatus: poolStatus(Math.max(0, area.maxUsers - allocated), unquotedUsing, hostRemaining, warningThresholds),
+    organizations: organizations.map((o) => organizationUsage(o, countsById.get(o.id), remaining, { warningThresholds })),
   };
 }
 
@@ -284,13 +328,17 @@ export function siteSummary(areas: readonly AreaUsage[]): SiteSummary {
     (a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) || a.areaId.localeCompare(b.areaId) : a.kind === 'primary' ? -1 : 1),
   );
   const sum = (pick: (a: AreaUsage) => number) => sorted.reduce((total, a) => total + pick(a), 0);
+  const pool = (kind: AreaKind): PoolTotals => {
+    const ofKind = sorted.filter((a) => a.kind === kind);
+    const add = (pick: (a: AreaUsage) => number) => ofKind.reduce((total, a) => total + pick(a), 0);
+    return { areas: ofKind.length, maxUsers: add((a) => a.maxUsers), using: add((a) => a.using), remaining: add((a) => a.remaining), overBy: add((a) => a.overBy) };
+  };
   return {
     areas: sorted,
     totals: {
-      maxUsers: sum((a) => a.maxUsers),
+      intranet: pool('primary'),
+      extranet: pool('extranet'),
       using: sum((a) => a.using),
-      remaining: sum((a) => a.remaining),
-      overBy: sum((a) => a.overBy),
       totalActiveUsers: sum((a) => a.totalActiveUsers),
       intranetUsers: sum((a) => (a.kind === 'primary' ? a.using : 0)),
       blocked: sum((a) => a.blocked),

@@ -1,6 +1,6 @@
 /**
  * Who sees the User License Count, on which page, and how much of it
- * (DESIGN.md section 3). Pure: the service reads the figures, this decides what
+ * (the User License Count table of the partner guide). Pure: the service reads the figures, this decides what
  * of them a viewer may see.
  *
  * The rules:
@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import { UnknownOrganizationError } from '../errors.js';
 import { idSchema, type Access } from './schemas.js';
+import { allPartnerQuotasSet } from './seat-policy.js';
 import type { SeatStatus } from './status.js';
 import type { AreaUsage, OrganizationUsage, SiteSummary, SiteTotals } from './usage.js';
 
@@ -62,17 +63,6 @@ export type LicensePage = z.infer<typeof licensePageSchema>;
  */
 export function seesLicenseCount(role: ViewerRole, page: LicensePage): boolean {
   return role === 'host-admin' || page === 'partner-user-admin-list';
-}
-
-/**
- * Whether every partner organization of an area has a quota set, denied ones
- * included: only then do partner admins see their `remaining` and `usingRatio`.
- *
- * @param area - the area's figures
- * @returns `true` when no partner of the area has `maxUsers: null` (also when it has no partner)
- */
-export function allPartnerQuotasSet(area: Pick<AreaUsage, 'organizations'>): boolean {
-  return area.organizations.every((o) => o.maxUsers !== null);
 }
 
 /** What a host admin sees: everything, on every page. */
@@ -144,7 +134,7 @@ export function partnerLicenseView(page: LicensePage, organizationId: string, ar
   const own: OrganizationUsage | undefined = area.organizations.find((o) => o.organizationId === organizationId);
   if (own === undefined) throw new UnknownOrganizationError(organizationId);
   const visible = seesLicenseCount('partner-admin', page);
-  const remainingVisible = visible && allPartnerQuotasSet(area);
+  const remainingVisible = visible && allPartnerQuotasSet(area.organizations);
   return {
     role: 'partner-admin',
     page,

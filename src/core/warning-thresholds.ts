@@ -43,7 +43,7 @@ export type WarningTiers = z.infer<typeof warningTiersSchema>;
 
 /**
  * Warning thresholds: a percentage (warn when **fewer than** that share of the
- * seats is left, DESIGN.md section 2) or a tier table.
+ * seats is left) or a tier table.
  */
 export const warningThresholdsSchema = z.union([z.number().min(0).max(100), warningTiersSchema]);
 /** Warning thresholds: a percentage or a tier table. */

@@ -5,7 +5,6 @@
  * @module
  */
 import type { User } from '../core/schemas.js';
-import { isoDateFormatter } from './iso-date.js';
 
 /** Every column the People CSV knows, by key. */
 export const PEOPLE_COLUMN_KEYS = [
@@ -30,15 +29,18 @@ export type PeopleColumnKey = (typeof PEOPLE_COLUMN_KEYS)[number];
 
 /**
  * The columns an export has unless told otherwise, in order: username, display
- * name, email, area, organization, account type, account state, block reason,
- * source, created.
+ * name, email, area, area id, organization, organization id, account type,
+ * account state, block reason, source, created. The id columns make the export
+ * re-import into exactly the same areas and partners, whatever their names.
  */
 export const DEFAULT_PEOPLE_COLUMNS: readonly PeopleColumnKey[] = [
   'username',
   'displayName',
   'email',
   'area',
+  'areaId',
   'organization',
+  'organizationId',
   'accountType',
   'accountState',
   'blockReason',
@@ -81,63 +83,26 @@ export interface PeopleNames {
   readonly organizations: ReadonlyMap<string, string>;
 }
 
-/** A column's cell read from a user (raw: not yet neutralised or quoted). */
-type CellReader = (user: User, names: PeopleNames) => string;
-
 /**
- * How each column's cell is read from a user; unknown ids fall back to the id
- * itself. Each entry makes a new reader, so a reader may keep state for one
- * export (the date columns remember the last date they formatted).
+ * How each column's cell is read from a user (raw: not yet neutralised or
+ * quoted). Unknown area and organization ids fall back to the id itself.
  */
-const READERS: Readonly<Record<PeopleColumnKey, () => CellReader>> = {
-  username: () => (u) => u.username,
-  displayName: () => (u) => u.displayName ?? '',
-  email: () => (u) => u.email ?? '',
-  area: () => (u, names) => names.areas.get(u.areaId) ?? u.areaId,
-  organization: () => (u, names) => (u.organizationId === null ? '' : (names.organizations.get(u.organizationId) ?? u.organizationId)),
-  accountType: () => (u) => (u.kind === 'licensed' ? ACCOUNT_TYPE_LICENSED : ACCOUNT_TYPE_SYSTEM),
-  accountState: () => (u) => (u.state === 'active' ? ACCOUNT_STATE_ACTIVE : ACCOUNT_STATE_BLOCKED),
-  blockReason: () => (u) => u.blockReason ?? '',
-  source: () => (u) => u.source,
-  created: () => {
-    const iso = isoDateFormatter();
-    return (u) => iso(u.createdAt);
-  },
-  externalId: () => (u) => u.externalId ?? '',
-  areaId: () => (u) => u.areaId,
-  organizationId: () => (u) => u.organizationId ?? '',
-  updated: () => {
-    const iso = isoDateFormatter();
-    return (u) => iso(u.updatedAt);
-  },
+export const CELL_READERS: Readonly<Record<PeopleColumnKey, (user: User, names: PeopleNames) => string>> = {
+  username: (u) => u.username,
+  displayName: (u) => u.displayName ?? '',
+  email: (u) => u.email ?? '',
+  area: (u, names) => names.areas.get(u.areaId) ?? u.areaId,
+  organization: (u, names) => (u.organizationId === null ? '' : (names.organizations.get(u.organizationId) ?? u.organizationId)),
+  accountType: (u) => (u.kind === 'licensed' ? ACCOUNT_TYPE_LICENSED : ACCOUNT_TYPE_SYSTEM),
+  accountState: (u) => (u.state === 'active' ? ACCOUNT_STATE_ACTIVE : ACCOUNT_STATE_BLOCKED),
+  blockReason: (u) => u.blockReason ?? '',
+  source: (u) => u.source,
+  created: (u) => u.createdAt.toISOString(),
+  externalId: (u) => u.externalId ?? '',
+  areaId: (u) => u.areaId,
+  organizationId: (u) => u.organizationId ?? '',
+  updated: (u) => u.updatedAt.toISOString(),
 };
-
-/**
- * Columns whose cells take few distinct values (names, ids of areas and
- * partners, fixed words), so an export may neutralise and quote each value
- * once and remember the result.
- */
-export const FEW_VALUED_COLUMNS: ReadonlySet<PeopleColumnKey> = new Set([
-  'area',
-  'organization',
-  'accountType',
-  'accountState',
-  'blockReason',
-  'source',
-  'areaId',
-  'organizationId',
-]);
-
-/**
- * How one column's raw (not yet neutralised) cell is read from a user. Call it
- * once per export: the reader may remember what it formatted last.
- *
- * @param key - the column
- * @returns a reader: user and names in, cell text out (`''` for an empty value)
- */
-export function cellReader(key: PeopleColumnKey): CellReader {
-  return READERS[key]();
-}
 
 /**
  * Header labels the import recognises besides each column's key and default

@@ -3,12 +3,13 @@
  *
  * @module
  */
+import Papa from 'papaparse';
 import { z } from 'zod';
 import { userFilterSchema, type UserFilter } from '../core/schemas.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { parseInput } from '../service/validate.js';
-import { DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, type PeopleColumnKey, type PeopleNames } from './columns.js';
-import { exportHeaderLine, exportRowFormatter } from './export-row.js';
+import { CELL_READERS, DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, type PeopleColumnKey, type PeopleNames } from './columns.js';
+import { neutraliseCell } from './neutralise.js';
 
 /** What the export reads from: a seatkeeper instance, or anything with its `listUsers` and `summary`. */
 export type PeopleExportSource = Pick<Seatkeeper, 'listUsers' | 'summary'>;
@@ -60,8 +61,9 @@ interface ExportSettings {
  * organization names are read once, up front.
  *
  * Every cell that could start a spreadsheet formula is neutralised (see
- * `neutraliseCell`); cells with the delimiter, quotes or line breaks are quoted.
- * The text ends with a line break.
+ * `neutraliseCell`); `Papa.unparse` then writes each chunk, quoting cells with
+ * the delimiter, quotes, line breaks or edge spaces. Dates are ISO 8601
+ * (`Date#toISOString`). The text ends with a line break.
  *
  * Options are validated when this is called, before anything is read.
  *
@@ -93,20 +95,28 @@ export function exportPeopleCsv(seats: PeopleExportSource, options: PeopleExport
 
 async function* exportChunks(seats: PeopleExportSource, settings: ExportSettings): AsyncGenerator<string, void, undefined> {
   const names = await readNames(seats);
-  const { rowsPerChunk, newline } = settings;
-  const format = exportRowFormatter(settings.columns, names, settings.delimiter);
-  let pending = (settings.bom ? '\uFEFF' : '') + exportHeaderLine(settings.labels, settings.delimiter) + newline;
-  // One array of lines, emptied after each chunk: joining is what flattens the text, once per chunk.
-  const lines: string[] = [];
-  for await (const user of seats.listUsers({ ...settings.filter, pageSize: rowsPerChunk })) {
-    lines.push(format(user));
-    if (lines.length >= rowsPerChunk) {
-      yield pending + lines.join(newline) + newline;
-      pending = '';
-      lines.length = 0;
+  const readers = settings.columns.map((key) => CELL_READERS[key]);
+  const config: Papa.UnparseConfig = {
+    delimiter: settings.delimiter,
+    newline: settings.newline,
+    // A row of one empty cell would be a blank line, which readers skip: quoted, it is a row.
+    quotes: settings.columns.length === 1 ? (value: unknown) => value === '' : false,
+    // Our own guard (neutraliseCell) runs instead: papaparse's is not reversible.
+    escapeFormulae: false,
+  };
+  // The header travels with the first rows; each chunk of rows is written by Papa.unparse and let go.
+  let rows: string[][] = [settings.labels.map(neutraliseCell)];
+  let prefix = settings.bom ? '\uFEFF' : '';
+  let count = 0;
+  for await (const user of seats.listUsers({ ...settings.filter, pageSize: settings.rowsPerChunk })) {
+    rows.push(readers.map((read) => neutraliseCell(read(user, names))));
+    if (++count % settings.rowsPerChunk === 0) {
+      yield prefix + Papa.unparse(rows, config) + settings.newline;
+      rows = [];
+      prefix = '';
     }
   }
-  if (pending !== '' || lines.length > 0) yield pending + (lines.length === 0 ? '' : lines.join(newline) + newline);
+  if (rows.length > 0) yield prefix + Papa.unparse(rows, config) + settings.newline;
 }
 
 /** Area and organization names by id, from one summary read. */

@@ -1,5 +1,5 @@
 /**
- * Reading an import's records: the header into a column map, then each row
+ * Reading an import's rows: the header into a column map, then each row
  * validated, restored, checked for repeats and resolved to an area and
  * organization, into candidates, errors and skips.
  *
@@ -10,8 +10,8 @@ import { usernameKey } from '../core/schemas.js';
 import { normaliseHeader, PEOPLE_COLUMN_LABELS, type PeopleColumnKey } from './columns.js';
 import type { CsvRowError, CsvRowSkip } from './import-report.js';
 import { restoreCell } from './neutralise.js';
-import type { CsvRecord } from './read-records.js';
-import { fastPeopleCsvRow, peopleCsvRowSchema, type PeopleCsvCells, type PeopleCsvRow } from './row-schema.js';
+import type { CsvRow } from './read-rows.js';
+import { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
 import type { SiteDirectory } from './site-directory.js';
 
 /** Columns shown in the export for information; the import reads past them (a new profile gets its own). */
@@ -20,70 +20,43 @@ const INFORMATIONAL: ReadonlySet<PeopleColumnKey> = new Set(['blockReason', 'sou
 /** A valid row, ready for `createUsers`. */
 export type CandidateEntry = BulkUserInput & { readonly username: string };
 
-/** What a {@link RowReader} needs besides the records. */
+/** A valid row and the line it starts on. */
+export interface Candidate {
+  readonly line: number;
+  readonly entry: CandidateEntry;
+}
+
+/** What a {@link RowReader} needs besides the rows. */
 export interface ReaderSettings {
   readonly lookup: ReadonlyMap<string, PeopleColumnKey>;
   readonly delimiter: string;
   readonly areaId: string | undefined;
   readonly organizationId: string | null;
+  /** The most data rows read; the next one stops reading. */
+  readonly maxRows: number;
+  /** The most errors kept; the rest are only counted. */
+  readonly maxErrors: number;
 }
 
-/** A header cell that names a column: its key, its label as written, and whether the import reads past it. */
-interface MappedColumn {
-  readonly key: PeopleColumnKey;
-  readonly label: string;
-  readonly informational: boolean;
-}
-
-/** Column per cell index (`undefined` for an ignored cell). */
-type ColumnMap = readonly (MappedColumn | undefined)[];
-
-/** The columns the import reads (the rest are informational). */
-type ImportedKey = keyof PeopleCsvCells;
-
-/** No imported column anywhere: the positions before the header is read. */
-const NOWHERE: Readonly<Record<ImportedKey, number>> = {
-  username: -1,
-  displayName: -1,
-  email: -1,
-  externalId: -1,
-  area: -1,
-  areaId: -1,
-  organization: -1,
-  organizationId: -1,
-  accountType: -1,
-  accountState: -1,
-};
-
-/**
- * The cell at `index`, restored from its CSV-injection guard; `undefined` when
- * there is no such column or the cell is blank (empty, or only spaces unless `exact`).
- */
-function cellAt(cells: readonly string[], index: number, exact: boolean): string | undefined {
-  if (index < 0) return undefined;
-  const value = restoreCell(cells[index] ?? '');
-  return (exact ? value !== '' : value.trim() !== '') ? value : undefined;
-}
-
-/** Whether every cell is empty: a blank line, or a row of delimiters. */
-function isBlank(cells: readonly string[]): boolean {
-  for (const cell of cells) if (cell !== '') return false;
-  return true;
-}
-
-/** Reads records one by one: the header first, then rows into candidates, errors and skips. */
+/** Reads rows one by one: the header first, then data rows into candidates, errors and skips. */
 export class RowReader {
   /** The valid rows, ready for `createUsers`, in file order. */
-  readonly entries: CandidateEntry[] = [];
-  /** The line of each of `entries`, at the same index (two flat arrays: a hundred thousand rows are not wrapped twice). */
-  readonly lines: number[] = [];
+  readonly candidates: Candidate[] = [];
+  /** The first `maxErrors` errors, in file order. */
   readonly errors: CsvRowError[] = [];
+  /** Errors found beyond the first `maxErrors`. */
+  moreErrors = 0;
   readonly skipped: CsvRowSkip[] = [];
   readonly ignoredColumns: string[] = [];
+  /** Data rows read, blank ones aside. */
   rows = 0;
-  #columns: ColumnMap | undefined;
-  /** The cell index of each imported column, `-1` when the file has none. */
-  #at: Readonly<Record<ImportedKey, number>> = NOWHERE;
+  /** Whether a header row was read (usable or not): a file without one is empty. */
+  sawHeader = false;
+  /** The line of the row past `maxRows`, where reading stopped; `null` while within it. */
+  stoppedAtMaxRows: number | null = null;
+  /** The column of each cell index (`undefined`: ignored), once the header is read. */
+  #columns: readonly (PeopleColumnKey | undefined)[] | undefined;
+  /** Each column's label as written in the header. */
   readonly #labels = new Map<PeopleColumnKey, string>();
   readonly #usernames = new Map<string, number>();
   readonly #externalIds = new Map<string, number>();
@@ -95,76 +68,79 @@ export class RowReader {
     this.#settings = settings;
   }
 
-  /** Takes the next record; `false` when reading must stop (the header is unusable). */
-  read(record: CsvRecord): boolean {
-    if (this.#columns === undefined) return this.#readHeader(record);
-    if (isBlank(record.cells)) return true;
+  /** Takes the next row; `false` when reading must stop (the header is unusable, or the row is past `maxRows`). */
+  read(row: CsvRow): boolean {
+    // Blank lines are skipped, before the header too.
+    if (row.cells.every((cell) => cell === '')) return true;
+    if (this.#columns === undefined) return this.#readHeader(row);
+    if (this.rows === this.#settings.maxRows) {
+      this.stoppedAtMaxRows = row.line;
+      return false;
+    }
     this.rows += 1;
-    this.#readRow(record, this.#columns);
+    this.#readRow(row, this.#columns);
     return true;
   }
 
-  #readHeader(record: CsvRecord): boolean {
+  #readHeader({ line, cells, problem }: CsvRow): boolean {
+    this.sawHeader = true;
     const fail = (message: string) => {
-      this.errors.push({ line: record.line, column: null, field: null, message });
+      // The first error of the file, so within any cap (maxErrors is at least 1).
+      this.#error(line, null, message);
       return false;
     };
-    if (record.problem !== undefined) return fail(`The header row is malformed: ${record.problem}.`);
-    const columns: (MappedColumn | undefined)[] = [];
-    for (const cell of record.cells) {
+    if (problem !== null) return fail(`The header row is malformed: ${problem}.`);
+    const columns: (PeopleColumnKey | undefined)[] = [];
+    for (const cell of cells) {
       const label = restoreCell(cell).trim();
       const key = this.#settings.lookup.get(normaliseHeader(label));
-      if (key === undefined) {
-        if (label !== '') this.ignoredColumns.push(label);
-        columns.push(undefined);
-        continue;
+      if (key !== undefined) {
+        const earlier = this.#labels.get(key);
+        if (earlier !== undefined) return fail(`The columns "${earlier}" and "${label}" are both ${PEOPLE_COLUMN_LABELS[key]}; keep one.`);
+        this.#labels.set(key, label);
+      } else if (label !== '') {
+        this.ignoredColumns.push(label);
       }
-      const earlier = this.#labels.get(key);
-      if (earlier !== undefined) return fail(`The columns "${earlier}" and "${label}" are both ${PEOPLE_COLUMN_LABELS[key]}; keep one.`);
-      this.#labels.set(key, label);
-      columns.push({ key, label, informational: INFORMATIONAL.has(key) });
+      columns.push(key === undefined || INFORMATIONAL.has(key) ? undefined : key);
     }
     if (!this.#labels.has('username')) {
-      const hint = /[;\t|]/.test(record.cells.join(',')) && this.#settings.delimiter === ',' ? ` If the file is separated by ";", tab or "|", pass that as delimiter.` : '';
+      const hint = /[;\t|]/.test(cells.join(',')) && this.#settings.delimiter === ',' ? ` If the file is separated by ";", tab or "|", pass that as delimiter.` : '';
       return fail(`No Username column: the header must have one (labelled "Username", or as mapped with the columns option).${hint}`);
     }
     if (!this.#labels.has('area') && !this.#labels.has('areaId') && this.#settings.areaId === undefined) {
       return fail('No Area column and no areaId option: add an Area column (area name or id) or pass areaId for every row.');
     }
     this.#columns = columns;
-    const at: Record<ImportedKey, number> = { ...NOWHERE };
-    columns.forEach((column, index) => {
-      if (column !== undefined && !column.informational) at[column.key as ImportedKey] = index;
-    });
-    this.#at = at;
     return true;
   }
 
-  #readRow(record: CsvRecord, columns: ColumnMap): void {
-    const { line, cells } = record;
-    if (record.problem !== undefined) return this.#error(line, null, `The row is malformed: ${record.problem}. Check its quotes.`);
-    let extra = 0;
-    for (let index = columns.length; index < cells.length; index++) if (cells[index] !== '') extra++;
+  #readRow({ line, cells, problem }: CsvRow, columns: readonly (PeopleColumnKey | undefined)[]): void {
+    if (problem !== null) return this.#error(line, null, `The row is malformed: ${problem}. Check its quotes.`);
+    const extra = cells.slice(columns.length).filter((cell) => cell !== '').length;
     if (extra > 0) {
       return this.#error(line, null, `The row has ${columns.length + extra} values but the header has ${columns.length} columns; quote values that contain "${this.#settings.delimiter}".`);
     }
 
-    const at = this.#at;
-    // A display name is kept exactly; elsewhere a blank cell is an empty one.
-    const raw: PeopleCsvCells = {
-      username: cellAt(cells, at.username, false) ?? '',
-      displayName: cellAt(cells, at.displayName, true),
-      email: cellAt(cells, at.email, false),
-      externalId: cellAt(cells, at.externalId, false),
-      area: cellAt(cells, at.area, false),
-      areaId: cellAt(cells, at.areaId, false),
-      organization: cellAt(cells, at.organization, false),
-      organizationId: cellAt(cells, at.organizationId, false),
-      accountType: cellAt(cells, at.accountType, false),
-      accountState: cellAt(cells, at.accountState, false),
-    };
-    const row = fastPeopleCsvRow(raw) ?? this.#validate(line, raw);
-    if (row === undefined) return;
+    // A blank cell is left out, so the schema reads it as absent; a blank username is '' and reported missing.
+    const raw: Partial<Record<PeopleColumnKey, string>> = { username: '' };
+    columns.forEach((key, index) => {
+      if (key === undefined) return;
+      const value = restoreCell(cells[index] ?? '');
+      // A display name is kept exactly (spaces are a name's business); elsewhere a cell of spaces is blank.
+      if (key === 'displayName' ? value !== '' : value.trim() !== '') raw[key] = value;
+    });
+    const parsed = peopleCsvRowSchema.safeParse(raw);
+    if (!parsed.success) {
+      // One error per cell: the first check that failed says what to fix.
+      const reported = new Set<PeopleColumnKey | null>();
+      for (const issue of parsed.error.issues) {
+        const field = (issue.path[0] as PeopleColumnKey | undefined) ?? null;
+        if (!reported.has(field)) this.#error(line, field, issue.message);
+        reported.add(field);
+      }
+      return;
+    }
+    const row = parsed.data;
     if (row.accountType === 'system') {
       this.skipped.push({ line, username: row.username, message: 'System accounts (SuperUser, Guest) are not imported; ensureSystemUsers() creates them.' });
       return;
@@ -175,37 +151,22 @@ export class RowReader {
     if (!area.ok) return this.#error(line, area.field, area.message);
     const organization = this.#directory.resolveOrganization(row, area.id, this.#settings.organizationId);
     if (!organization.ok) return this.#error(line, organization.field, organization.message);
-    // Every key in one literal (an absent value is `undefined`, which createUsers reads as absent), and
-    // frozen: createUsers then takes the entry as it is rather than copying a hundred thousand of them.
-    const entry: CandidateEntry = Object.freeze({
+    const entry: CandidateEntry = {
       username: row.username,
       areaId: area.id,
       organizationId: organization.id,
-      email: row.email,
-      displayName: row.displayName,
-      externalId: row.externalId,
       state: row.accountState ?? 'active',
-    });
-    this.entries.push(entry);
-    this.lines.push(line);
-  }
-
-  /** Validates a row with the schema, reporting one error per cell (the first check that failed says what to fix). */
-  #validate(line: number, raw: PeopleCsvCells): PeopleCsvRow | undefined {
-    const parsed = peopleCsvRowSchema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    const reported = new Set<PeopleColumnKey | null>();
-    for (const issue of parsed.error.issues) {
-      const field = (issue.path[0] as PeopleColumnKey | undefined) ?? null;
-      if (reported.has(field)) continue;
-      reported.add(field);
-      this.#error(line, field, issue.message);
-    }
-    return undefined;
+      ...(row.email === undefined ? {} : { email: row.email }),
+      ...(row.displayName === undefined ? {} : { displayName: row.displayName }),
+      ...(row.externalId === undefined ? {} : { externalId: row.externalId }),
+    };
+    this.candidates.push({ line, entry });
   }
 
   #error(line: number, field: PeopleColumnKey | null, message: string): void {
-    this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
+    // Past the cap an error is only counted: a file of garbage makes a short report, not a huge one.
+    if (this.errors.length >= this.#settings.maxErrors) this.moreErrors += 1;
+    else this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
   }
 
   /** Records the row's username and external id; `false` (with an error) when an earlier row has either. */

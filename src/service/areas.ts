@@ -38,6 +38,7 @@ export function areasApi(context: ServiceContext): AreasApi {
         const primary = (await context.repository.listAreas()).find((a) => a.kind === 'primary' && a.id !== data.id);
         if (primary !== undefined) {
           throw new ConfigurationRefusedError(
+            'SECOND_PRIMARY_AREA',
             `There is already a primary area ("${primary.id}"); a site has exactly one. Define "${data.id}" as an extranet area.`,
           );
         }

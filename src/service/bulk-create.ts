@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
-import { fastBulkUserInput, type BulkUserEntry } from '../core/fast-parse.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
-import { usernameKey, type User } from '../core/schemas.js';
+import type { User } from '../core/schemas.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, readSeatContext } from './seat-context.js';
+import { yieldToEventLoop } from './event-loop.js';
+import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
 
@@ -68,8 +69,6 @@ export interface BulkCreateApi {
 
 /** How many users one `insertUsers` call writes. */
 const INSERT_BATCH = 1_000;
-/** How many keys one batched look-up asks for, so no store meets an oversized query. */
-const LOOKUP_BATCH = 5_000;
 /** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
 const CONFLICT_ATTEMPTS = 3;
 
@@ -77,28 +76,14 @@ const CONFLICT_ATTEMPTS = 3;
 const MAX_ENTRIES = 10_000_000;
 const entriesSchema = z.array(bulkUserInputSchema).max(MAX_ENTRIES);
 
-/**
- * The entries, validated. Each plain-object entry goes through the schema's
- * hand-written twin (a CSV import passes hundreds of thousands); at the first
- * entry the twin cannot vouch for, the whole list goes to zod, which reports
- * every issue with its index or finds it valid after all.
- */
-function parseEntries(entries: readonly BulkUserInput[]): readonly Entry[] {
-  if (!Array.isArray(entries) || entries.length > MAX_ENTRIES) return parseInput(entriesSchema, entries, 'createUsers entries');
-  const list: Entry[] = new Array<Entry>(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = fastBulkUserInput(entries[index]);
-    if (entry === undefined) return parseInput(entriesSchema, entries, 'createUsers entries');
-    list[index] = entry;
-  }
-  return list;
-}
+/** One validated entry. */
+type Entry = z.output<typeof bulkUserInputSchema>;
 
 /** Builds the {@link BulkCreateApi}. */
 export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
   return {
     async createUsers(entries, options = {}) {
-      const list = parseEntries(entries);
+      const list = parseInput(entriesSchema, entries, 'createUsers entries');
       const data = parseInput(bulkCreateOptionsSchema, options, 'createUsers options');
       const settings: BatchSettings = {
         mode: data.mode ?? 'all-or-nothing',
@@ -126,8 +111,6 @@ interface BatchSettings {
   readonly blockedBy: string;
 }
 
-type Entry = BulkUserEntry;
-
 async function runBatch(
   context: ServiceContext,
   tx: SeatTransaction,
@@ -139,19 +122,12 @@ async function runBatch(
   for (const areaId of areaIds) contexts.set(areaId, await readSeatContext(tx, areaId));
   for (const entry of entries) assertOrganizationIn(contexts.get(entry.areaId) as SeatContext, entry.organizationId);
 
-  const candidates: BulkCandidate[] = [];
-  const usernames: string[] = [];
-  const externalIds: string[] = [];
-  for (const e of entries) {
-    const externalId = e.externalId ?? null;
-    candidates.push({ username: e.username, externalId, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' });
-    usernames.push(e.username);
-    if (externalId !== null) externalIds.push(externalId);
-  }
-  const [takenUsernames, takenExternalIds] = await Promise.all([
-    takenKeys(usernames, (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username)),
-    takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? ''),
-  ]);
+  const candidates = entries.map(
+    (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
+  );
+  const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
+  const takenUsernames = new Set((await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys());
+  const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
   // One instant for the whole batch: its users are created in one atomic step.
@@ -163,13 +139,16 @@ async function runBatch(
     if (decision !== undefined && !decision.ok) return decision;
     return { ok: true, user: newUser(context, entry, entry.state === 'blocked' ? blocked : active, now) };
   });
-  const accepted: User[] = [];
-  for (const result of results) if (result.ok) accepted.push(result.user);
+  const accepted = results.flatMap((result) => (result.ok ? [result.user] : []));
   const refusedAny = accepted.length < results.length;
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 
   if (write) {
-    for (let start = 0; start < accepted.length; start += INSERT_BATCH) await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+    for (let start = 0; start < accepted.length; start += INSERT_BATCH) {
+      await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+      // A large import must not hold the event loop: the server goes on answering between batches.
+      await yieldToEventLoop();
+    }
   }
   if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
   return {
@@ -182,18 +161,6 @@ async function runBatch(
   };
 }
 
-/** The keys among `keys` that storage already holds, looked up in batches. */
-async function takenKeys(
-  keys: readonly string[],
-  find: (keys: readonly string[]) => Promise<readonly User[]>,
-  keyOf: (user: User) => string,
-): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
-    for (const user of await find(keys.slice(start, start + LOOKUP_BATCH))) taken.add(keyOf(user));
-  }
-  return taken;
-}
 
 /**
  * Tells the seat watch about each area the batch touched: the first seat

@@ -39,30 +39,35 @@ export interface DeliveryReport {
 /**
  * Watches seat changes for notifications and peaks. `observe` runs inside the
  * area's transaction, after the write (or refusal), so what it enqueues
- * commits with the change; `afterCommit` runs once the transaction is over and
- * must never throw.
+ * commits with the change; `afterCommit` runs once the transaction is over,
+ * returns at once and never throws: delivery happens in the background.
  */
 export interface SeatWatch {
   /** Called inside the area's transaction after every seat-affecting write or refusal in `areaId`. */
   observe(tx: SeatTransaction, areaId: string, event: SeatEvent): Promise<void>;
   /**
    * Called after the transaction ended (committed or not), with the transaction
-   * when there was one; delivers what is due within the notification timeout, never throws.
+   * when there was one. Starts delivery of what is due in the background (one
+   * run in flight per instance; a call during a run asks for one more after
+   * it) and returns without waiting for the notifier. Never throws.
    */
-  afterCommit(transaction?: SeatTransaction): Promise<void>;
+  afterCommit(transaction?: SeatTransaction): void;
   /**
-   * Sends due reminders, then delivers every due outbox entry. Never throws for
-   * a notifier failure. Optional so that a watch written for a test (recording
-   * events only) stays valid; without it there is nothing to deliver.
+   * Sends due reminders, then, once the delivery run in flight has finished,
+   * delivers every due outbox entry and reports. Never throws for a notifier
+   * failure. Optional so that a watch written for a test (recording events
+   * only) stays valid; without it there is nothing to deliver.
    */
   deliverPending?(): Promise<DeliveryReport>;
+  /** Resolves once no delivery run is in flight (nor asked for by one). Optional, as `deliverPending`. */
+  settle?(): Promise<void>;
 }
 
 /** Notification settings, resolved to their defaults. */
 export interface ResolvedNotificationOptions {
   /** Repeat the limit notification this often during an episode; `null` for never. */
   readonly reminderEvery: Duration | null;
-  /** How long one send may take before it counts as failed, in milliseconds. */
+  /** How long one send may take before its signal aborts and it counts as failed, in milliseconds; a claim's lease is one minute longer. */
   readonly timeoutMs: number;
   /** The delay before the first retry, in milliseconds; it doubles with every failure. */
   readonly firstRetryDelayMs: number;
@@ -112,8 +117,9 @@ export interface ServiceContext {
 }
 
 /**
- * Runs `work` in a transaction on `areaIds`, then lets the watch deliver what
- * the transaction enqueued. Every seat-taking write goes through here.
+ * Runs `work` in a transaction on `areaIds`, then lets the watch start
+ * delivering what the transaction enqueued, in the background. Every
+ * seat-taking write goes through here.
  */
 export async function inAreaTransaction<T>(
   context: ServiceContext,
@@ -127,6 +133,6 @@ export async function inAreaTransaction<T>(
       return work(tx);
     });
   } finally {
-    await context.watch.afterCommit(transaction);
+    context.watch.afterCommit(transaction);
   }
 }

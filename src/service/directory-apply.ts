@@ -1,6 +1,14 @@
+/**
+ * Applying a directory sync plan: under the locks of every area it touches,
+ * the profiles of its lines are read again, lines whose profile changed since
+ * planning are skipped, and the rest is planned again on the state read there,
+ * so seats are always decided on the counts under the lock.
+ *
+ * @module
+ */
 import { z } from 'zod';
 import { directoryEntrySchema, type IndexedDirectoryEntry } from '../core/directory-entry.js';
-import { directoryTarget, planDirectoryChanges, type DirectoryTarget } from '../core/directory-plan.js';
+import { directoryTarget, planDirectoryChanges, usernamesToLookUp, type DirectoryTarget } from '../core/directory-plan.js';
 import {
   countDirectoryLines,
   isWaitingForLicense,
@@ -16,9 +24,9 @@ import type { AreaSeatCounts } from '../core/usage.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { basisOf, sameAreaState, sameHolders, sameRecord, usernamesToLookUp, type LockedAreaState, type PlanBasis } from './directory-basis.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
+import { countArea, findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 
 /**
  * What apply reads from a plan, checked before anything is read or written.
@@ -52,18 +60,15 @@ const planSchema = z.looseObject({
 /** Attempts of an apply that a unique-key race with an unlocked area aborted; each re-reads everything. */
 const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
-const WRITE_BATCH = 1000;
-
+const WRITE_BATCH = 1_000;
 /**
  * Applies a directory sync plan under the locks of every area it touches,
- * deciding seats again on the counts read there (or, when nothing the plan's
- * lines depend on changed, keeping the plan's decisions: see `directory-basis.ts`).
- * Lines whose profile changed since planning are skipped.
+ * deciding seats again on the counts read there. Lines whose profile changed
+ * since planning are skipped.
  */
 export async function applyDirectoryPlan(context: ServiceContext, input: DirectorySyncPlan): Promise<DirectorySyncReport> {
-  const basis = basisOf(input);
-  if (basis === undefined) parseInput(planSchema, input, 'directory sync plan');
-  const plan = input;
+  // The validated copy: its entries are as the schema returns them (trimmed), whatever the caller kept or edited.
+  const plan = parseInput(planSchema, input, 'directory sync plan') as unknown as DirectorySyncPlan;
   if (plan.refused !== null) {
     return {
       plannedAt: plan.plannedAt,
@@ -76,21 +81,19 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
       waitingForLicense: [],
     };
   }
-  // The positions of the lines to write or decide again: all but those with nothing to do.
-  const work: number[] = [];
+  // The lines to write or decide again: all but those with nothing to do.
+  const work = plan.lines.filter((line) => line.action !== 'unchanged' || isWaitingForLicense(line));
+  if (work.length === 0) return report(plan, context.clock(), new Map(), []);
+
   const areaIds = new Set<string>();
-  plan.lines.forEach((line, position) => {
-    if (line.action === 'unchanged' && !isWaitingForLicense(line)) return;
-    work.push(position);
+  for (const line of work) {
     areaIds.add(line.areaId);
     if (line.current !== null) areaIds.add(line.current.areaId);
-  });
-  if (work.length === 0) return report(plan, context.clock(), [], [], new Set());
-
+  }
   const locked = [...areaIds].sort();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inAreaTransaction(context, locked, (tx) => applyInTransaction(context, tx, plan, basis, work, locked));
+      return await inAreaTransaction(context, locked, (tx) => applyInTransaction(context, tx, plan, work, locked));
     } catch (error) {
       // A profile created meanwhile in an area this apply does not lock took a username or
       // external id it writes: nothing was kept; the next attempt sees that profile and skips the line.
@@ -103,85 +106,52 @@ async function applyInTransaction(
   context: ServiceContext,
   tx: SeatTransaction,
   plan: DirectorySyncPlan,
-  basis: PlanBasis | undefined,
-  work: readonly number[],
+  work: readonly DirectoryPlanLine[],
   areaIds: readonly string[],
 ): Promise<DirectorySyncReport> {
   const now = context.clock();
-  const lines = plan.lines;
-  const usernames: string[] = [];
-  for (const position of work) usernames.push(...usernamesToLookUp(lines[position] as DirectoryPlanLine));
-  const byExternalIdList = await tx.findUsersByExternalIds(work.map((position) => (lines[position] as DirectoryPlanLine).externalId));
-  const byUsernameList = usernames.length === 0 ? [] : await tx.findUsersByUsernames(usernames);
-  const byExternalId = new Map<string, User>();
-  for (const user of byExternalIdList) byExternalId.set(user.externalId as string, user);
-  const byUsername = new Map<string, User>();
-  for (const user of byUsernameList) byUsername.set(usernameKey(user.username), user);
+  const byExternalId = await findUsersByExternalIds(tx, work.map((line) => line.externalId));
+  const feedLines: IndexedDirectoryEntry[] = [];
+  for (const { index, entry } of work) if (index !== null && entry !== null) feedLines.push({ index, entry });
+  const byUsername = await findUsersByUsernames(tx, usernamesToLookUp(feedLines, byExternalId));
 
-  const skipped: DirectorySyncSkip[] = [];
-  const skippedAt = new Set<number>();
-  const accepted: number[] = [];
-  for (const position of work) {
-    const line = lines[position] as DirectoryPlanLine;
+  const skipped: Skipped[] = [];
+  const entries: IndexedDirectoryEntry[] = [];
+  const missing: User[] = [];
+  // Feed lines are found again by their position in the feed, lines of missing users by external id.
+  const planLineOf = new Map<number | string, DirectoryPlanLine>();
+  for (const line of work) {
     const found = currentOf(line, byExternalId, byUsername);
-    let message: string | null = null;
-    if (line.current === null ? found !== undefined : found === undefined || !sameRecord(found, line.current)) {
-      message = changedMessage(line, found);
+    const message = changedSincePlan(line, found, byUsername);
+    if (message !== null) skipped.push({ line, skip: skip(line, 'CHANGED_SINCE_PLAN', message) });
+    else if (line.entry !== null && line.index !== null) {
+      entries.push({ index: line.index, entry: line.entry });
+      planLineOf.set(line.index, line);
     } else {
-      // A planned creation whose username a profile without external id took meanwhile would now
-      // adopt that profile. It is left out here, before seats are decided again, so the seat the
-      // adopted profile might give back is never handed to someone else while it keeps it.
-      const holder = line.current === null && line.entry !== null ? byUsername.get(usernameKey(line.entry.username)) : undefined;
-      if (holder !== undefined && holder.externalId === null) message = `A profile named "${holder.username}" was created after planning; it was left as it is.`;
-    }
-    if (message === null) accepted.push(position);
-    else {
-      skipped.push(skip(line, 'CHANGED_SINCE_PLAN', message));
-      skippedAt.add(position);
+      missing.push(found as User);
+      planLineOf.set(line.externalId, line);
     }
   }
 
+  // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
   const state = await readAreas(tx, areaIds);
-  const results: DirectorySyncResultLine[] = [];
-  let toWrite: readonly DirectoryPlanLine[];
-  let positions: readonly number[];
-  let rounds: ReadonlyMap<DirectoryPlanLine, number>;
-  if (basis !== undefined && skipped.length === 0 && sameHolders(basis, usernames, byUsername) && sameAreaState(basis, areaIds, state)) {
-    // Nothing the lines depend on changed since planning: planning again would give the same lines.
-    toWrite = accepted.map((position) => lines[position] as DirectoryPlanLine);
-    positions = accepted;
-    rounds = basis.rounds;
-  } else {
-    const entries: IndexedDirectoryEntry[] = [];
-    const missing: User[] = [];
-    // Feed lines are found again by their position in the feed, lines of missing users by external id.
-    const positionOf = new Map<number | string, number>();
-    for (const position of accepted) {
-      const line = lines[position] as DirectoryPlanLine;
-      if (line.entry !== null && line.index !== null) {
-        entries.push({ index: line.index, entry: line.entry });
-        positionOf.set(line.index, position);
-      } else {
-        missing.push(currentOf(line, byExternalId, byUsername) as User);
-        positionOf.set(line.externalId, position);
-      }
-    }
-    // The guard was the plan's decision; under the lock only seats and changed profiles are decided again.
-    const matched = entries.map(({ entry }) => byExternalId.get(entry.externalId) ?? null);
-    const fresh = planDirectoryChanges(entries, { ...state, matched, byUsername, missing }, { ...plan.options, force: true });
-    for (const entry of fresh.invalid) {
-      const position = positionOf.get(entry.index) as number;
-      skipped.push(skip(lines[position] as DirectoryPlanLine, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`));
-      skippedAt.add(position);
-    }
-    toWrite = fresh.lines;
-    positions = fresh.lines.map((line) => positionOf.get(line.index ?? line.externalId) as number);
-    rounds = fresh.rounds;
+  const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername, missing }, { ...plan.options, force: true });
+  for (const entry of fresh.invalid) {
+    const line = planLineOf.get(entry.index) as DirectoryPlanLine;
+    skipped.push({ line, skip: skip(line, 'NO_LONGER_VALID', `Not applied: ${entry.issues.map((i) => i.message).join('; ')}.`) });
   }
   // Every change is written: skipping one now could hand on a seat its profile keeps.
-  await write(context, tx, toWrite, positions, rounds, now, results);
-  await observe(context, tx, toWrite, areaIds);
-  return report(plan, now, results, skipped, skippedAt);
+  const results = new Map<DirectoryPlanLine, DirectorySyncResultLine>();
+  const written = await write(context, tx, fresh.lines, fresh.rounds, now);
+  fresh.lines.forEach((line, i) => results.set(planLineOf.get(line.index ?? line.externalId) as DirectoryPlanLine, resultLine(line, written[i] as User)));
+  await observe(context, tx, fresh.lines, areaIds);
+  return report(plan, now, results, skipped);
+}
+
+/** A planned line apply left alone, and why. */
+interface Skipped {
+  readonly line: DirectoryPlanLine;
+  readonly skip: DirectorySyncSkip;
 }
 
 /** The profile a line is about, as read now: by external id, or by username for an adoption. */
@@ -192,17 +162,40 @@ function currentOf(line: DirectoryPlanLine, byExternalId: ReadonlyMap<string, Us
   return holder?.id === line.current.id ? holder : undefined;
 }
 
-function changedMessage(line: DirectoryPlanLine, found: User | undefined): string {
-  if (line.current === null) return `A profile with external id "${line.externalId}" ("${found?.username}") was created after planning; it was left as it is.`;
+/** Why a line must be left alone, or `null` when its profile is as planned. */
+function changedSincePlan(line: DirectoryPlanLine, found: User | undefined, byUsername: ReadonlyMap<string, User>): string | null {
+  if (line.current === null) {
+    if (found !== undefined) return `A profile with external id "${line.externalId}" ("${found.username}") was created after planning; it was left as it is.`;
+    // A planned creation whose username a profile without external id took meanwhile would now
+    // adopt that profile. It is left out before seats are decided again, so the seat the adopted
+    // profile might give back is never handed to someone else while it keeps it.
+    const holder = line.entry === null ? undefined : byUsername.get(usernameKey(line.entry.username));
+    if (holder !== undefined && holder.externalId === null) return `A profile named "${holder.username}" was created after planning; it was left as it is.`;
+    return null;
+  }
   if (found === undefined) return `Profile "${line.current.username}" was deleted or relinked after planning; nothing was written for it.`;
-  return `Profile "${found.username}" was changed after planning (by an admin or another sync); it was left as it is and the next sync will look at it again.`;
+  if (!sameProfile(found, line.current)) {
+    return `Profile "${found.username}" was changed after planning (by an admin or another sync); it was left as it is and the next sync will look at it again.`;
+  }
+  return null;
+}
+
+/** Whether two records of a profile hold the same values: every field, dates by time (two writes in the same millisecond still differ in a field). */
+function sameProfile(a: User, b: User): boolean {
+  const keys = Object.keys(b) as (keyof User)[];
+  if (Object.keys(a).length !== keys.length) return false;
+  return keys.every((key) => {
+    const x = a[key];
+    const y = b[key];
+    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
+  });
 }
 
 function skip(line: DirectoryPlanLine, code: DirectorySyncSkip['code'], message: string): DirectorySyncSkip {
   return { index: line.index, externalId: line.externalId, username: line.username, areaId: line.areaId, planned: line.action, code, message };
 }
 
-async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promise<LockedAreaState> {
+async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promise<{ areas: Area[]; organizations: Organization[]; counts: AreaSeatCounts[] }> {
   const areas: Area[] = [];
   const organizations: Organization[] = [];
   const counts: AreaSeatCounts[] = [];
@@ -211,42 +204,40 @@ async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promi
     if (area === null) continue;
     areas.push(area);
     organizations.push(...(await tx.listOrganizations(areaId)));
-    counts.push(await tx.countUsers(areaId));
+    counts.push(await countArea(tx, areaId));
   }
   return { areas, organizations, counts };
 }
 
 /**
  * Writes the lines: updates round by round (a profile taking a username
- * another gives up is written after it), then the new profiles. Puts each
- * line's profile as written into `results`, at the line's position in the plan.
+ * another gives up is written after it), then the new profiles.
+ *
+ * @returns each line's profile as written (or as it is, for an unchanged line), in line order
  */
 async function write(
   context: ServiceContext,
   tx: SeatTransaction,
   lines: readonly DirectoryPlanLine[],
-  positions: readonly number[],
   rounds: ReadonlyMap<DirectoryPlanLine, number>,
   now: Date,
-  results: DirectorySyncResultLine[],
-): Promise<void> {
+): Promise<User[]> {
   const updates: User[][] = [];
   const inserts: User[] = [];
-  lines.forEach((line, i) => {
-    let user: User;
+  const users = lines.map((line) => {
     if (line.current === null) {
-      user = createdUser(context, directoryTarget(line), now);
+      const user = createdUser(context, directoryTarget(line), now);
       inserts.push(user);
-    } else if (line.action === 'unchanged') {
-      user = line.current;
-    } else {
-      user = changedUser(line.current, directoryTarget(line), now);
-      (updates[rounds.get(line) ?? 0] ??= []).push(user);
+      return user;
     }
-    results[positions[i] as number] = resultLine(line, user);
+    if (line.action === 'unchanged') return line.current;
+    const user = changedUser(line.current, directoryTarget(line), now);
+    (updates[rounds.get(line) ?? 0] ??= []).push(user);
+    return user;
   });
   for (const round of updates) if (round !== undefined) for (const batch of chunks(round)) await tx.updateUsers(batch);
   for (const batch of chunks(inserts)) await tx.insertUsers(batch);
+  return users;
 }
 
 function createdUser(context: ServiceContext, target: DirectoryTarget, now: Date): User {
@@ -261,7 +252,7 @@ function createdUser(context: ServiceContext, target: DirectoryTarget, now: Date
   if (target.state === 'active') return newUser(context, fields, { source: 'directory', state: 'active' }, now);
   const user = newUser(context, fields, { source: 'directory', state: 'blocked', blockedBy: 'directory' }, now);
   // newUser blocks for want of a seat; a disabled directory account keeps its own reason.
-  return target.blockReason === user.blockReason ? user : { ...user, blockReason: target.blockReason };
+  return { ...user, blockReason: target.blockReason };
 }
 
 function changedUser(user: User, target: DirectoryTarget, now: Date): User {
@@ -320,48 +311,38 @@ async function observe(context: ServiceContext, tx: SeatTransaction, lines: read
   }
 }
 
-/** A report line: the plan line's fields (listed, not spread: this runs 100,000 times) and the profile. */
+/** A report line: the line's own fields (a plan line also carries its entry and matched profile) and the profile. */
 function resultLine(line: DirectorySyncLine, user: User): DirectorySyncResultLine {
-  return {
-    index: line.index,
-    externalId: line.externalId,
-    username: line.username,
-    areaId: line.areaId,
-    organizationId: line.organizationId,
-    action: line.action,
-    reason: line.reason,
-    changes: line.changes,
-    refusal: line.refusal,
-    user,
-  };
+  const { index, externalId, username, areaId, organizationId, action, reason, changes, refusal } = line;
+  return { index, externalId, username, areaId, organizationId, action, reason, changes, refusal, user };
 }
 
 /**
  * The report: every planned line in plan order, as written or decided again
- * (`results`, by position in the plan), or unchanged; skipped lines left out.
+ * (`results`), or unchanged; skipped lines left out.
  */
 function report(
   plan: DirectorySyncPlan,
   appliedAt: Date,
-  results: readonly (DirectorySyncResultLine | undefined)[],
-  skipped: readonly DirectorySyncSkip[],
-  skippedAt: ReadonlySet<number>,
+  results: ReadonlyMap<DirectoryPlanLine, DirectorySyncResultLine>,
+  skipped: readonly Skipped[],
 ): DirectorySyncReport {
+  const left = new Set(skipped.map((s) => s.line));
   const lines: DirectorySyncResultLine[] = [];
-  plan.lines.forEach((line, position) => {
-    if (skippedAt.has(position)) return;
-    const done = results[position];
+  for (const line of plan.lines) {
+    if (left.has(line)) continue;
+    const done = results.get(line);
     if (done !== undefined) lines.push(done);
     else if (line.current !== null) lines.push(resultLine(line, line.current));
-  });
-  const bySkipIndex = [...skipped].sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
+  }
+  const skips = skipped.map((s) => s.skip).sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
   return {
     plannedAt: plan.plannedAt,
     appliedAt,
     refused: null,
     lines,
     invalid: plan.invalid,
-    skipped: bySkipIndex,
+    skipped: skips,
     ...countDirectoryLines(lines, plan.invalid.length, skipped.length),
     waitingForLicense: lines.filter(isWaitingForLicense),
   };

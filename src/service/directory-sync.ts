@@ -6,15 +6,15 @@ import {
   type DirectoryEntryInput,
   type DirectorySyncOptions,
 } from '../core/directory-entry.js';
-import { matchByExternalId, planDirectoryChanges } from '../core/directory-plan.js';
+import { planDirectoryChanges, usernamesToLookUp } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
-import { sameUsername, usernameKey, type User } from '../core/schemas.js';
+import type { User } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
 import { applyDirectoryPlan } from './directory-apply.js';
-import { sealPlan } from './directory-basis.js';
+import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -32,8 +32,9 @@ export interface DirectorySyncApi {
    * twice in the feed, a username held by another profile) are listed in
    * `invalid` and left out; the rest of the feed still plans. If the plan would
    * block more than `maxBlockShare` (default 20 %) of an area's active users it
-   * is `refused` unless `force: true`. The state is read with one batched
-   * look-up per key and aggregate counts, whatever the size of the feed.
+   * is `refused` unless `force: true`. The state is read with batched look-ups
+   * by external id and username (5,000 keys a call) and aggregate counts, never
+   * by loading every user.
    *
    * @param entries - the directory's users; see {@link DirectoryEntryInput}
    * @param options - `onMissing` (`keep` | `block`), `maxBlockShare`, `force`, `areaIds`
@@ -58,9 +59,10 @@ export interface DirectorySyncApi {
    * hand with the same username, blocked by an admin, edited, deleted) is left
    * alone and listed in `skipped`, never overwritten. A refused plan writes
    * nothing. Applying the same plan twice is safe: the second time, the
-   * profiles it wrote have changed since planning and are skipped.
+   * profiles it wrote have changed since planning and are skipped. The plan is
+   * validated first, so a copy kept for an approval step applies like the original.
    *
-   * @param plan - a plan from `planDirectorySync` of this process
+   * @param plan - a plan from `planDirectorySync`, or a copy of one (its dates as `Date` objects)
    * @returns what happened, per user and in numbers, and who waits for a license
    * @throws InvalidInputError when `plan` is not a plan
    * @example
@@ -101,63 +103,39 @@ export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
 
 const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory entries' });
 
-/**
- * How many directory users one page of the missing-users scan reads. Large, as
- * each page is one query: on PostgreSQL 100,000 users read 1,000 a page took
- * about three times as long as 10,000 a page.
- */
+/** How many directory users one page of the missing-users scan reads: each page is one query. */
 const MISSING_PAGE_SIZE = 10_000;
 
 async function planDirectorySync(context: ServiceContext, entries: unknown, options: unknown): Promise<DirectorySyncPlan> {
-  // An array is used as it is: through z.array a 100,000-entry feed would be copied for nothing.
-  const feedInput = Array.isArray(entries) ? (entries as readonly unknown[]) : parseInput(feedSchema, entries, 'directory feed');
+  const feed = parseDirectoryFeed(parseInput(feedSchema, entries, 'directory feed'));
   const resolved = resolveDirectorySyncOptions(parseInput(directorySyncOptionsSchema, options, 'directory sync options'));
-  const feed = parseDirectoryFeed(feedInput);
   const { repository } = context;
   const areas = await repository.listAreas();
   for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
 
-  const found = await repository.findUsersByExternalIds(feed.valid.map((e) => e.entry.externalId));
-  const matched = matchByExternalId(feed.valid, found);
-  // A profile found by external id holds its own username; the look-up by username is only
-  // for the other entries (new, adopted or renamed profiles), often none of a feed synced before.
-  const usernames: string[] = [];
-  feed.valid.forEach(({ entry }, position) => {
-    const profile = matched[position] ?? null;
-    if (profile === null || !sameUsername(profile.username, entry.username)) usernames.push(entry.username);
-  });
-  const byUsername = new Map<string, User>();
-  if (usernames.length > 0) for (const user of await repository.findUsersByUsernames(usernames)) byUsername.set(usernameKey(user.username), user);
+  const byExternalId = await findUsersByExternalIds(repository, feed.valid.map(({ entry }) => entry.externalId));
+  const byUsername = await findUsersByUsernames(repository, usernamesToLookUp(feed.valid, byExternalId));
   const organizations = await repository.listOrganizations();
-  // With onMissing: 'block', the covered areas are counted too (users missing from the feed are theirs).
+  // The areas whose counts the planner reads; with onMissing: 'block', the covered ones too (users missing from the feed are theirs).
   const covered = new Set(resolved.areaIds ?? areas.map((a) => a.id));
   const touched = new Set<string>(resolved.onMissing === 'block' ? covered : []);
   for (const { entry } of feed.valid) touched.add(entry.areaId);
-  for (const user of found) touched.add(user.areaId);
-  for (const user of byUsername.values()) touched.add(user.areaId);
+  for (const user of [...byExternalId.values(), ...byUsername.values()]) touched.add(user.areaId);
   const counts = await repository.countUsers(areas.filter((a) => touched.has(a.id)).map((a) => a.id));
   const missing =
-    resolved.onMissing === 'block' && someMayBeMissing(counts, found, covered) ? await missingFromFeed(repository, feed.externalIds, covered) : [];
+    resolved.onMissing === 'block' && someMayBeMissing(counts, byExternalId, covered) ? await missingFromFeed(repository, feed.externalIds, covered) : [];
 
-  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, matched, byUsername, missing }, resolved);
+  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, byExternalId, byUsername, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
-  const { lines } = outcome;
-  const plan: DirectorySyncPlan = {
+  return {
     plannedAt: context.clock(),
     options: resolved,
-    lines,
+    lines: outcome.lines,
     invalid,
     refused: outcome.refused,
-    ...countDirectoryLines(lines, invalid.length, 0),
-    waitingForLicense: lines.filter(isWaitingForLicense),
+    ...countDirectoryLines(outcome.lines, invalid.length, 0),
+    waitingForLicense: outcome.lines.filter(isWaitingForLicense),
   };
-  return sealPlan(plan, {
-    areas: new Map(areas.map((a) => [a.id, a])),
-    organizations,
-    counts: new Map(counts.map((c) => [c.areaId, c])),
-    holders: byUsername,
-    rounds: outcome.rounds,
-  });
 }
 
 /**
@@ -167,11 +145,11 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
  * of every directory profile is skipped. On a site the directory manages
  * entirely, that is every sync that blocks nobody.
  */
-function someMayBeMissing(counts: readonly AreaSeatCounts[], found: readonly User[], covered: ReadonlySet<string>): boolean {
+function someMayBeMissing(counts: readonly AreaSeatCounts[], byExternalId: ReadonlyMap<string, User>, covered: ReadonlySet<string>): boolean {
   let profiles = 0;
   for (const c of counts) if (covered.has(c.areaId)) profiles += c.users - c.activeSystem;
   let matched = 0;
-  for (const user of found) if (covered.has(user.areaId) && !(user.kind === 'system' && user.state === 'active')) matched++;
+  for (const user of byExternalId.values()) if (covered.has(user.areaId) && !(user.kind === 'system' && user.state === 'active')) matched++;
   // Unequal either way (a profile created or deleted between the reads), the scan decides.
   return matched !== profiles;
 }

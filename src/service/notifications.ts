@@ -35,19 +35,35 @@ export interface NotificationsApi {
   getResponsiblePerson(): Promise<string | null>;
   /**
    * Sends what is due: first reminders for areas still in an episode (when
-   * `reminderEvery` is set, or when nobody was told yet), then every outbox entry
-   * whose retry time has come. Every seat-affecting operation already delivers
-   * after it commits; call this on a schedule (e.g. every few minutes) so
-   * retries and reminders also happen when nothing else does. A notifier
-   * failure or timeout never throws: the entry stays pending with a later retry time.
+   * `reminderEvery` is set, or when nobody was told yet), then, once the
+   * background delivery in flight has finished, every outbox entry whose retry
+   * time has come. Every seat-affecting operation already starts delivery in
+   * the background after it commits; call this on a schedule (e.g. every few
+   * minutes) so retries and reminders also happen when nothing else does. A
+   * notifier failure or timeout never throws: the entry stays pending with a
+   * later retry time.
    *
-   * @returns the reminders enqueued, the ids delivered and the failures
+   * @returns the reminders enqueued, the ids delivered and the failures (of this call's run)
    * @example
    * ```ts
    * setInterval(() => void seats.deliverPendingNotifications(), 5 * 60_000);
    * ```
    */
   deliverPendingNotifications(): Promise<DeliveryReport>;
+  /**
+   * Waits until background delivery has settled: the run in flight, and the
+   * one more it was asked for while it ran. Sends nothing by itself, never
+   * throws, and takes at most about `notificationTimeout` per round of a
+   * hanging notifier. Call it before closing the repository (e.g. before
+   * `pool.end()`) on shutdown, and in tests before checking what was sent.
+   *
+   * @example
+   * ```ts
+   * await seats.createUser({ username: 'carol', areaId: 'primary' }); // refused: returns without waiting for the mail
+   * await seats.settleNotifications();                               // the mail was handed to the notifier (or failed)
+   * ```
+   */
+  settleNotifications(): Promise<void>;
   /**
    * The outbox, oldest first: every notification composed, with its delivery
    * state (`pending` or `delivered`), attempts and last error.
@@ -72,6 +88,10 @@ export function notificationsApi(context: ServiceContext): NotificationsApi {
 
     async deliverPendingNotifications() {
       return context.watch.deliverPending?.() ?? { reminders: 0, delivered: [], failed: [] };
+    },
+
+    async settleNotifications() {
+      await context.watch.settle?.();
     },
 
     async notifications(filter = {}) {

@@ -43,7 +43,7 @@ export interface SeatkeeperOptions {
    * e.g. `{ days: 1 }` (a date-fns `Duration`, timed by `clock`). Default: never.
    */
   readonly reminderEvery?: Duration;
-  /** How long one `notifier.send` may take before it counts as failed, in milliseconds (real time). Default 10 000. */
+  /** How long one `notifier.send` may take before its `signal` aborts and it counts as failed, in milliseconds (real time). A claim's lease is one minute longer. Default 10 000. */
   readonly notificationTimeout?: number;
   /** Retry delays after a failed send, in milliseconds of `clock` time: the first delay doubles per failure up to the maximum. Default 60 000 and 3 600 000. */
   readonly notificationRetry?: {

@@ -4,6 +4,7 @@ import { ConflictError, NoPrimaryAreaError, SerializationFailureError } from '..
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { AREA_CHANGE_ATTEMPTS } from './seat-context.js';
+import { findUserByUsername } from './reads.js';
 
 /** The result of {@link SystemUsersApi.migrateLegacyGuest}. */
 export interface LegacyGuestMigration {
@@ -76,7 +77,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
   }
 
   async function insertSystemUser(tx: SeatTransaction, user: User): Promise<void> {
-    if ((await tx.findUserByUsername(user.username)) !== null) throw new ConflictError('username', user.username);
+    if ((await findUserByUsername(tx, user.username)) !== null) throw new ConflictError('username', user.username);
     await tx.insertUsers([user]);
   }
 
@@ -120,7 +121,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
           }
           await tx.updateUsers(migrated);
           let createdGuest: User | null = null;
-          if (migrated.length > 0 && (await tx.findUserByUsername(SYSTEM_USERNAMES.guest)) === null) {
+          if (migrated.length > 0 && (await findUserByUsername(tx, SYSTEM_USERNAMES.guest)) === null) {
             createdGuest = systemUser('guest', areaId, 'blocked');
             await tx.insertUsers([createdGuest]);
           }

@@ -1,8 +1,9 @@
 /**
  * The repository conformance checks, runner-agnostic: each is a named async
  * function over a fresh repository that throws (`node:assert`) when a rule of
- * the port is broken. `describeSeatRepository` registers them with vitest;
- * {@link runSeatRepositoryChecks} runs them anywhere else.
+ * the port is broken. {@link runSeatRepositoryChecks} runs them from any
+ * runner; `describeSeatRepository` (`seatkeeper/testing/vitest`) registers
+ * them with vitest.
  */
 import type { SeatRepository } from '../ports/repository.js';
 import type { SeatRepositoryCheck } from './check.js';
@@ -16,17 +17,19 @@ import { outboxChecks } from './checks/outbox.js';
 import { settingChecks } from './checks/settings.js';
 import { transactionChecks } from './checks/transactions.js';
 import { userChecks } from './checks/users.js';
+import { valueChecks } from './checks/values.js';
 
 export type { SeatRepositoryCheck } from './check.js';
 
 /**
  * Every conformance check, grouped by the part of the port it covers: areas,
- * users, counts, listing, settings, outbox, history, transactions,
- * concurrency and bulk.
+ * users, values (records are copied in and out), counts, listing, settings,
+ * outbox, history, transactions, concurrency and bulk.
  */
 export const seatRepositoryChecks: readonly SeatRepositoryCheck[] = [
   ...areaChecks,
   ...userChecks,
+  ...valueChecks,
   ...countChecks,
   ...listingChecks,
   ...settingChecks,
@@ -92,8 +95,8 @@ export async function runSeatRepositoryCheck<R extends SeatRepository>(
 
 /**
  * Runs the conformance checks one after another, each on a fresh repository,
- * and reports every outcome. Use it with any test runner; with vitest,
- * `describeSeatRepository` is shorter.
+ * and reports every outcome. Use it with any test runner, or none; with
+ * vitest, `describeSeatRepository` from `seatkeeper/testing/vitest` is shorter.
  *
  * @param makeRepository - makes a fresh, empty repository; called once per check
  * @param options - which checks, and a cleanup after each

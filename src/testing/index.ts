@@ -1,22 +1,31 @@
 /**
  * `seatkeeper/testing`: the repository conformance kit. Run it against your
- * own `SeatRepository` implementation to prove it keeps every rule of
- * the port, including the race a naive check-then-insert loses.
+ * own `SeatRepository` implementation to prove it keeps every rule of the
+ * port, including value semantics and the race a naive check-then-insert
+ * loses.
  *
- * The checks themselves use only `node:assert` ({@link runSeatRepositoryChecks}
- * drives them from any runner); {@link describeSeatRepository} registers them
- * with vitest, an optional peer dependency needed only here.
+ * The checks use only `node:assert`, so any test runner (or none) drives them
+ * through {@link runSeatRepositoryChecks}; this entry needs no test framework.
+ * With vitest, `describeSeatRepository` from `seatkeeper/testing/vitest`
+ * registers them as one test per rule.
  *
  * @example
  * ```ts
- * import { describeSeatRepository } from 'seatkeeper/testing';
+ * import { runSeatRepositoryChecks } from 'seatkeeper/testing';
  *
- * describeSeatRepository('my repository', () => new MyRepository());
+ * const results = await runSeatRepositoryChecks(() => new MyRepository());
+ * for (const r of results) if (!r.ok) console.error(`${r.check.group}: ${r.check.name}`, r.error);
  * ```
  *
  * @packageDocumentation
  * @module seatkeeper/testing
  */
 export { seatRepositoryChecks, runSeatRepositoryChecks, runSeatRepositoryCheck } from './conformance.js';
-export type { MakeSeatRepository, RunSeatRepositoryChecksOptions, SeatRepositoryCheckResult, SeatRepositoryCheckPassed, SeatRepositoryCheckFailed, SeatRepositoryCheck } from './conformance.js';
-export { describeSeatRepository, type DescribeSeatRepositoryOptions } from './vitest.js';
+export type {
+  MakeSeatRepository,
+  RunSeatRepositoryChecksOptions,
+  SeatRepositoryCheckResult,
+  SeatRepositoryCheckPassed,
+  SeatRepositoryCheckFailed,
+  SeatRepositoryCheck,
+} from './conformance.js';

@@ -1,6 +1,6 @@
 /**
- * vitest's `describe` and `it`, imported in one place so that the CommonJS
- * build can swap this module for `vitest-globals.ts` (see tsup.config.ts):
- * vitest refuses to be `require`d.
+ * vitest's `describe` and `it`, imported in this one module so that the
+ * CommonJS build of `seatkeeper/testing/vitest` can swap it for
+ * `vitest-globals.ts` (see tsup.config.ts): vitest refuses to be `require`d.
  */
 export { describe, it } from 'vitest';

@@ -1,9 +1,9 @@
 /**
- * Stands in for `vitest` in the CommonJS build of `seatkeeper/testing`
- * (tsup.config.ts swaps it for `vitest-api.ts` there): vitest refuses to be `require`d, so a
- * CommonJS caller registers the suite with its runner's global `describe` and
- * `it` instead: jest's, mocha's, or vitest's with `globals: true`. The ES
- * module build imports vitest itself.
+ * Stands in for `vitest-api.ts` in the CommonJS build of
+ * `seatkeeper/testing/vitest` (tsup.config.ts swaps it in): vitest refuses to
+ * be `require`d, so a CommonJS caller registers the suite with its runner's
+ * global `describe` and `it` instead: jest's, mocha's, or vitest's with
+ * `globals: true`. The ES module build imports vitest itself.
  */
 import { SeatkeeperError } from '../errors.js';
 
@@ -15,8 +15,8 @@ function runnerGlobal(name: 'describe' | 'it'): Register {
   if (typeof fn !== 'function') {
     throw new SeatkeeperError(
       'INVALID_INPUT',
-      `describeSeatRepository needs a test runner, and there is no global ${name}(). Import seatkeeper/testing as an ES module under vitest, ` +
-        'run it under jest or mocha, or drive the checks with runSeatRepositoryChecks() from any runner.',
+      `describeSeatRepository needs a test runner, and there is no global ${name}(). Import seatkeeper/testing/vitest as an ES module under vitest, ` +
+        'run it under jest or mocha, or drive the checks with runSeatRepositoryChecks() from seatkeeper/testing under any runner.',
     );
   }
   return fn as Register;

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  planBulkCreate,
-  UnknownAreaError,
-  type Area,
-  type AreaSeatCounts,
-  type BulkCandidate,
-  type Organization,
-  type SeatContext,
-} from '../../src/index.js';
+import { UnknownAreaError, type Area, type AreaSeatCounts, type Organization } from '../../src/index.js';
+import { planBulkCreate, type BulkCandidate } from '../../src/core/bulk-plan.js';
+import { type SeatContext } from '../../src/core/seat-policy.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 

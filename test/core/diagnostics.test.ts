@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { areaUsage, diagnoseConfiguration, type AreaUsage, type DiagnosticsInput, type Organization } from '../../src/index.js';
+import { type AreaUsage, type Organization } from '../../src/index.js';
+import { areaUsage } from '../../src/core/usage.js';
+import { diagnoseConfiguration, type DiagnosticsInput } from '../../src/core/diagnostics.js';
 import { area, counts, partner } from '../support/partners.js';
 
 function diagnose(areas: AreaUsage[], overrides: Partial<DiagnosticsInput> = {}) {

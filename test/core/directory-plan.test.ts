@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryFeed, resolveDirectorySyncOptions, type DirectoryEntryInput, type DirectorySyncOptions } from '../../src/core/directory-entry.js';
-import { matchByExternalId, planDirectoryChanges, type DirectoryState } from '../../src/core/directory-plan.js';
+import { planDirectoryChanges, usernamesToLookUp, type DirectoryState } from '../../src/core/directory-plan.js';
 import type { Area, Organization, User } from '../../src/core/schemas.js';
 import { area as fixtureArea, at, expectedCounts, organization, user as fixtureUser, T0 } from '../../src/testing/fixtures.js';
 
@@ -42,7 +42,7 @@ function plan(feed: readonly DirectoryEntryInput[], setup: Setup = {}, options: 
     areas,
     organizations: setup.organizations ?? [],
     counts: areas.map((a) => expectedCounts(users, a.id)),
-    matched: matchByExternalId(parsed.valid, users.filter((u) => u.externalId !== null)),
+    byExternalId: new Map(users.flatMap((u) => (u.externalId === null ? [] : [[u.externalId, u] as const]))),
     byUsername: new Map(users.map((u) => [u.username.toLowerCase(), u])),
     missing: setup.missing ?? [],
   };
@@ -102,29 +102,53 @@ describe('parseDirectoryFeed', () => {
     expect(invalid[3]?.issues[0]?.code).toBe('unrecognized_keys');
   });
 
+  it('accepts an entry of any object shape the schema accepts, such as a class instance', () => {
+    class Account {
+      externalId = 'e1';
+      username = 'ann';
+      areaId = 'primary';
+    }
+    const { valid, invalid } = parseDirectoryFeed([new Account()]);
+    expect(invalid).toEqual([]);
+    expect(valid).toEqual([{ index: 0, entry: { externalId: 'e1', username: 'ann', areaId: 'primary', enabled: true } }]);
+  });
+
+  it('reads a hole in a sparse feed as an invalid entry, like any undefined entry', () => {
+    const feed: unknown[] = [];
+    feed[1] = { externalId: 'e1', username: 'ann', areaId: 'primary' };
+    const { valid, invalid } = parseDirectoryFeed(feed);
+    expect(valid.map((v) => v.index)).toEqual([1]);
+    expect(invalid.map((i) => [i.index, i.issues[0]?.code])).toEqual([[0, 'invalid_type']]);
+  });
+
+  it('counts every occurrence of a repeated key, valid entries or not, trimmed as the schema trims', () => {
+    const { invalid } = parseDirectoryFeed([
+      { externalId: 'e1', username: 'ann', areaId: 'primary' },
+      { externalId: 'e1', username: 'bob', areaId: 'primary', email: 'bad' },
+      { externalId: ' e1 ', username: 'cy', areaId: 'primary' },
+    ]);
+    expect(invalid.map((i) => i.issues.map((x) => x.message))).toEqual([
+      ['external id "e1" appears 3 times in the feed; every occurrence is left out'],
+      [expect.stringContaining('email') as unknown as string, 'external id "e1" appears 3 times in the feed; every occurrence is left out'],
+      ['external id "e1" appears 3 times in the feed; every occurrence is left out'],
+    ]);
+  });
+
   it('lists the external id of every entry, invalid ones included, so none of them counts as missing', () => {
     const { externalIds } = parseDirectoryFeed([entry('ext-a', { email: 'bad' }), entry('ext-b')]);
     expect([...externalIds].sort()).toEqual(['ext-a', 'ext-b']);
   });
 });
 
-describe('matchByExternalId', () => {
-  const entries = parseDirectoryFeed([entry('ext-a'), entry('ext-b'), entry('ext-c'), entry('ext-d')]).valid;
-  const a = directoryUser('ext-a');
-  const c = directoryUser('ext-c');
-  const d = directoryUser('ext-d');
-
-  it('pairs each entry with the profile of its external id, in the order asked or in any other', () => {
-    expect(matchByExternalId(entries, [a, c, d])).toEqual([a, null, c, d]);
-    expect(matchByExternalId(entries, [d, a, c])).toEqual([a, null, c, d]);
-    expect(matchByExternalId(entries, [c])).toEqual([null, null, c, null]);
-    expect(matchByExternalId(entries, [])).toEqual([null, null, null, null]);
-  });
-
-  it('ignores a profile no entry asked for, and one returned twice', () => {
-    const stranger = directoryUser('ext-z');
-    expect(matchByExternalId(entries, [a, stranger, c])).toEqual([a, null, c, null]);
-    expect(matchByExternalId(entries, [a, a, c])).toEqual([a, null, c, null]);
+describe('usernamesToLookUp: an entry is looked up by name unless the profile of its external id holds that name', () => {
+  it('looks up a new profile, a renamed one and an adopted one; not one keeping its name, in any case', () => {
+    const entries = parseDirectoryFeed([entry('ext-new'), entry('ext-renamed', { username: 'fresh' }), entry('ext-same', { username: 'Same' })]).valid;
+    const byExternalId = new Map([
+      ['ext-renamed', directoryUser('ext-renamed', { username: 'old' })],
+      ['ext-same', directoryUser('ext-same', { username: 'SAME' })],
+    ]);
+    expect(usernamesToLookUp(entries, byExternalId)).toEqual(['new', 'fresh']);
+    expect(usernamesToLookUp(entries, new Map())).toEqual(['new', 'fresh', 'Same']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explainSeat, type Organization } from '../../src/index.js';
+import { type Organization } from '../../src/index.js';
+import { explainSeat } from '../../src/core/explain.js';
 import { area, counts, partner, user } from '../support/partners.js';
 
 const BLOCKED_AT = new Date('2026-02-03T04:05:06Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forecastExhaustion, InvalidInputError, type ForecastSnapshot } from '../../src/index.js';
+import { InvalidInputError } from '../../src/index.js';
+import { forecastExhaustion, type ForecastSnapshot } from '../../src/core/forecast.js';
 
 const DAY = 86_400_000;
 const start = new Date('2026-01-01T00:00:00.000Z');

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigurationRefusedError,
-  emptyAreaCounts,
-  licenseRequestIssues,
-  licenseRequestSchema,
-  licenseRequestSummary,
-  planLicenseChange,
-  type Area,
-  type AreaFigures,
-  type Organization,
-} from '../../src/index.js';
+import { ConfigurationRefusedError, type Area, type Organization } from '../../src/index.js';
+import { emptyAreaCounts } from '../../src/core/usage.js';
+import { licenseRequestIssues, licenseRequestSchema, licenseRequestSummary, planLicenseChange, type AreaFigures } from '../../src/core/license-request.js';
 
 const at = new Date(0);
 function figures(id: string, maxUsers: number, using: number, organizations: Organization[] = []): [string, AreaFigures] {

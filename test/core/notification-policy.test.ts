@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { add } from 'date-fns';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDurationUtc } from '../../src/core/duration.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertInput, type AlertState } from '../../src/core/notification-policy.js';
 import type { SeatRefusal } from '../../src/index.js';
 
@@ -133,5 +135,38 @@ describe('decideAlert: early warnings', () => {
 
   it('are opt-in', () => {
     expect(run([{ ...warn, warnings: false }]).sends).toEqual([null]);
+  });
+});
+
+describe('reminder intervals are counted in UTC', () => {
+  const told = '2026-03-28T12:00:00.000Z'; // Berlin 13:00 CET; clocks go forward in the night that follows
+  const inEpisode: AlertState = {
+    episode: { startedAt: told, firstAttempted: 'create user "bob"', cause: 'seat-refused', lastNotifiedAt: told },
+    warned: true,
+    lastUsing: 10,
+  };
+  const at = (iso: string) => decideAlert(input({ ...refused, previous: inEpisode, reminderEvery: { days: 1 }, now: new Date(iso) })).send;
+  let zone: string | undefined;
+  beforeEach(() => {
+    zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+  });
+  afterEach(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it('{ days: 1 } is 24 hours across the 2026-03-29 daylight-saving change in Europe/Berlin, not 23', () => {
+    // The host's local day really is 23 hours here: counting in local time would remind an hour early.
+    expect(add(new Date(told), { days: 1 }).getTime() - new Date(told).getTime()).toBe(23 * 3_600_000);
+    expect(at('2026-03-29T11:00:00.000Z')).toBeNull();
+    expect(at('2026-03-29T11:59:59.999Z')).toBeNull();
+    expect(at('2026-03-29T12:00:00.000Z')).toMatchObject({ type: 'license-limit-exceeded', reminder: true });
+  });
+
+  it('a month is a UTC calendar month, the day clamped to the end of a shorter month', () => {
+    expect(addDurationUtc(new Date('2026-01-31T22:30:00.000Z'), { months: 1 }).toISOString()).toBe('2026-02-28T22:30:00.000Z');
+    expect(addDurationUtc(new Date('2026-10-24T23:30:00.000Z'), { weeks: 1, hours: 2 }).toISOString()).toBe('2026-11-01T01:30:00.000Z');
+    expect(addDurationUtc(new Date('2024-02-29T00:00:00.000Z'), { years: 1, days: 1 }).toISOString()).toBe('2025-03-01T00:00:00.000Z');
   });
 });

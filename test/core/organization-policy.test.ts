@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideOrganizationChange, type Organization, type OrganizationChangeContext } from '../../src/index.js';
+import { type Organization } from '../../src/index.js';
+import { decideOrganizationChange, type OrganizationChangeContext } from '../../src/core/organization-policy.js';
 import { area, counts, partner } from '../support/partners.js';
 
 function context(overrides: Partial<OrganizationChangeContext>): OrganizationChangeContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocation, areaUsage, seatsWithinQuotas } from '../../src/index.js';
+import { allocation, areaUsage, seatsWithinQuotas } from '../../src/core/usage.js';
 import { area, counts, partner } from '../support/partners.js';
 
 describe('partner allocation', () => {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addToCounts, areaUsage, decideSeat, unallocatedRemaining, type Organization } from '../../src/index.js';
+import { type Organization } from '../../src/index.js';
+import { addToCounts, areaUsage, unallocatedRemaining } from '../../src/core/usage.js';
+import { decideSeat } from '../../src/core/seat-policy.js';
 import { area, counts, partner } from '../support/partners.js';
 
 describe('decideSeat with partner organizations', () => {
@@ -20,7 +22,7 @@ describe('decideSeat with partner organizations', () => {
 
   it('a denied partner gets no seat, even with quota and area seats left', () => {
     const decision = decideSeat({ area: area(100), counts: counts(0), organizations: [partner('acme', 10, 'denied')] }, 'acme');
-    expect(decision).toMatchObject({ ok: false, reason: { code: 'PARTNER_ACCESS_DENIED', organizationId: 'acme', maxUsers: 100, using: 0 } });
+    expect(decision).toMatchObject({ ok: false, reason: { code: 'PARTNER_ACCESS_DENIED', organizationId: 'acme', maxUsers: 10, using: 0 } });
   });
 
   it('a denied partner is refused for its access before the area limit is looked at', () => {
@@ -56,8 +58,26 @@ describe('decideSeat with partner organizations', () => {
     expect(decideSeat({ area: area(10), counts: counts(3, { beta: 2 }), organizations }, 'beta')).toEqual({ ok: true });
     expect(decideSeat({ area: area(10), counts: counts(3, { beta: 3 }), organizations }, 'beta')).toMatchObject({
       ok: false,
-      reason: { code: 'LICENSE_LIMIT_REACHED', organizationId: 'beta', maxUsers: 10, using: 6 },
+      reason: { code: 'LICENSE_LIMIT_REACHED', organizationId: 'beta', using: 3 },
     });
+  });
+
+  it("a refusal for a partner's user carries only what its admin's view shows: no area figures, no quota unless every partner has one", () => {
+    const unquoted = decideSeat({ area: area(10), counts: counts(3, { beta: 3 }), organizations: [partner('acme', 4), partner('beta', null)] }, 'beta');
+    if (unquoted.ok) throw new Error('refusal expected');
+    expect(unquoted.reason).toEqual({ code: 'LICENSE_LIMIT_REACHED', areaId: 'primary', organizationId: 'beta', using: 3, message: unquoted.reason.message });
+    expect(unquoted.reason.message).not.toMatch(/\b(10|6)\b/);
+    // acme has a quota, but beta has none: acme's admin does not see its remaining seats, so the refusal has no quota either.
+    const hidden = decideSeat({ area: area(10), counts: counts(4, { acme: 4 }), organizations: [partner('acme', 4), partner('beta', null)] }, 'acme');
+    expect(hidden.ok ? null : hidden.reason).toMatchObject({ code: 'PARTNER_QUOTA_REACHED', using: 4 });
+    expect(hidden.ok ? null : hidden.reason).not.toHaveProperty('maxUsers');
+    const shown = decideSeat({ area: area(10), counts: counts(4, { acme: 4 }), organizations: [partner('acme', 4), partner('beta', 0)] }, 'acme');
+    expect(shown.ok ? null : shown.reason).toMatchObject({ code: 'PARTNER_QUOTA_REACHED', maxUsers: 4, using: 4 });
+  });
+
+  it("a refusal for a host-company user carries the area's figures", () => {
+    const decision = decideSeat({ area: area(10), counts: counts(10), organizations: [] }, null);
+    expect(decision).toMatchObject({ ok: false, reason: { code: 'LICENSE_LIMIT_REACHED', areaId: 'primary', maxUsers: 10, using: 10 } });
   });
 
   it('a partner with quota left gets a seat although the unallocated seats are gone', () => {
@@ -69,7 +89,7 @@ describe('decideSeat with partner organizations', () => {
     // Over-allocated area (allowed with allowOverLimit): the area limit still holds.
     const organizations = [partner('acme', 12)];
     const decision = decideSeat({ area: area(10), counts: counts(1, { acme: 9 }), organizations }, 'acme');
-    expect(decision).toMatchObject({ ok: false, reason: { code: 'LICENSE_LIMIT_REACHED', organizationId: 'acme', maxUsers: 10, using: 10 } });
+    expect(decision).toMatchObject({ ok: false, reason: { code: 'LICENSE_LIMIT_REACHED', organizationId: 'acme', maxUsers: 12, using: 9 } });
   });
 
   it('grace seats extend the area and the unallocated seats, never a partner quota', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seatShortage, type Area, type AreaSeatCounts, type Organization, type SeatContext } from '../../src/index.js';
+import { type Area, type AreaSeatCounts, type Organization } from '../../src/index.js';
+import { seatShortage } from '../../src/core/seat-shortage.js';
+import { type SeatContext } from '../../src/core/seat-policy.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 

@@ -59,10 +59,9 @@ describe('siteSummary', () => {
     const summary = siteSummary([extranet, primary]);
     expect(summary.areas.map((a) => a.areaId)).toEqual(['primary', 'x']);
     expect(summary.totals).toEqual({
-      maxUsers: 110,
+      intranet: { areas: 1, maxUsers: 100, using: 20, remaining: 80, overBy: 0 },
+      extranet: { areas: 1, maxUsers: 10, using: 12, remaining: 0, overBy: 2 },
       using: 32,
-      remaining: 80,
-      overBy: 2,
       totalActiveUsers: 34,
       intranetUsers: 20,
       blocked: 3,

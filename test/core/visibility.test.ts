@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  allPartnerQuotasSet,
-  areaUsage,
-  companyAdminRows,
-  hostLicenseView,
-  partnerLicenseView,
-  seesLicenseCount,
-  siteSummary,
-  UnknownOrganizationError,
-  type Access,
-  type LicensePage,
-  type Organization,
-} from '../../src/index.js';
+import { UnknownOrganizationError, type Access, type LicensePage, type Organization } from '../../src/index.js';
+import { allPartnerQuotasSet } from '../../src/core/seat-policy.js';
+import { companyAdminRows, hostLicenseView, partnerLicenseView, seesLicenseCount } from '../../src/core/visibility.js';
+import { areaUsage, siteSummary } from '../../src/core/usage.js';
 import { area, counts, partner } from '../support/partners.js';
 
 const PAGES: readonly LicensePage[] = ['user-admin-list', 'company-admin-list', 'partner-user-admin-list'];
@@ -113,9 +104,9 @@ describe('partnerLicenseView', () => {
   });
 
   it('allPartnerQuotasSet is true for an area without partners and false as soon as one quota is unset', () => {
-    expect(allPartnerQuotasSet({ organizations: [] })).toBe(true);
-    expect(allPartnerQuotasSet(figures([partner('a', 0), partner('b', 3, 'denied')]))).toBe(true);
-    expect(allPartnerQuotasSet(figures([partner('a', 0), partner('b', null, 'denied')]))).toBe(false);
+    expect(allPartnerQuotasSet([])).toBe(true);
+    expect(allPartnerQuotasSet(figures([partner('a', 0), partner('b', 3, 'denied')]).organizations)).toBe(true);
+    expect(allPartnerQuotasSet(figures([partner('a', 0), partner('b', null, 'denied')]).organizations)).toBe(false);
   });
 });
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  areaUsage,
-  emptyAreaCounts,
-  GITLAB_WARNING_TIERS,
-  isNearlyFull,
-  seatStatus,
-  tierFor,
-  warningThresholdsSchema,
-  type Area,
-} from '../../src/index.js';
+import { GITLAB_WARNING_TIERS, seatStatus, warningThresholdsSchema, type Area } from '../../src/index.js';
+import { areaUsage, emptyAreaCounts } from '../../src/core/usage.js';
+import { isNearlyFull, tierFor } from '../../src/core/warning-thresholds.js';
 
 /** The status of a pool of `max` seats with `left` seats left, under the GitLab tiers. */
 const gitlab = (max: number, left: number) => seatStatus(max, max - left, GITLAB_WARNING_TIERS);

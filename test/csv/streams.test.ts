@@ -117,15 +117,17 @@ describe('pipeToWritable', () => {
     expect(state.produced).toBeLessThanOrEqual(1);
   });
 
-  it('rethrows a failure of the source and leaves the writable to the caller', async () => {
+  it('rethrows a failure of the source as it is, and destroys the writable so a download fails rather than ends truncated', async () => {
+    const failure = new Error('database down');
     const failing: AsyncIterable<string> = {
       async *[Symbol.asyncIterator]() {
         yield 'a';
-        throw new Error('database down');
+        throw failure;
       },
     };
     const out = new PassThrough();
-    await expect(pipeToWritable(failing, out)).rejects.toThrow('database down');
+    await expect(pipeToWritable(failing, out)).rejects.toBe(failure);
     expect(out.writableEnded).toBe(false);
+    expect(out.destroyed).toBe(true);
   });
 });

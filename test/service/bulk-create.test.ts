@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  UnknownOrganizationError,
-  type SeatTransaction,
-  type TransactionScope,
-} from '../../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, UnknownOrganizationError, type SeatTransaction, type TransactionScope } from '../../src/index.js';
 import { areasApi } from '../../src/service/areas.js';
 import { bulkCreateApi } from '../../src/service/bulk-create.js';
 import type { SeatEvent, ServiceContext } from '../../src/service/context.js';

@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  UnknownOrganizationError,
-  type LicensePage,
-  type Seatkeeper,
-} from '../../src/index.js';
+import { createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, UnknownOrganizationError, type LicensePage, type Seatkeeper } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 
 const PAGES: readonly LicensePage[] = ['user-admin-list', 'company-admin-list', 'partner-user-admin-list'];
@@ -34,7 +26,7 @@ describe('licenseView', () => {
     await addUsers(seats, 'acme', 4);
     await addUsers(seats, null, 6);
     const view = await seats.licenseView({ role: 'host-admin' }, page);
-    expect(view).toMatchObject({ role: 'host-admin', page, visible: true, totals: { using: 10, maxUsers: 100 } });
+    expect(view).toMatchObject({ role: 'host-admin', page, visible: true, totals: { using: 10, intranet: { maxUsers: 100, using: 10, remaining: 90 } } });
     if (view.role !== 'host-admin') throw new Error('host view expected');
     expect(view.areas[0]).toMatchObject({ using: 10, remaining: 90, allocated: 10, unallocatedRemaining: 84 });
     expect(view.areas[0]?.organizations[0]).toMatchObject({ organizationId: 'acme', name: 'Acme', using: 4, remaining: 6 });

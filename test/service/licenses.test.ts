@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigurationRefusedError,
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  type LicenseRequest,
-  type SeatkeeperOptions,
-} from '../../src/index.js';
+import { ConfigurationRefusedError, createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, type LicenseRequest, type SeatkeeperOptions } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 import { testNotifier } from '../support/notifier.js';
 
@@ -178,6 +170,7 @@ describe('applyLicenseChange', () => {
     const request = await seats.requestLicenses({ type: 'move', from: 'extranet', to: 'primary', quantity: 3, allowOverLimit: true });
     await seats.applyLicenseChange(request);
     expect((await seats.summary()).areas.find((a) => a.areaId === 'extranet')).toMatchObject({ maxUsers: 5, using: 6, status: 'exceeded' });
+    await seats.settleNotifications(); // delivery runs in the background
     expect(notifier.delivered).toHaveLength(1);
     expect(notifier.delivered[0]).toMatchObject({ areaId: 'extranet', maxUsers: 5, using: 6 });
     expect(notifier.delivered[0]?.attempted).toContain('move 3 licenses from "Partner Extranet" to "Primary Area"');
@@ -187,11 +180,14 @@ describe('applyLicenseChange', () => {
     const { seats, fill, notifier } = await setup();
     await fill('extranet', 8);
     await seats.createUser({ username: 'refused', areaId: 'extranet' });
+    await seats.settleNotifications(); // delivery runs in the background
     expect(notifier.delivered).toHaveLength(1);
     await seats.applyLicenseChange(await seats.requestLicenses({ type: 'add', areaId: 'extranet', quantity: 5 }));
     for (let i = 0; i < 5; i++) expect((await seats.createUser({ username: `new-${i}`, areaId: 'extranet' })).ok).toBe(true);
+    await seats.settleNotifications();
     expect(notifier.delivered).toHaveLength(1);
     await seats.createUser({ username: 'refused-again', areaId: 'extranet' });
+    await seats.settleNotifications();
     expect(notifier.delivered).toHaveLength(2);
   });
 

@@ -41,7 +41,8 @@ describe('the seat watch inside transactions', () => {
       tx = t;
       await watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 3 });
     });
-    await watch.afterCommit(tx);
+    watch.afterCommit(tx);
+    await watch.settle();
     expect(notifier.delivered).toHaveLength(1);
     expect(notifier.delivered[0]?.text).toContain('3 directory users were created or kept blocked, waiting for a seat.');
     expect(notifier.delivered[0]?.attempted).toBe('directory sync');
@@ -55,7 +56,8 @@ describe('the seat watch inside transactions', () => {
         throw new Error('the sync failed half-way');
       }),
     ).rejects.toThrow('half-way');
-    await watch.afterCommit();
+    watch.afterCommit();
+    await watch.settle();
     expect(await repository.listNotifications()).toHaveLength(0);
     expect(await repository.getSetting('alert:primary')).toMatchObject({ episode: null });
 
@@ -67,9 +69,11 @@ describe('the seat watch inside transactions', () => {
 
   it('afterCommit without its transaction still delivers what was enqueued since the last round', async () => {
     const { repository, notifier, watch } = await watchOnFullArea();
-    await watch.afterCommit(); // the first look at start
+    watch.afterCommit(); // the first look at start
+    await watch.settle();
     await repository.transaction({ areaIds: ['primary'] }, (t) => watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 1 }));
-    await watch.afterCommit();
+    watch.afterCommit();
+    await watch.settle();
     expect(notifier.delivered).toHaveLength(1);
   });
 
@@ -90,11 +94,56 @@ describe('the seat watch inside transactions', () => {
       claims++;
       return claim(...args);
     };
-    await watch.afterCommit();
+    watch.afterCommit();
+    await watch.settle();
     expect(claims).toBe(1); // the first look: entries may be left from an earlier process
-    await watch.afterCommit();
-    await watch.afterCommit();
+    watch.afterCommit();
+    watch.afterCommit();
+    await watch.settle();
     expect(claims).toBe(1);
+  });
+});
+
+describe('delivery in the background', () => {
+  it('afterCommit returns before the notifier answers', async () => {
+    const { repository, notifier, watch } = await watchOnFullArea();
+    notifier.mode = 'hang';
+    let tx: Parameters<ServiceContext['watch']['observe']>[0] | undefined;
+    await repository.transaction({ areaIds: ['primary'] }, async (t) => {
+      tx = t;
+      await watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 1 });
+    });
+    expect(watch.afterCommit(tx)).toBeUndefined();
+    await expect.poll(() => notifier.calls.length).toBe(1);
+  });
+
+  it('a store or clock failure in background delivery is contained: no unhandled rejection, the entry waits', async () => {
+    const { repository, notifier, context } = await watchOnFullArea();
+    let clockBroken = false;
+    const clock = () => {
+      if (clockBroken) throw new Error('clock source unavailable');
+      return context.clock();
+    };
+    const watch = createSeatWatch({ ...context, clock });
+    const claim = repository.claimDueNotifications.bind(repository);
+    repository.claimDueNotifications = async () => {
+      throw new Error('connection refused');
+    };
+    let tx: Parameters<ServiceContext['watch']['observe']>[0] | undefined;
+    await repository.transaction({ areaIds: ['primary'] }, async (t) => {
+      tx = t;
+      await watch.observe(t, 'primary', { attempted: 'directory sync', waitingForSeat: 1 });
+    });
+    watch.afterCommit(tx);
+    await watch.settle();
+    clockBroken = true;
+    watch.afterCommit();
+    await watch.settle();
+    expect(notifier.calls).toHaveLength(0);
+
+    clockBroken = false;
+    repository.claimDueNotifications = claim;
+    expect((await watch.deliverPending()).delivered).toHaveLength(1);
   });
 });
 

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigurationRefusedError,
-  createSeatkeeper,
-  InMemorySeatRepository,
-  InvalidInputError,
-  UnknownAreaError,
-  UnknownOrganizationError,
-  type OrganizationInput,
-} from '../../src/index.js';
+import { ConfigurationRefusedError, createSeatkeeper, InMemorySeatRepository, InvalidInputError, UnknownAreaError, UnknownOrganizationError, type OrganizationInput } from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
 
 async function setup(maxUsers = 10) {
@@ -208,7 +200,7 @@ describe('seats with partner organizations', () => {
     expect(area).toMatchObject({ using: 9, remaining: 11, allocated: 8, unallocatedRemaining: 20 - 8 - 5 });
     expect(Object.fromEntries((area?.organizations ?? []).map((o) => [o.organizationId, [o.users, o.using, o.remaining, o.usingRatio, o.status]]))).toEqual({
       acme: [4, 4, 1, 0.8, 'ok'],
-      gone: [0, 0, 3, 0, 'ok'],
+      gone: [0, 0, 0, 0, 'exhausted'], // denied: it can get no seat, whatever its quota says
       beta: [2, 2, null, null, null],
     });
   });

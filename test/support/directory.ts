@@ -1,10 +1,4 @@
-import {
-  type DirectoryEntryInput,
-  type Seatkeeper,
-  type SeatRepository,
-  type SeatTransaction,
-  type User,
-} from '../../src/index.js';
+import { type DirectoryEntryInput, type Seatkeeper, type SeatRepository, type SeatTransaction, type User } from '../../src/index.js';
 
 /** An hour in milliseconds. */
 export const HOUR = 3_600_000;

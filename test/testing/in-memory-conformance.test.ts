@@ -1,4 +1,4 @@
 import { InMemorySeatRepository } from '../../src/index.js';
-import { describeSeatRepository } from '../../src/testing/index.js';
+import { describeSeatRepository } from '../../src/testing/vitest.js';
 
 describeSeatRepository('InMemorySeatRepository', () => new InMemorySeatRepository());

@@ -1,4 +1,4 @@
-import { usernameKey, type Area, type Organization, type User, type UserFilter } from '../../core/schemas.js';
+import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import type {
   JsonValue,
@@ -12,11 +12,9 @@ import type {
   UsageSnapshot,
   UserPage,
 } from '../../ports/repository.js';
-import { copyJson } from './json-copy.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { compareKeys, MemoryState } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
-import { AreaCounter } from './seat-counter.js';
 
 /**
  * The embedded repository, and the reference implementation of
@@ -33,7 +31,9 @@ import { AreaCounter } from './seat-counter.js';
  * Use it for a single-process host, tests and demos. Several processes sharing
  * one pool of seats need a shared store such as `PostgresSeatRepository`.
  *
- * Records it returns are frozen: treat them as values.
+ * Records are values: it keeps copies of what it is given and hands out copies
+ * of what it keeps (`structuredClone`, Dates included), so changing either
+ * never changes storage.
  *
  * @example
  * ```ts
@@ -44,12 +44,14 @@ export class InMemorySeatRepository implements SeatRepository {
   readonly #state = new MemoryState();
   readonly #locks = new KeyedMutex();
 
+  #view(): MemoryTransaction {
+    return new MemoryTransaction(this.#state);
+  }
+
   async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
-    const keys = scope.areaIds.length < 2 ? scope.areaIds : [...new Set(scope.areaIds)].sort(compareKeys);
-    for (const key of keys) {
-      const wait = this.#locks.lock(key);
-      if (wait !== undefined) await wait;
-    }
+    // One fixed order (sorted ids), so two transactions naming the same areas never deadlock.
+    const keys = [...new Set(scope.areaIds)].sort(compareKeys);
+    for (const key of keys) await this.#locks.lock(key);
     const tx = new MemoryTransaction(this.#state);
     try {
       const result = await work(tx);
@@ -63,38 +65,45 @@ export class InMemorySeatRepository implements SeatRepository {
     }
   }
 
-  async getArea(areaId: string): Promise<Area | null> {
-    return this.#state.areas.get(areaId) ?? null;
+  // Reads outside a transaction: a transaction with nothing staged reads the committed state, with no lock.
+  getArea(areaId: string): Promise<Area | null> {
+    return this.#view().getArea(areaId);
   }
 
-  async listAreas(): Promise<readonly Area[]> {
-    return [...this.#state.areas.values()];
+  listAreas(): Promise<readonly Area[]> {
+    return this.#view().listAreas();
   }
 
-  async getOrganization(organizationId: string): Promise<Organization | null> {
-    return this.#state.organizations.get(organizationId) ?? null;
+  getOrganization(organizationId: string): Promise<Organization | null> {
+    return this.#view().getOrganization(organizationId);
   }
 
-  async listOrganizations(areaId?: string): Promise<readonly Organization[]> {
-    const all = [...this.#state.organizations.values()];
-    return areaId === undefined ? all : all.filter((o) => o.areaId === areaId);
+  listOrganizations(areaId?: string): Promise<readonly Organization[]> {
+    return this.#view().listOrganizations(areaId);
   }
 
-  async getUser(userId: string): Promise<User | null> {
-    return this.#state.users.get(userId) ?? null;
+  getUser(userId: string): Promise<User | null> {
+    return this.#view().getUser(userId);
   }
 
-  async findUserByUsername(username: string): Promise<User | null> {
-    const id = this.#state.byUsername.get(usernameKey(username));
-    return id === undefined ? null : (this.#state.users.get(id) ?? null);
+  findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
+    return this.#view().findUsersByUsernames(usernames);
   }
 
-  async findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
-    return this.#lookUp(new Set(usernames.map(usernameKey)), this.#state.byUsername);
+  findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
+    return this.#view().findUsersByExternalIds(externalIds);
   }
 
-  async findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
-    return this.#lookUp(new Set(externalIds), this.#state.byExternalId);
+  listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
+    return this.#view().listBlockedUsers(areaId, reason, limit);
+  }
+
+  countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
+    return this.#view().countUsers(areaIds);
+  }
+
+  getSetting(key: string): Promise<JsonValue | null> {
+    return this.#view().getSetting(key);
   }
 
   async listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage> {
@@ -111,33 +120,24 @@ export class InMemorySeatRepository implements SeatRepository {
         last = key;
       }
     }
-    return { users, next: users.length === page.limit && index < keys.length ? last : null };
+    return { users: structuredClone(users), next: users.length === page.limit && index < keys.length ? last : null };
   }
 
-  async countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
-    const ids = areaIds ?? [...this.#state.areas.keys()];
-    return ids.map((areaId) => (this.#state.counters.get(areaId) ?? new AreaCounter()).plus(undefined, areaId));
-  }
-
-  async getSetting(key: string): Promise<JsonValue | null> {
-    const value = this.#state.settings.get(key);
-    return value === undefined ? null : copyJson(value);
-  }
 
   async claimDueNotifications(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxEntry[]> {
     const claimed: OutboxEntry[] = [];
     for (const entry of this.#state.outbox.values()) {
       if (claimed.length >= limit) break;
       if (entry.status !== 'pending' || entry.nextAttemptAt.getTime() > now.getTime()) continue;
-      claimed.push(entry);
-      this.#state.outbox.set(entry.id, Object.freeze({ ...entry, nextAttemptAt: leaseUntil }));
+      claimed.push(structuredClone(entry));
+      this.#state.outbox.set(entry.id, { ...entry, nextAttemptAt: new Date(leaseUntil) });
     }
     return claimed;
   }
 
   async markNotificationDelivered(id: string, deliveredAt: Date): Promise<void> {
     const entry = this.#state.outbox.get(id);
-    if (entry !== undefined) this.#state.outbox.set(id, Object.freeze({ ...entry, status: 'delivered', deliveredAt }));
+    if (entry !== undefined) this.#state.outbox.set(id, { ...entry, status: 'delivered', deliveredAt: new Date(deliveredAt) });
   }
 
   async markNotificationFailed(
@@ -145,34 +145,26 @@ export class InMemorySeatRepository implements SeatRepository {
     failure: { readonly attempts: number; readonly nextAttemptAt: Date; readonly lastError: string },
   ): Promise<void> {
     const entry = this.#state.outbox.get(id);
-    if (entry !== undefined && entry.status === 'pending') this.#state.outbox.set(id, Object.freeze({ ...entry, ...failure }));
+    if (entry !== undefined && entry.status === 'pending') this.#state.outbox.set(id, { ...entry, ...structuredClone(failure) });
   }
 
   async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
-    return [...this.#state.outbox.values()].filter((e) => filter.status === undefined || e.status === filter.status);
+    return structuredClone([...this.#state.outbox.values()].filter((e) => filter.status === undefined || e.status === filter.status));
   }
 
   async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {
-    return this.#state.licenseChanges.filter((c) => areaId === undefined || c.areaId === areaId);
+    return structuredClone(this.#state.licenseChanges.filter((c) => areaId === undefined || c.areaId === areaId));
   }
 
   async listUsageSnapshots(areaId?: string, range: TimeRange = {}): Promise<readonly UsageSnapshot[]> {
     const from = range.from?.getTime() ?? -Infinity;
     const to = range.to?.getTime() ?? Infinity;
-    return this.#state.snapshots
-      .filter((s) => (areaId === undefined || s.areaId === areaId) && s.takenAt.getTime() >= from && s.takenAt.getTime() <= to)
-      .sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+    const snapshots = this.#state.snapshots.filter(
+      (s) => (areaId === undefined || s.areaId === areaId) && s.takenAt.getTime() >= from && s.takenAt.getTime() <= to,
+    );
+    return structuredClone(snapshots.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime()));
   }
 
-  #lookUp<K>(keys: Iterable<K>, index: ReadonlyMap<K, string>): User[] {
-    const users: User[] = [];
-    for (const key of keys) {
-      const id = index.get(key);
-      const user = id === undefined ? undefined : this.#state.users.get(id);
-      if (user !== undefined) users.push(user);
-    }
-    return users;
-  }
 }
 
 /** The first index whose key sorts after `key`. */
@@ -188,7 +180,7 @@ function upperBound(keys: readonly string[], key: string): number {
 }
 
 /** Whether a user passes a listing filter. */
-export function matches(user: User, filter: UserFilter): boolean {
+function matches(user: User, filter: UserFilter): boolean {
   return (
     (filter.areaId === undefined || user.areaId === filter.areaId) &&
     (filter.organizationId === undefined || user.organizationId === filter.organizationId) &&

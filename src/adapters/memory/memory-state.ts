@@ -1,8 +1,12 @@
 import { usernameKey, type Area, type BlockReason, type Organization, type User } from '../../core/schemas.js';
+import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
-import { AreaCounter } from './seat-counter.js';
 
-/** The committed state of an in-memory repository, with the indexes that keep every look-up O(1). */
+/**
+ * The committed state of an in-memory repository, with the indexes that keep
+ * every look-up O(1) and the counts maintained on every write. It holds
+ * private copies: callers copy records on the way in and on the way out.
+ */
 export class MemoryState {
   readonly areas = new Map<string, Area>();
   readonly organizations = new Map<string, Organization>();
@@ -11,27 +15,24 @@ export class MemoryState {
   readonly byUsername = new Map<string, string>();
   /** externalId -> user id */
   readonly byExternalId = new Map<string, string>();
-  readonly counters = new Map<string, AreaCounter>();
+  /** areaId -> its counts, advanced by {@link addToCounts} on every user write */
+  readonly counts = new Map<string, AreaSeatCounts>();
   /** `areaId + NUL + reason` -> ids of users blocked for that reason */
   readonly blockedIndex = new Map<string, Set<string>>();
   readonly settings = new Map<string, JsonValue>();
   readonly outbox = new Map<string, OutboxEntry>();
   readonly licenseChanges: LicenseChangeRecord[] = [];
   readonly snapshots: UsageSnapshot[] = [];
-  /** Username keys in order, for paging; rebuilt lazily after the set of keys changes. */
+  /** Username keys in order, for paging; rebuilt on the next listing after the set of keys changed. */
   #sortedKeys: string[] | null = [];
 
-  counter(areaId: string): AreaCounter {
-    let counter = this.counters.get(areaId);
-    if (counter === undefined) {
-      counter = new AreaCounter();
-      this.counters.set(areaId, counter);
-    }
-    return counter;
+  /** The area's committed counts; zeros for an area without users. */
+  countsOf(areaId: string): AreaSeatCounts {
+    return this.counts.get(areaId) ?? emptyAreaCounts(areaId);
   }
 
   sortedKeys(): readonly string[] {
-    if (this.#sortedKeys === null) this.#sortedKeys = [...this.byUsername.keys()].sort(compareKeys);
+    this.#sortedKeys ??= [...this.byUsername.keys()].sort(compareKeys);
     return this.#sortedKeys;
   }
 
@@ -40,17 +41,10 @@ export class MemoryState {
    * `after` added, so swaps of usernames between users apply cleanly.
    */
   applyUserChanges(changes: ReadonlyArray<readonly [before: User | undefined, after: User | null]>): void {
-    let keysChanged = false;
-    for (const [before, after] of changes) {
-      if (before === undefined) continue;
-      this.#remove(before);
-      if (after === null || usernameKey(after.username) !== usernameKey(before.username)) keysChanged = true;
-    }
-    for (const [before, after] of changes) {
-      if (after === null) continue;
-      this.#add(after);
-      if (before === undefined) keysChanged = true;
-    }
+    for (const [before] of changes) if (before !== undefined) this.#remove(before);
+    for (const [, after] of changes) if (after !== null) this.#add(after);
+    // Paging order depends on the set of username keys only: most updates keep it.
+    const keysChanged = changes.some(([before, after]) => before === undefined || after === null || usernameKey(before.username) !== usernameKey(after.username));
     if (keysChanged) this.#sortedKeys = null;
   }
 
@@ -60,7 +54,7 @@ export class MemoryState {
     if (this.byUsername.get(key) === user.id) this.byUsername.delete(key);
     if (user.externalId !== null && this.byExternalId.get(user.externalId) === user.id) this.byExternalId.delete(user.externalId);
     if (user.blockReason !== null) this.blockedIndex.get(blockedKey(user.areaId, user.blockReason))?.delete(user.id);
-    this.counter(user.areaId).apply(user, -1);
+    this.counts.set(user.areaId, addToCounts(this.countsOf(user.areaId), user, -1));
   }
 
   #add(user: User): void {
@@ -69,15 +63,20 @@ export class MemoryState {
     if (user.externalId !== null) this.byExternalId.set(user.externalId, user.id);
     if (user.blockReason !== null) {
       const key = blockedKey(user.areaId, user.blockReason);
-      let ids = this.blockedIndex.get(key);
-      if (ids === undefined) {
-        ids = new Set();
-        this.blockedIndex.set(key, ids);
-      }
-      ids.add(user.id);
+      const ids = this.blockedIndex.get(key) ?? new Set();
+      this.blockedIndex.set(key, ids.add(user.id));
     }
-    this.counter(user.areaId).apply(user, 1);
+    this.counts.set(user.areaId, addToCounts(this.countsOf(user.areaId), user, 1));
   }
+}
+
+/**
+ * Counts as the port reports them: a partner whose last profile left is not
+ * listed ({@link addToCounts} keeps it at zero), and the caller gets its own
+ * copy.
+ */
+export function reportCounts(counts: AreaSeatCounts): AreaSeatCounts {
+  return { ...counts, organizations: counts.organizations.filter((o) => o.users !== 0).map((o) => ({ ...o })) };
 }
 
 /** The key of the blocked-users index. */

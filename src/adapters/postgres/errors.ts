@@ -84,6 +84,7 @@ export function toSeatkeeperError(error: unknown, doing: string): SeatkeeperErro
     if (conflict !== null) return conflict;
     if (driver.constraint === ONE_PRIMARY_AREA_INDEX) {
       return new ConfigurationRefusedError(
+        'SECOND_PRIMARY_AREA',
         `There is already a primary area (the database refused a second one while ${doing}, perhaps defined by another server at the same moment); a site has exactly one. Define this area as an extranet area.`,
       );
     }

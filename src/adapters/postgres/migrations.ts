@@ -189,6 +189,7 @@ const MIGRATIONS: readonly Migration[] = [
       if (rows.length > 1) {
         const ids = rows.map((r) => `"${r.id}"`).join(', ');
         throw new ConfigurationRefusedError(
+          'SECOND_PRIMARY_AREA',
           `The schema cannot be migrated: ${rows.length} areas are primary (${ids}), and a site has exactly one. ` +
             `Keep the one that is (usually the oldest, ${rows[0] === undefined ? '' : `"${rows[0].id}"`}) and make the others extranet areas, ` +
             `e.g. UPDATE ${t.areas} SET kind = 'extranet' WHERE id IN (...); then run migrate() again. Nothing was changed.`,

@@ -1,24 +1,14 @@
 import { decideAlert, type AlertEvent } from '../../core/notification-policy.js';
-import { nextPeak } from '../../core/peak-usage.js';
+import { nextPeak, usagePeriod } from '../../core/peak-usage.js';
 import { seatStatus } from '../../core/status.js';
 import { resolveThresholds } from '../../core/usage.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
 import type { SeatTransaction } from '../../ports/repository.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type SeatWatch, type ServiceContext } from '../context.js';
 import { composeLimitExceeded, composeWarning } from './compose.js';
-import { OutboxDelivery } from './outbox-delivery.js';
-import {
-  alertKey,
-  parseResponsiblePerson,
-  parseWatchRecord,
-  peakKey,
-  PeriodClock,
-  RESPONSIBLE_PERSON_KEY,
-  sameWatchRecord,
-  WatchRecordCache,
-  watchRecordJson,
-  type WatchRecord,
-} from './watch-state.js';
+import { OutboxDelivery, type RoundResult } from './outbox-delivery.js';
+import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, type WatchRecord } from './watch-state.js';
+import { countArea } from '../reads.js';
 
 /** What the watch is built from: the service context without the watch itself. */
 export type WatchContext = Omit<ServiceContext, 'watch'>;
@@ -27,10 +17,11 @@ export type WatchContext = Omit<ServiceContext, 'watch'>;
  * The watch behind every seatkeeper instance: inside each seat-affecting
  * transaction it updates the area's peak and episode state and enqueues what
  * the responsible person must be told (so it commits or rolls back with the
- * change); after the transaction it delivers due outbox entries within the
- * notification timeout, never failing the operation.
+ * change). After the transaction it starts delivery in the background and
+ * returns: a user operation never waits for the notifier, and one delivery run
+ * is in flight per instance at a time.
  */
-export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending'>> {
+export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending' | 'settle'>> {
   const notifications = context.options.notifications ?? DEFAULT_NOTIFICATION_OPTIONS;
   const warningThresholds = resolveThresholds(context.options);
   const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, notifications);
@@ -38,24 +29,54 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
   const enqueuedIn = new WeakSet<SeatTransaction>();
   /** Something was enqueued since the last round: the fallback when `afterCommit` is not told its transaction. */
   let enqueuedSinceRound = false;
-  const records = new WatchRecordCache();
-  const periods = new PeriodClock();
+  /** The delivery run in flight (in the background, or for `deliverPending`), settled with its follow-up; `null` when none. */
+  let inFlight: Promise<void> | null = null;
+  /** A trigger came while a run was in flight: run again after it, for what it may have claimed too early to see. */
+  let runAgain = false;
+
+  /** Runs `drain` as the one delivery in flight, once the one in flight now (and its follow-up) has finished. */
+  async function exclusively(drain: () => Promise<RoundResult>): Promise<RoundResult> {
+    while (inFlight !== null) await inFlight;
+    // Synchronous from here on, so no other run can start in between.
+    const run = drain();
+    inFlight = run.then(
+      () => followUp(),
+      () => followUp(),
+    );
+    return run;
+  }
+
+  function followUp(): void {
+    inFlight = null;
+    if (runAgain) startInBackground();
+  }
+
+  /** Starts a delivery run in the background, or asks the one in flight to run again after it. Never rejects. */
+  function startInBackground(): void {
+    if (delivery === null) return;
+    if (inFlight !== null) {
+      runAgain = true;
+      return;
+    }
+    runAgain = false;
+    exclusively(() => delivery.drain()).catch(() => {
+      // Contained (a clock or store failure): the entries stay in the outbox and a later run delivers them.
+    });
+  }
 
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
-    // Sequential reads: one statement at a time is all a SQL transaction's connection runs anyway.
     const area = await tx.getArea(areaId);
     if (area === null) return false;
-    const { using } = await tx.countUsers(areaId);
-    const previous = records.read(areaId, await tx.getSetting(alertKey(areaId)));
+    const { using } = await countArea(tx, areaId);
+    const previous = parseWatchRecord(await tx.getSetting(alertKey(areaId)));
     const now = context.clock();
 
-    const period = periods.periodOf(now);
-    const peakSoFar = previous.peak !== null && previous.peak.period === period ? previous.peak.using : null;
-    const peakUsing = nextPeak(peakSoFar, previous.lastUsing, using);
     // The record holds the running peak of its own period: a change in a later period archives it first.
+    const period = usagePeriod(now);
     if (previous.peak !== null && previous.peak.period !== period) await archivePeak(tx, areaId, previous.peak);
+    const peakSoFar = previous.peak?.period === period ? previous.peak.using : null;
+    const peak = { period, using: nextPeak(peakSoFar, previous.lastUsing, using) };
 
-    const { minimumPurchase } = context.options;
     const input = {
       previous,
       maxUsers: area.maxUsers,
@@ -74,16 +95,8 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       // Nobody to tell: keep the episode "not told", so the person set later hears of it.
       if (to === null) decision = decideAlert({ ...input, canNotify: false });
     }
-
-    // One write at most, and only when something a later reader needs changed.
-    // Spelled out rather than spread: a spread gives every record its own hidden class, and reading them then misses V8's caches.
-    const { state } = decision;
-    const next: WatchRecord = { episode: state.episode, warned: state.warned, lastUsing: state.lastUsing, peak: { period, using: peakUsing } };
-    if (!sameWatchRecord(previous, next)) {
-      const json = watchRecordJson(next);
-      records.wrote(areaId, json, next);
-      await tx.putSetting(alertKey(areaId), json);
-    }
+    const next: WatchRecord = { ...decision.state, peak };
+    await tx.putSetting(alertKey(areaId), next);
     if (decision.send === null || to === null) return false;
 
     const facts = {
@@ -93,7 +106,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       using,
       attempted: event.attempted ?? 'scheduled check (deliverPendingNotifications)',
       occurredAt: now,
-      minimumPurchase,
+      minimumPurchase: context.options.minimumPurchase,
     };
     const notification: LicenseNotification =
       decision.send.type === 'license-warning'
@@ -146,15 +159,15 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       await watchArea(tx, areaId, event);
     },
 
-    async afterCommit(transaction?: SeatTransaction) {
+    afterCommit(transaction?: SeatTransaction) {
       if (delivery === null) return;
       try {
         const enqueued = transaction === undefined ? enqueuedSinceRound : enqueuedIn.has(transaction);
         if (!enqueued && !delivery.worthLooking()) return;
         enqueuedSinceRound = false;
-        await delivery.round();
+        startInBackground();
       } catch {
-        // Contained (a clock or store failure): the entries stay in the outbox and a later call delivers them.
+        // Contained (a clock failure): the entries stay in the outbox and a later call delivers them.
       }
     },
 
@@ -162,8 +175,12 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
       const reminders = await checkReminders();
       if (delivery === null) return { reminders, delivered: [], failed: [] };
       enqueuedSinceRound = false;
-      const { delivered, failed } = await delivery.drain();
+      const { delivered, failed } = await exclusively(() => delivery.drain());
       return { reminders, delivered, failed };
+    },
+
+    async settle(): Promise<void> {
+      while (inFlight !== null) await inFlight;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
-import { describeSeatRepository } from '../../../src/testing/index.js';
+import { describeSeatRepository } from '../../../src/testing/vitest.js';
 import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js';
 
 const unavailable = await postgresUnavailable();

@@ -56,13 +56,16 @@ describe('what the seat watch writes', () => {
     expect(await seats.peakUsage({ areaId: 'primary' })).toMatchObject({ peak: 3 });
   });
 
-  it('a refusal that changes nothing the watch keeps writes no setting', async () => {
+  it('every refusal writes the area watch record, as read and decided, and a told episode sends nothing more', async () => {
     const { repository, notifier, seats } = await site(1);
     await seats.createUser({ username: 'a', areaId: 'primary' });
     expect((await seats.createUser({ username: 'b', areaId: 'primary' })).ok).toBe(false);
     expect(repository.lastWrites()).toEqual(['alert:primary']); // the episode starts and is told
+    const told = await repository.getSetting('alert:primary');
     expect((await seats.createUser({ username: 'c', areaId: 'primary' })).ok).toBe(false);
-    expect(repository.lastWrites()).toEqual([]); // same episode, already told, same use
+    expect(repository.lastWrites()).toEqual(['alert:primary']); // same episode, already told, same use
+    expect(await repository.getSetting('alert:primary')).toEqual(told);
+    await seats.settleNotifications();
     expect(notifier.delivered).toHaveLength(1);
   });
 
@@ -107,11 +110,13 @@ describe('the watch record is read on every change', () => {
     const first = await a.createUser({ username: 'first', areaId: 'primary' });
     if (!first.ok) throw new Error('setup failed');
     expect((await a.createUser({ username: 'refused', areaId: 'primary' })).ok).toBe(false);
+    await a.settleNotifications();
     expect(notifierA.delivered).toHaveLength(1);
 
     await b.blockUser(first.user.id); // a seat is free again: instance B ends the episode
     expect((await a.createUser({ username: 'second', areaId: 'primary' })).ok).toBe(true);
     expect((await a.createUser({ username: 'refused-again', areaId: 'primary' })).ok).toBe(false);
+    await a.settleNotifications();
     expect(notifierA.delivered).toHaveLength(2); // a new episode, told again
     expect(notifierA.delivered[1]?.attempted).toBe('create user "refused-again"');
   });
