@@ -28,7 +28,7 @@ export function describeOnePrimaryArea(name: string, makeStore: () => Promise<Pr
           for (const outcome of outcomes) {
             if (outcome.status === 'rejected') {
               expect(outcome.reason).toBeInstanceOf(ConfigurationRefusedError);
-              expect(outcome.reason).toMatchObject({ code: 'CONFIGURATION_REFUSED', message: expect.stringMatching(/primary area/) });
+              expect(outcome.reason).toMatchObject({ code: 'CONFIGURATION_REFUSED', rule: 'SECOND_PRIMARY_AREA', message: expect.stringMatching(/primary area/) });
             }
           }
           const primaries = (await store.instance().listAreas()).filter((a) => a.kind === 'primary');

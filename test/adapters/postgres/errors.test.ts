@@ -71,7 +71,7 @@ describe('mapping pg errors to typed errors', () => {
   it('a unique violation on the one-primary-area index is ConfigurationRefusedError: a site has exactly one primary area', () => {
     const error = toSeatkeeperError(pgError('23505', 'duplicate key value violates unique constraint', { constraint: 'seatkeeper_areas_one_primary' }), 'writing area "b"');
     expect(error).toBeInstanceOf(ConfigurationRefusedError);
-    expect(error.code).toBe('CONFIGURATION_REFUSED');
+    expect(error).toMatchObject({ code: 'CONFIGURATION_REFUSED', rule: 'SECOND_PRIMARY_AREA' });
     expect(error.message).toMatch(/already a primary area.*writing area "b".*extranet/);
   });
 

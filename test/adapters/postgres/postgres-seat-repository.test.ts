@@ -141,6 +141,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       });
       const refused = await repository.migrate().catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ConfigurationRefusedError);
+      expect(refused).toMatchObject({ rule: 'SECOND_PRIMARY_AREA' });
       expect((refused as Error).message).toMatch(/2 areas are primary \("main", "other"\).*"main".*UPDATE/s);
       const { rows } = await pool.query('SELECT max(version) AS version FROM two_primaries.seatkeeper_schema_version');
       expect(rows[0]).toEqual({ version: 2 });
