@@ -93,7 +93,7 @@ const optionsSchema = z.strictObject({
 });
 
 /** The timeouts every transaction sets, in milliseconds. */
-export const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeout: 10_000, statementTimeout: 30_000, idleInTransactionTimeout: 60_000 });
+const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeout: 10_000, statementTimeout: 30_000, idleInTransactionTimeout: 60_000 });
 
 /**
  * The seat repository on PostgreSQL, for hosts running several app servers
