@@ -18,7 +18,7 @@ import {
 import { ConflictError, UnknownUserError } from '../errors.js';
 import type { SeatReader, SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { assertOrganizationIn, readSeatContext, requireUser } from './seat-context.js';
+import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
 import { parseInput } from './validate.js';
 import { countArea, findUserByUsername } from './reads.js';
 
@@ -125,8 +125,7 @@ export function usersApi(context: ServiceContext): UsersApi {
       const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
-      return withUniqueKeys(context, current.areaId, async (tx) => {
-        const user = await requireUser(tx, id);
+      return withUniqueKeys(context, current.areaId, () => inUserArea(context, current, async (tx, user) => {
         const taken = await keyRefusal(tx, { username: data.username ?? user.username, externalId: data.externalId ?? undefined }, user);
         if (taken !== null) return { ok: false, reason: await withAreaFigures(tx, user.areaId, taken) };
         const updated: User = {
@@ -139,7 +138,7 @@ export function usersApi(context: ServiceContext): UsersApi {
         };
         await tx.updateUsers([updated]);
         return { ok: true, user: updated };
-      });
+      }));
     },
 
     async blockUser(userId, options = {}) {
@@ -224,7 +223,7 @@ export async function createLicensedUser(
   source: UserSource,
   attempted: string,
 ): Promise<UserResult> {
-  return await withUniqueKeys(context, data.areaId, async (tx) => {
+  return await withUniqueKeys(context, data.areaId, () => inAreaTransaction(context, [data.areaId], async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
     const taken = await keyRefusal(tx, data, null);
@@ -240,7 +239,7 @@ export async function createLicensedUser(
     await tx.insertUsers([user]);
     await context.watch.observe(tx, data.areaId, { attempted });
     return { ok: true, user };
-  });
+  }));
 }
 
 /**
@@ -323,30 +322,17 @@ async function withAreaFigures(
 }
 
 /**
- * Runs a write under the area lock and turns a unique-key collision that only
- * storage caught (a race with another area's transaction) into a refusal.
+ * Runs a write (under an area lock) and turns a unique-key collision that only
+ * storage caught (a race with another area's transaction) into a refusal
+ * carrying the figures of `areaId`.
  */
-async function withUniqueKeys(
-  context: ServiceContext,
-  areaId: string,
-  work: (tx: SeatTransaction) => Promise<UserResult>,
-): Promise<UserResult> {
+async function withUniqueKeys(context: ServiceContext, areaId: string, write: () => Promise<UserResult>): Promise<UserResult> {
   try {
-    return await inAreaTransaction(context, [areaId], work);
+    return await write();
   } catch (error) {
     if (!(error instanceof ConflictError) || error.field === 'id') throw error;
     const code = error.field === 'username' ? 'USERNAME_TAKEN' : 'EXTERNAL_ID_TAKEN';
     const repository = context.repository;
     return { ok: false, reason: await withAreaFigures(repository, areaId, { code, message: error.message }) };
   }
-}
-
-/**
- * Runs `work` on a user under its area's lock, re-reading the user inside the
- * transaction so a concurrent change is seen.
- */
-async function inUserArea<T>(context: ServiceContext, userId: string, work: (tx: SeatTransaction, user: User) => Promise<T>): Promise<T> {
-  const current = await context.repository.getUser(userId);
-  if (current === null) throw new UnknownUserError(userId);
-  return inAreaTransaction(context, [current.areaId], async (tx) => work(tx, await requireUser(tx, userId)));
 }
