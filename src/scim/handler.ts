@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { DirectoryEntryInput, InvalidDirectoryEntry } from '../core/directory-entry.js';
+import { directoryEntrySchema, type DirectoryEntryInput, type InvalidDirectoryEntry } from '../core/directory-entry.js';
 import type { User } from '../core/schemas.js';
 import { InvalidInputError, SeatkeeperError, UnknownAreaError, UnknownOrganizationError, UnknownUserError } from '../errors.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
@@ -287,10 +287,6 @@ export function createScimHandler(seats: Seatkeeper, options: ScimHandlerOptions
     // that never had one) is linked first, so the sync finds the profile instead of creating another.
     // A client that drops externalId keeps the link.
     const externalId = desired.externalId ?? current.externalId ?? randomUUID();
-    if (externalId !== current.externalId) {
-      const linked = await seats.updateUser(current.id, { externalId });
-      if (!linked.ok) throw ScimProblem.uniqueness(linked.reason.message);
-    }
     const entry: DirectoryEntryInput = {
       externalId,
       username: desired.username,
@@ -300,6 +296,13 @@ export function createScimHandler(seats: Seatkeeper, options: ScimHandlerOptions
       ...(desired.organizationId === undefined ? {} : { organizationId: desired.organizationId }),
       enabled: desired.enabled,
     };
+    if (externalId !== current.externalId) {
+      // Checked before the link is written, so a malformed request writes nothing.
+      const checked = directoryEntrySchema.safeParse(entry);
+      if (!checked.success) throw problemOfEntry({ index: 0, externalId, username: desired.username, issues: checked.error.issues });
+      const linked = await seats.updateUser(current.id, { externalId });
+      if (!linked.ok) throw ScimProblem.uniqueness(linked.reason.message);
+    }
     const moves = desired.organizationId !== undefined && desired.organizationId !== current.organizationId;
     if (desired.enabled && !adminBlocked && (current.state !== 'active' || moves)) await activatePending();
     const user = await syncOne(entry, false);

@@ -127,6 +127,15 @@ describe('malformed requests are SCIM errors, never a 500', () => {
     expect((await scim.get(`/Users/${body.id}`)).body.displayName).toBe(body.displayName);
   });
 
+  it('a refused PATCH of a profile made by hand links nothing', async () => {
+    const { seats, scim } = await setup();
+    const manual = await seats.createUser({ username: 'dana', areaId: 'primary' });
+    const id = manual.ok ? manual.user.id : '';
+    const answer = await scim.patch(`/Users/${id}`, patchOp({ op: 'add', path: 'externalId', value: 'entra-dana' }, { op: 'add', path: 'emails', value: [{ value: 'nope', type: 'work' }] }));
+    expectError(answer, 400, 'invalidValue');
+    expect(await seats.getUser(id)).toMatchObject({ externalId: null, email: null });
+  });
+
   it('PATCH paths ignore case, accept the core schema URN, and a removal of something absent changes nothing', async () => {
     const { scim } = await setup();
     const { body } = await scim.post('/Users', oktaUser('kim@okta.local'));
