@@ -167,8 +167,8 @@ export function readDisplayName(resource: JsonObject): string | null {
 
 /**
  * The display name after a PATCH: the attribute the operations changed wins
- * (`displayName`, then `name.formatted`, then the given and family names), so
- * a client that keeps the name in `name.formatted` can change it.
+ * (`displayName`, then `name.formatted`, then the given and family names when
+ * both are there), so a client that keeps the name in `name.formatted` can change it.
  *
  * @param before - the resource before the operations
  * @param after - the resource after them
@@ -176,9 +176,13 @@ export function readDisplayName(resource: JsonObject): string | null {
  */
 export function patchedDisplayName(before: JsonObject, after: JsonObject, current: string | null): string | null {
   const nameOf = (r: JsonObject): JsonObject => (isObject(r.name) ? r.name : {});
+  const [was, now] = [nameOf(before), nameOf(after)];
   if (after.displayName !== before.displayName) return readString(after.displayName, 'displayName');
-  if (nameOf(after).formatted !== nameOf(before).formatted) return readString(nameOf(after).formatted, 'name.formatted');
-  if (nameOf(after).givenName !== nameOf(before).givenName || nameOf(after).familyName !== nameOf(before).familyName) return readDisplayName({ name: nameOf(after) });
+  // A `name` replaced whole (no path) may drop `formatted`: the given and family names then say it.
+  if (now.formatted !== was.formatted) return readDisplayName({ name: now });
+  // seatkeeper keeps no given and family names: one of them alone cannot say the whole name.
+  const both = readString(now.givenName, 'name.givenName') !== null && readString(now.familyName, 'name.familyName') !== null;
+  if (both && (now.givenName !== was.givenName || now.familyName !== was.familyName)) return readDisplayName({ name: { givenName: now.givenName, familyName: now.familyName } });
   return current;
 }
 

@@ -134,6 +134,12 @@ export function describeScimScenarios(name: string, makeRepository: () => Promis
         expect(on.body).toMatchObject({ active: true, displayName: 'Ann Smith' });
         const formatted = await scim.patch(`/Users/${body.id}`, patchOp({ op: 'Replace', path: 'name.formatted', value: 'Ann Jones' }));
         expect(formatted.body).toMatchObject({ displayName: 'Ann Jones', name: { formatted: 'Ann Jones' } });
+        // A whole `name` without `formatted`: the given and family names make the display name.
+        const whole = await scim.patch(`/Users/${body.id}`, patchOp({ op: 'replace', value: { name: { givenName: 'Ann', familyName: 'Brown' } } }));
+        expect(whole.body.displayName).toBe('Ann Brown');
+        // A family name alone cannot say the whole name (given names are not kept): the display name stays.
+        const family = await scim.patch(`/Users/${body.id}`, patchOp({ op: 'replace', path: 'name.familyName', value: 'Green' }));
+        expect(family.body.displayName).toBe('Ann Brown');
       });
 
       it('a duplicate userName is refused with 409 uniqueness, ignoring case; so is a taken externalId or a rename onto a taken name', async () => {
