@@ -7,7 +7,6 @@
  * beside one in a small area. Skipped, with the reason printed, when no
  * server answers.
  */
-import pg from 'pg';
 import { usernameKey } from '../src/core/schemas.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';

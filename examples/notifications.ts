@@ -5,7 +5,7 @@ import { createSeatkeeper, InMemorySeatRepository, type LicenseNotification, typ
 
 /** The host's own mail sender; here it prints, and fails once to show the outbox at work. */
 interface Mailer {
-  send(message: { to: string; subject: string; text: string; messageId: string; signal?: AbortSignal }): Promise<void>;
+  send(message: { to: string; subject: string; text: string; messageId: string; signal?: AbortSignal | undefined }): Promise<void>;
 }
 let mailServerDown = true;
 const outbox: string[] = [];

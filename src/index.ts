@@ -101,8 +101,8 @@ export {
 
 // Figures and outcomes.
 export { seatStatus, type SeatStatus } from './core/status.js';
-export type { AreaSeatCounts, OrganizationSeatCounts, AreaUsage, OrganizationUsage, SiteTotals, SiteSummary } from './core/usage.js';
-export type { SeatRefusal, SeatRefusalCode } from './core/seat-policy.js';
+export type { AreaSeatCounts, OrganizationSeatCounts, AreaUsage, OrganizationUsage, PoolTotals, SiteTotals, SiteSummary } from './core/usage.js';
+export type { SeatRefusal, SeatRefusalCode, SeatDecision, SeatGranted, Refused } from './core/seat-policy.js';
 export type { UserResult, UserDone } from './core/results.js';
 export {
   DEFAULT_WARNING_PERCENT,
@@ -134,6 +134,7 @@ export {
   type DirectoryEntryInput,
   type DirectoryEntry,
   type DirectorySyncOptions,
+  type ResolvedDirectorySyncOptions,
   type InvalidDirectoryEntry,
 } from './core/directory-entry.js';
 export type {
@@ -155,16 +156,18 @@ export type {
 // Ports, and the in-memory repository.
 export { systemClock, type Clock } from './ports/clock.js';
 export type { LicenseNotification, LicenseNotificationType, Notifier, NotifierSendOptions } from './ports/notifier.js';
-export type {
-  JsonValue,
-  PageRequest,
-  UserPage,
-  TransactionScope,
-  OutboxEntry,
-  LicenseChangeRecord,
-  UsageSnapshot,
-  TimeRange,
-  SeatTransaction,
-  SeatRepository,
+export {
+  MAX_KEYS_PER_LOOKUP,
+  type JsonValue,
+  type PageRequest,
+  type UserPage,
+  type TransactionScope,
+  type OutboxEntry,
+  type LicenseChangeRecord,
+  type UsageSnapshot,
+  type TimeRange,
+  type SeatReader,
+  type SeatTransaction,
+  type SeatRepository,
 } from './ports/repository.js';
 export { InMemorySeatRepository } from './adapters/memory/in-memory-seat-repository.js';

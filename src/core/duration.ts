@@ -25,7 +25,9 @@ export const durationSchema = z
     /** Seconds. */
     seconds: z.number().int().min(0).optional(),
   })
-  .refine((d) => Object.values(d).some((v) => v !== undefined && v > 0), { message: 'must be longer than zero, e.g. { days: 1 }' });
+  .refine((d) => Object.values(d).some((v) => v !== undefined && v > 0), { message: 'must be longer than zero, e.g. { days: 1 }' })
+  // A date-fns Duration has no field set to `undefined`: keep only the fields given.
+  .transform((d): Duration => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)));
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -29,15 +29,18 @@ export type PeopleColumnKey = (typeof PEOPLE_COLUMN_KEYS)[number];
 
 /**
  * The columns an export has unless told otherwise, in order: username, display
- * name, email, area, organization, account type, account state, block reason,
- * source, created.
+ * name, email, area, area id, organization, organization id, account type,
+ * account state, block reason, source, created. The id columns make the export
+ * re-import into exactly the same areas and partners, whatever their names.
  */
 export const DEFAULT_PEOPLE_COLUMNS: readonly PeopleColumnKey[] = [
   'username',
   'displayName',
   'email',
   'area',
+  'areaId',
   'organization',
+  'organizationId',
   'accountType',
   'accountState',
   'blockReason',

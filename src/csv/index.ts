@@ -24,8 +24,8 @@ export {
 } from './columns.js';
 export { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from './neutralise.js';
 export { csvDelimiterSchema, exportPeopleCsv, peopleExportOptionsSchema, type CsvDelimiter, type PeopleExportOptions, type PeopleExportSource } from './export.js';
-export { importPeopleCsv, peopleImportOptionsSchema, type PeopleImportOptions, type PeopleImportTarget } from './import.js';
-export type { CsvRowAccepted, CsvRowError, CsvRowRefusal, CsvRowSkip, PeopleImportReport } from './import-report.js';
+export { DEFAULT_PEOPLE_IMPORT_LIMITS, importPeopleCsv, peopleImportOptionsSchema, type PeopleImportOptions, type PeopleImportTarget } from './import.js';
+export type { CsvFileProblem, CsvFileProblemCode, CsvRowAccepted, CsvRowError, CsvRowRefusal, CsvRowSkip, PeopleImportReport } from './import-report.js';
 export { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
 export type { CsvInput } from './text-input.js';
 export { pipeToWritable, toReadableStream, type PipeToWritableOptions } from './streams.js';

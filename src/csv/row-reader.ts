@@ -32,17 +32,28 @@ export interface ReaderSettings {
   readonly delimiter: string;
   readonly areaId: string | undefined;
   readonly organizationId: string | null;
+  /** The most data rows read; the next one stops reading. */
+  readonly maxRows: number;
+  /** The most errors kept; the rest are only counted. */
+  readonly maxErrors: number;
 }
 
 /** Reads rows one by one: the header first, then data rows into candidates, errors and skips. */
 export class RowReader {
   /** The valid rows, ready for `createUsers`, in file order. */
   readonly candidates: Candidate[] = [];
+  /** The first `maxErrors` errors, in file order. */
   readonly errors: CsvRowError[] = [];
+  /** Errors found beyond the first `maxErrors`. */
+  moreErrors = 0;
   readonly skipped: CsvRowSkip[] = [];
   readonly ignoredColumns: string[] = [];
   /** Data rows read, blank ones aside. */
   rows = 0;
+  /** Whether a header row was read (usable or not): a file without one is empty. */
+  sawHeader = false;
+  /** The line of the row past `maxRows`, where reading stopped; `null` while within it. */
+  stoppedAtMaxRows: number | null = null;
   /** The column of each cell index (`undefined`: ignored), once the header is read. */
   #columns: readonly (PeopleColumnKey | undefined)[] | undefined;
   /** Each column's label as written in the header. */
@@ -57,18 +68,25 @@ export class RowReader {
     this.#settings = settings;
   }
 
-  /** Takes the next row; `false` when reading must stop (the header is unusable). */
+  /** Takes the next row; `false` when reading must stop (the header is unusable, or the row is past `maxRows`). */
   read(row: CsvRow): boolean {
-    if (this.#columns === undefined) return this.#readHeader(row);
+    // Blank lines are skipped, before the header too.
     if (row.cells.every((cell) => cell === '')) return true;
+    if (this.#columns === undefined) return this.#readHeader(row);
+    if (this.rows === this.#settings.maxRows) {
+      this.stoppedAtMaxRows = row.line;
+      return false;
+    }
     this.rows += 1;
     this.#readRow(row, this.#columns);
     return true;
   }
 
   #readHeader({ line, cells, problem }: CsvRow): boolean {
+    this.sawHeader = true;
     const fail = (message: string) => {
-      this.errors.push({ line, column: null, field: null, message });
+      // The first error of the file, so within any cap (maxErrors is at least 1).
+      this.#error(line, null, message);
       return false;
     };
     if (problem !== null) return fail(`The header row is malformed: ${problem}.`);
@@ -146,7 +164,9 @@ export class RowReader {
   }
 
   #error(line: number, field: PeopleColumnKey | null, message: string): void {
-    this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
+    // Past the cap an error is only counted: a file of garbage makes a short report, not a huge one.
+    if (this.errors.length >= this.#settings.maxErrors) this.moreErrors += 1;
+    else this.errors.push({ line, column: field === null ? null : (this.#labels.get(field) ?? null), field, message });
   }
 
   /** Records the row's username and external id; `false` (with an error) when an earlier row has either. */

@@ -46,7 +46,11 @@ export class SiteDirectory {
     return this.#organizations.has(organizationId);
   }
 
-  /** The row's area: its Area id cell, else its Area cell (an id, else a name), else the default. */
+  /**
+   * The row's area: its Area id cell (an id), else its Area cell (an id or a
+   * name), else the default. An Area cell that is one area's id and another
+   * area's name is refused as ambiguous rather than guessed.
+   */
   resolveArea(row: PeopleCsvRow, fallback: string | undefined): Resolution {
     if (row.areaId !== undefined) {
       return this.#areas.has(row.areaId) ? { ok: true, id: row.areaId } : { ok: false, field: 'areaId', message: `Unknown area id "${row.areaId}".` };
@@ -57,8 +61,16 @@ export class SiteDirectory {
         : { ok: true, id: fallback };
     }
     const area = row.area;
-    if (this.#areas.has(area)) return { ok: true, id: area };
-    const named = this.#areasByName.get(fold(area)) ?? [];
+    const byId = this.#areas.has(area) ? area : undefined;
+    const named = (this.#areasByName.get(fold(area)) ?? []).filter((id) => id !== byId);
+    if (byId !== undefined && named.length > 0) {
+      return {
+        ok: false,
+        field: 'area',
+        message: `The area "${area}" is ambiguous: it is the id of area "${this.#areas.get(byId)}" and the name of the area with id "${named[0]}". Add an Area id column to say which.`,
+      };
+    }
+    if (byId !== undefined) return { ok: true, id: byId };
     if (named.length === 1) return { ok: true, id: named[0] as string };
     return {
       ok: false,
@@ -70,33 +82,46 @@ export class SiteDirectory {
     };
   }
 
-  /** The row's partner: its Organization id cell, else its Organization cell (an id, else a name in the area), else the default. */
+  /**
+   * The row's partner: its Organization id cell (an id), else its Organization
+   * cell (an id, or a name in the row's area), else the default. An
+   * Organization cell that is one partner's id and another partner's name is
+   * refused as ambiguous rather than guessed.
+   */
   resolveOrganization(row: PeopleCsvRow, areaId: string, fallback: string | null): OrganizationResolution {
-    const field: PeopleColumnKey = row.organizationId !== undefined ? 'organizationId' : 'organization';
-    const reference = row.organizationId ?? row.organization;
-    if (reference === undefined) {
+    const areaName = this.#areas.get(areaId);
+    if (row.organizationId === undefined && row.organization === undefined) {
       if (fallback === null) return { ok: true, id: null };
       if (this.#organizations.get(fallback)?.areaId === areaId) return { ok: true, id: fallback };
-      return { ok: false, field, message: `The organizationId option "${fallback}" is not a partner of area "${this.#areas.get(areaId)}"; fill in the Organization cell.` };
+      return { ok: false, field: 'organization', message: `The organizationId option "${fallback}" is not a partner of area "${areaName}"; fill in the Organization cell.` };
     }
+    const field: PeopleColumnKey = row.organizationId !== undefined ? 'organizationId' : 'organization';
+    const reference = (row.organizationId ?? row.organization) as string;
     const byId = this.#organizations.get(reference);
+    const named = field === 'organization' ? (this.#organizationsByName.get(`${areaId}\u0000${fold(reference)}`) ?? []).filter((id) => id !== reference) : [];
+    if (byId !== undefined && named.length > 0) {
+      return {
+        ok: false,
+        field,
+        message: `The organization "${reference}" is ambiguous: it is the id of organization "${byId.name}" and the name of the organization with id "${named[0]}". Add an Organization id column to say which.`,
+      };
+    }
     if (byId !== undefined) {
       if (byId.areaId === areaId) return { ok: true, id: reference };
-      return { ok: false, field, message: `The organization "${byId.name}" belongs to area "${this.#areas.get(byId.areaId)}", not "${this.#areas.get(areaId)}".` };
+      return { ok: false, field, message: `The organization "${byId.name}" belongs to area "${this.#areas.get(byId.areaId)}", not "${areaName}".` };
     }
-    const named = field === 'organization' ? (this.#organizationsByName.get(`${areaId}\u0000${fold(reference)}`) ?? []) : [];
     if (named.length === 1) return { ok: true, id: named[0] as string };
     const elsewhere = named.length === 0 && field === 'organization' ? this.#organizationAreasByName.get(fold(reference)) : undefined;
     if (elsewhere !== undefined) {
-      return { ok: false, field, message: `The organization "${reference}" belongs to area "${this.#areas.get(elsewhere[0] as string)}", not "${this.#areas.get(areaId)}".` };
+      return { ok: false, field, message: `The organization "${reference}" belongs to area "${this.#areas.get(elsewhere[0] as string)}", not "${areaName}".` };
     }
     return {
       ok: false,
       field,
       message:
         named.length === 0
-          ? `Unknown organization "${reference}" in area "${this.#areas.get(areaId)}": use the name or id of one of its partners, or leave it empty for the host company.`
-          : `Several organizations of area "${this.#areas.get(areaId)}" are named "${reference}": use the organization id instead.`,
+          ? `Unknown organization "${reference}" in area "${areaName}": use the name or id of one of its partners, or leave it empty for the host company.`
+          : `Several organizations of area "${areaName}" are named "${reference}": use the organization id instead.`,
     };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What a CSV upload may be (a string, a Web `ReadableStream`, a Node
- * `Readable` or any async iterable of text or bytes), and a streamed upload
- * decoded into text chunks.
+ * `Readable` or any async iterable of text or bytes), its size in bytes, and a
+ * streamed upload decoded into text chunks.
  *
  * @module
  */
@@ -21,6 +21,46 @@ export function isCsvInput(value: unknown): value is CsvInput {
   return typeof (value as ReadableStream).getReader === 'function' || typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }
 
+/** Thrown (and caught by the reader) when an upload is larger than its `maxBytes`: reading stops there. */
+export class MaxBytesExceeded extends Error {
+  constructor() {
+    super('The CSV upload is larger than maxBytes.');
+    this.name = 'MaxBytesExceeded';
+  }
+}
+
+/**
+ * How many UTF-8 bytes `text` takes, or `Infinity` once that is surely more
+ * than `limit`. A UTF-16 code unit takes one to three bytes (a surrogate pair,
+ * two units, takes four), so text longer than `limit` is over it without
+ * encoding, and text at most a third of it is under.
+ *
+ * @param text - the text
+ * @param limit - the most bytes that matter
+ * @returns its size in UTF-8 bytes, or `Infinity` when over `limit`
+ */
+export function utf8Size(text: string, limit: number): number {
+  if (text.length > limit) return Infinity;
+  if (text.length * 3 <= limit) return text.length;
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/** Options of {@link textChunks}. */
+export interface TextChunksOptions {
+  /** A WHATWG encoding label for byte input, e.g. `utf-8`, `windows-1252`. */
+  readonly encoding: string;
+  /** The most bytes to read (UTF-8 bytes for text pieces); past it, {@link MaxBytesExceeded} is thrown. */
+  readonly maxBytes: number;
+  /**
+   * The least text to hand on in the next chunk, asked before each. The
+   * reader answers with the text it holds since its last complete row, so a
+   * row longer than a chunk makes the chunks grow (each at least the text held
+   * so far) and a parser that re-reads what it holds does so a logarithmic,
+   * not linear, number of times.
+   */
+  readonly minChunk: () => number;
+}
+
 /**
  * The smallest text chunk handed on (but the last). papaparse guesses the line
  * break from the first chunk it parses, so that chunk must hold whole lines,
@@ -33,23 +73,33 @@ const MIN_CHUNK = 1 << 16;
  * UTF-8 byte order mark is dropped by the decoder). Stopping early cancels the stream.
  *
  * @param input - the upload (not a string)
- * @param encoding - a WHATWG encoding label for byte input, e.g. `utf-8`, `windows-1252`
+ * @param options - the encoding, the byte limit and the least chunk size
  * @returns text chunks in order
+ * @throws MaxBytesExceeded when the upload is larger than `maxBytes`
  * @throws InvalidInputError when bytes are not valid text in that encoding
  * @throws StreamFailedError when the stream itself fails
  */
-export async function* textChunks(input: Exclude<CsvInput, string>, encoding: string): AsyncGenerator<string, void, undefined> {
-  const decoder = new TextDecoder(encoding, { fatal: true });
-  let text = '';
+export async function* textChunks(input: Exclude<CsvInput, string>, options: TextChunksOptions): AsyncGenerator<string, void, undefined> {
+  const decoder = new TextDecoder(options.encoding, { fatal: true });
+  let bytes = 0;
+  // Pieces are collected and joined once per chunk: the text is copied once, however small the pieces.
+  let held: string[] = [];
+  let length = 0;
   for await (const piece of pieces(input)) {
-    text += typeof piece === 'string' ? piece : decode(decoder, piece, encoding);
-    if (text.length >= MIN_CHUNK) {
-      yield text;
-      text = '';
+    bytes += typeof piece === 'string' ? utf8Size(piece, options.maxBytes - bytes) : piece.byteLength;
+    if (bytes > options.maxBytes) throw new MaxBytesExceeded();
+    const text = typeof piece === 'string' ? piece : decode(decoder, piece, options.encoding);
+    held.push(text);
+    length += text.length;
+    if (length >= Math.max(MIN_CHUNK, options.minChunk())) {
+      yield held.join('');
+      held = [];
+      length = 0;
     }
   }
-  text += decode(decoder, undefined, encoding);
-  if (text !== '') yield text;
+  held.push(decode(decoder, undefined, options.encoding));
+  const rest = held.join('');
+  if (rest !== '') yield rest;
 }
 
 /** The stream's pieces; the stream's own failure becomes a {@link StreamFailedError}. */

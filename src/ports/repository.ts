@@ -12,10 +12,14 @@
  *   writes. If `work` throws, nothing it wrote stays.
  * - **Aggregate counts.** `countUsers` is an aggregate (a maintained counter or
  *   `GROUP BY` on indexed columns), never a scan that loads users.
- * - **Unique keys.** Usernames are unique site-wide ignoring case, external ids
+ * - **Unique keys.** Usernames are unique site-wide by their key
+ *   (`usernameKey`: case, width and Unicode composition ignored), external ids
  *   are unique when set; a write that breaks either throws `ConflictError`.
  * - **Not found is `null`**, never a throw. All methods are async.
- * - Returned records are copies: changing one never changes storage.
+ * - **Values, not references.** Records are copied on write and on read:
+ *   changing an object passed in or handed out never changes storage.
+ * - **One connection per transaction.** Nothing called inside `work` may
+ *   need a second connection from a pool while the transaction holds one.
  *
  * A change to this interface is a semver-major change.
  *
@@ -118,44 +122,84 @@ export interface TimeRange {
 }
 
 /**
- * What can be read and written inside a transaction. Reads see the
- * transaction's own writes. Only the areas in the scope are locked; reads of
- * other areas are allowed but not protected.
+ * The most keys the service passes to one `findUsersByUsernames` or
+ * `findUsersByExternalIds` call: it splits larger look-ups itself, so a store
+ * never has to take 100,000 keys in one query.
  */
-export interface SeatTransaction {
-  /** The area, or `null`. */
+export const MAX_KEYS_PER_LOOKUP = 5_000;
+
+/**
+ * The reads a repository and a transaction share. Through a transaction they
+ * see its own writes and run on its connection (a SQL store must never need a
+ * second connection while a transaction holds one); through the repository
+ * they read committed data and take no lock. Every method returns copies and
+ * resolves `null` (never throws) for something missing.
+ */
+export interface SeatReader {
+  /**
+   * The area, or `null`. Called by every seat decision, inside the
+   * transaction that locks the area, and by read-only queries outside one.
+   */
   getArea(areaId: string): Promise<Area | null>;
-  /** Creates or replaces an area. */
-  putArea(area: Area): Promise<void>;
-  /** The organization, or `null`. */
+  /** Every area. Called by `summary()`, directory sync planning and the one-primary-area check. */
+  listAreas(): Promise<readonly Area[]>;
+  /** The organization, or `null`. Called when a partner is defined or looked up. */
   getOrganization(organizationId: string): Promise<Organization | null>;
-  /** Every partner organization of the area. */
-  listOrganizations(areaId: string): Promise<readonly Organization[]>;
-  /** Creates or replaces an organization. */
-  putOrganization(organization: Organization): Promise<void>;
-  /** The area's aggregate counts, including this transaction's writes. */
-  countUsers(areaId: string): Promise<AreaSeatCounts>;
-  /** The user, or `null`. */
+  /**
+   * Every partner organization, or those of one area. Called by every seat
+   * decision (for the area being decided, under its lock) and by the summaries.
+   */
+  listOrganizations(areaId?: string): Promise<readonly Organization[]>;
+  /** The user, or `null`. Called inside the transaction that locks the user's area before every change to it. */
   getUser(userId: string): Promise<User | null>;
-  /** The user with this username ignoring case, or `null`. */
-  findUserByUsername(username: string): Promise<User | null>;
-  /** The users with any of these usernames (ignoring case); one query however many. */
+  /**
+   * The users whose usernames have the same key (`usernameKey`) as any of
+   * these. Called with at most {@link MAX_KEYS_PER_LOOKUP} names: by the
+   * uniqueness check of a create or rename (under the area's lock) and by
+   * batch planning (with or without a lock). One query per call.
+   */
   findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]>;
-  /** The users with any of these external ids; one query however many. */
+  /** The users with any of these external ids. Called like {@link SeatReader.findUsersByUsernames}, with at most {@link MAX_KEYS_PER_LOOKUP} ids. */
   findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]>;
   /**
-   * Users of an area blocked for this reason, oldest `blockedAt` first (then by
-   * id). Used to activate pending (`license-limit`) users oldest first.
+   * Users of an area blocked for this reason, oldest `blockedAt` first (then
+   * by id), at most `limit`. Called to activate pending (`license-limit`)
+   * users oldest first, inside the transaction that locks the area.
    */
   listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]>;
-  /** Inserts new users. Throws `ConflictError` (and writes none) if an id, username or external id is taken. */
-  insertUsers(users: readonly User[]): Promise<void>;
-  /** Replaces existing users by id. Throws `ConflictError` (and writes none) on a taken username or external id. */
-  updateUsers(users: readonly User[]): Promise<void>;
-  /** Deletes a user permanently; `false` if there was none. */
-  deleteUser(userId: string): Promise<boolean>;
-  /** A setting's value, or `null`. */
+  /**
+   * Aggregate counts of these areas (every area when omitted), in the order
+   * asked; an area with no user reports zeros. A maintained counter or one
+   * `GROUP BY` on indexed columns, never a scan that loads users. Called by
+   * every seat decision, under the area's lock, and by the summaries.
+   */
+  countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]>;
+  /** A setting's value, or `null`. Called for the responsible person and each area's notification state. */
   getSetting(key: string): Promise<JsonValue | null>;
+}
+
+/**
+ * What can be read and written inside a transaction. Only the areas in the
+ * scope are locked; reads of other areas are allowed but not protected.
+ * Writes take copies of what they are given.
+ */
+export interface SeatTransaction extends SeatReader {
+  /** Creates or replaces an area. Called by `defineArea` and license changes, with the area locked. */
+  putArea(area: Area): Promise<void>;
+  /** Creates or replaces an organization. Called by `defineOrganization`, with its area (and the area it leaves) locked. */
+  putOrganization(organization: Organization): Promise<void>;
+  /**
+   * Inserts new users, with their areas locked. Throws `ConflictError` (and
+   * writes none) if an id, username key or external id is taken.
+   */
+  insertUsers(users: readonly User[]): Promise<void>;
+  /**
+   * Replaces existing users by id, with the areas they leave and enter locked.
+   * Throws `ConflictError` (and writes none) on a taken username key or external id.
+   */
+  updateUsers(users: readonly User[]): Promise<void>;
+  /** Deletes a user permanently, with its area locked; `false` if there was none. */
+  deleteUser(userId: string): Promise<boolean>;
   /** Sets a setting; `null` removes it. */
   putSetting(key: string, value: JsonValue | null): Promise<void>;
   /** Adds a notification to the outbox; it commits or rolls back with the transaction. */
@@ -167,7 +211,7 @@ export interface SeatTransaction {
 }
 
 /** The storage seatkeeper runs on. See the module documentation for the rules. */
-export interface SeatRepository {
+export interface SeatRepository extends SeatReader {
   /**
    * Runs `work` atomically, with the areas in `scope` locked against every
    * other transaction that names them. Resolves to what `work` returns; if
@@ -175,36 +219,18 @@ export interface SeatRepository {
    */
   transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T>;
 
-  /** The area, or `null`. */
-  getArea(areaId: string): Promise<Area | null>;
-  /** Every area. */
-  listAreas(): Promise<readonly Area[]>;
-  /** The organization, or `null`. */
-  getOrganization(organizationId: string): Promise<Organization | null>;
-  /** Every partner organization, or those of one area. */
-  listOrganizations(areaId?: string): Promise<readonly Organization[]>;
-
-  /** The user, or `null`. */
-  getUser(userId: string): Promise<User | null>;
-  /** The user with this username ignoring case, or `null`. */
-  findUserByUsername(username: string): Promise<User | null>;
-  /** The users with any of these usernames (ignoring case); one query however many. */
-  findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]>;
-  /** The users with any of these external ids; one query however many. */
-  findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]>;
-  /** One page of the users matching `filter`, ordered by username ignoring case. */
+  /**
+   * One page of the users matching `filter`, ordered by username key, then id.
+   * Called by `listUsers` and the People export, outside any transaction; a
+   * page costs the same however deep it lies (keyset paging).
+   */
   listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage>;
-
-  /** Aggregate counts of these areas (every area when omitted); areas with no user report zeros. */
-  countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]>;
-
-  /** A setting's value, or `null`. */
-  getSetting(key: string): Promise<JsonValue | null>;
 
   /**
    * Claims up to `limit` pending notifications due at `now` (oldest first) by
    * moving their `nextAttemptAt` to `leaseUntil`, so another instance does not
-   * send them at the same time. Returns the claimed entries as they were before the claim.
+   * send them at the same time. Returns the claimed entries as they were before
+   * the claim. Called by background delivery, outside any transaction.
    */
   claimDueNotifications(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxEntry[]>;
   /** Records a successful send; the entry is never sent again. */

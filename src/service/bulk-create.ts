@@ -4,11 +4,13 @@ import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
-import { usernameKey, type User } from '../core/schemas.js';
+import type { User } from '../core/schemas.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, readSeatContext } from './seat-context.js';
+import { yieldToEventLoop } from './event-loop.js';
+import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
 
@@ -67,8 +69,6 @@ export interface BulkCreateApi {
 
 /** How many users one `insertUsers` call writes. */
 const INSERT_BATCH = 1_000;
-/** How many keys one batched look-up asks for, so no store meets an oversized query. */
-const LOOKUP_BATCH = 5_000;
 /** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
 const CONFLICT_ATTEMPTS = 3;
 
@@ -126,8 +126,8 @@ async function runBatch(
     (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
   );
   const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
-  const takenUsernames = await takenKeys(candidates.map((c) => c.username), (keys) => tx.findUsersByUsernames(keys), (u) => usernameKey(u.username));
-  const takenExternalIds = await takenKeys(externalIds, (keys) => tx.findUsersByExternalIds(keys), (u) => u.externalId ?? '');
+  const takenUsernames = new Set((await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys());
+  const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
   // One instant for the whole batch: its users are created in one atomic step.
@@ -144,7 +144,11 @@ async function runBatch(
   const write = !settings.dryRun && accepted.length > 0 && (settings.mode === 'best-effort' || !refusedAny);
 
   if (write) {
-    for (let start = 0; start < accepted.length; start += INSERT_BATCH) await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+    for (let start = 0; start < accepted.length; start += INSERT_BATCH) {
+      await tx.insertUsers(accepted.slice(start, start + INSERT_BATCH));
+      // A large import must not hold the event loop: the server goes on answering between batches.
+      await yieldToEventLoop();
+    }
   }
   if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
   return {
@@ -157,18 +161,6 @@ async function runBatch(
   };
 }
 
-/** The keys among `keys` that storage already holds, looked up in batches. */
-async function takenKeys(
-  keys: readonly string[],
-  find: (keys: readonly string[]) => Promise<readonly User[]>,
-  keyOf: (user: User) => string,
-): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
-    for (const user of await find(keys.slice(start, start + LOOKUP_BATCH))) taken.add(keyOf(user));
-  }
-  return taken;
-}
 
 /**
  * Tells the seat watch about each area the batch touched: the first seat

@@ -26,6 +26,7 @@ import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { newUser } from './users.js';
 import { parseInput } from './validate.js';
+import { countArea, findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 
 /**
  * What apply reads from a plan, checked before anything is read or written.
@@ -69,44 +70,6 @@ const PENDING_OPTIONS: ResolvedDirectorySyncOptions = { onMissing: 'keep', maxBl
 const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
 const WRITE_BATCH = 1_000;
-/** Keys per `findUsersByExternalIds` / `findUsersByUsernames` call, so no store meets an oversized query, whatever the size of the feed. */
-const LOOKUP_BATCH = 5_000;
-
-/** What both the repository and a transaction offer to look users up by key. */
-type UserLookUp = Pick<SeatTransaction, 'findUsersByExternalIds' | 'findUsersByUsernames'>;
-
-/**
- * The profiles holding these external ids, looked up {@link LOOKUP_BATCH} at a time.
- *
- * @param store - the repository, or a transaction
- * @param externalIds - the external ids
- * @returns the profiles found, by external id
- */
-export async function findUsersByExternalIds(store: UserLookUp, externalIds: readonly string[]): Promise<Map<string, User>> {
-  const found = new Map<string, User>();
-  for (let start = 0; start < externalIds.length; start += LOOKUP_BATCH) {
-    for (const user of await store.findUsersByExternalIds(externalIds.slice(start, start + LOOKUP_BATCH))) {
-      if (user.externalId !== null) found.set(user.externalId, user);
-    }
-  }
-  return found;
-}
-
-/**
- * The profiles holding these usernames (ignoring case), looked up {@link LOOKUP_BATCH} at a time.
- *
- * @param store - the repository, or a transaction
- * @param usernames - the usernames
- * @returns the profiles found, by username key
- */
-export async function findUsersByUsernames(store: UserLookUp, usernames: readonly string[]): Promise<Map<string, User>> {
-  const found = new Map<string, User>();
-  for (let start = 0; start < usernames.length; start += LOOKUP_BATCH) {
-    for (const user of await store.findUsersByUsernames(usernames.slice(start, start + LOOKUP_BATCH))) found.set(usernameKey(user.username), user);
-  }
-  return found;
-}
-
 /**
  * Applies a directory sync plan under the locks of every area it touches,
  * deciding seats again on the counts read there. Lines whose profile changed
@@ -201,7 +164,7 @@ export async function activatePendingInArea(context: ServiceContext, areaId: str
       });
       if (queue.length < limit) break;
       // Every seat decision needs a seat left in the area, whoever asks: with none, the rest of the queue would all wait.
-      const counts = await tx.countUsers(areaId);
+      const counts = await countArea(tx, areaId);
       if (counts.using >= area.maxUsers + area.graceSeats) {
         moreWaiting = true;
         break;
@@ -328,7 +291,7 @@ async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promi
     if (area === null) continue;
     areas.push(area);
     organizations.push(...(await tx.listOrganizations(areaId)));
-    counts.push(await tx.countUsers(areaId));
+    counts.push(await countArea(tx, areaId));
   }
   return { areas, organizations, counts };
 }

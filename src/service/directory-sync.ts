@@ -14,7 +14,8 @@ import { UnknownAreaError } from '../errors.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { activatePendingInArea, applyDirectoryPlan, findUsersByExternalIds, findUsersByUsernames } from './directory-apply.js';
+import { activatePendingInArea, applyDirectoryPlan } from './directory-apply.js';
+import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */

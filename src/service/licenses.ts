@@ -15,6 +15,7 @@ import type { LicenseChangeRecord, SeatTransaction } from '../ports/repository.j
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { requireArea } from './seat-context.js';
 import { parseInput } from './validate.js';
+import { countArea } from './reads.js';
 
 /** The outcome of {@link LicensesApi.applyLicenseChange}. */
 export interface LicenseChangeResult {
@@ -197,7 +198,7 @@ async function readFiguresIn(tx: SeatTransaction, areaIds: readonly string[]): P
   const figures = new Map<string, AreaFigures>();
   for (const areaId of areaIds) {
     const area = await requireArea(tx, areaId);
-    const [counts, organizations] = await Promise.all([tx.countUsers(areaId), tx.listOrganizations(areaId)]);
+    const [counts, organizations] = await Promise.all([countArea(tx, areaId), tx.listOrganizations(areaId)]);
     figures.set(areaId, { area, counts, organizations });
   }
   return figures;

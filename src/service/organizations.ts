@@ -3,6 +3,7 @@ import { idSchema, organizationInputSchema, type Organization, type Organization
 import { ConfigurationRefusedError, SerializationFailureError, UnknownAreaError } from '../errors.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { parseInput } from './validate.js';
+import { countArea } from './reads.js';
 
 /** Defining partner organizations and reading them back. */
 export interface OrganizationsApi {
@@ -67,9 +68,9 @@ export function organizationsApi(context: ServiceContext): OrganizationsApi {
           if (before !== null && !areaIds.includes(before.areaId)) return null;
           const moving = before !== null && before.areaId !== data.areaId;
           const [counts, organizations, leftBehind] = await Promise.all([
-            tx.countUsers(data.areaId),
+            countArea(tx, data.areaId),
             tx.listOrganizations(data.areaId),
-            moving ? tx.countUsers(before.areaId) : null,
+            moving ? countArea(tx, before.areaId) : null,
           ]);
           const now = context.clock();
           const organization: Organization = {

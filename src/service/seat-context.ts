@@ -2,12 +2,13 @@ import type { SeatContext } from '../core/seat-policy.js';
 import type { Area, User } from '../core/schemas.js';
 import { UnknownAreaError, UnknownOrganizationError, UnknownUserError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
+import { countArea } from './reads.js';
 
 /** Reads what a seat decision needs, under the area lock the transaction holds. */
 export async function readSeatContext(tx: SeatTransaction, areaId: string): Promise<SeatContext> {
   const area = await tx.getArea(areaId);
   if (area === null) throw new UnknownAreaError(areaId);
-  const counts = await tx.countUsers(areaId);
+  const counts = await countArea(tx, areaId);
   const organizations = await tx.listOrganizations(areaId);
   return { area, counts, organizations };
 }

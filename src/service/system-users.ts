@@ -3,6 +3,7 @@ import type { SystemRole, User } from '../core/schemas.js';
 import { ConflictError, NoPrimaryAreaError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
+import { findUserByUsername } from './reads.js';
 
 /** The result of {@link SystemUsersApi.migrateLegacyGuest}. */
 export interface LegacyGuestMigration {
@@ -75,7 +76,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
   }
 
   async function insertSystemUser(tx: SeatTransaction, user: User): Promise<void> {
-    if ((await tx.findUserByUsername(user.username)) !== null) throw new ConflictError('username', user.username);
+    if ((await findUserByUsername(tx, user.username)) !== null) throw new ConflictError('username', user.username);
     await tx.insertUsers([user]);
   }
 
@@ -110,7 +111,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
         }
         await tx.updateUsers(migrated);
         let createdGuest: User | null = null;
-        if (migrated.length > 0 && (await tx.findUserByUsername(SYSTEM_USERNAMES.guest)) === null) {
+        if (migrated.length > 0 && (await findUserByUsername(tx, SYSTEM_USERNAMES.guest)) === null) {
           createdGuest = systemUser('guest', areaId, 'blocked');
           await tx.insertUsers([createdGuest]);
         }

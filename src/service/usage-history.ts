@@ -8,6 +8,7 @@ import type { UsageSnapshot } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { alertKey, parseWatchRecord, peakKey } from './notifications/watch-state.js';
 import { parseInput } from './validate.js';
+import { countArea } from './reads.js';
 
 /** A filter for {@link UsageHistoryApi.usageSnapshots}. */
 export const usageSnapshotFilterSchema = z.strictObject({
@@ -84,7 +85,7 @@ export interface UsageHistoryApi {
    */
   peakUsage(input: PeakUsageInput): Promise<PeakUsage>;
   /**
-   * {@link forecastExhaustion} on an area's recorded snapshots, from now (the
+   * `forecastExhaustion` on an area's recorded snapshots, from now (the
    * clock) and with the configured `minimumPurchase`.
    *
    * @param input - the area, the horizon and optionally the first snapshot time to use
@@ -112,7 +113,7 @@ export function usageHistoryApi(context: ServiceContext): UsageHistoryApi {
         for (const id of ids) {
           const area = await tx.getArea(id);
           if (area === null) continue;
-          const counts = await tx.countUsers(id);
+          const counts = await countArea(tx, id);
           const snapshot: UsageSnapshot = {
             areaId: id,
             takenAt,

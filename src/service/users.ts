@@ -1,6 +1,5 @@
 import { decideSeat, type SeatRefusal } from '../core/seat-policy.js';
 import type { UserResult } from '../core/results.js';
-import { emptyAreaCounts } from '../core/usage.js';
 import {
   blockUserOptionsSchema,
   createUserInputSchema,
@@ -17,10 +16,11 @@ import {
   type UserSource,
 } from '../core/schemas.js';
 import { ConflictError, UnknownUserError } from '../errors.js';
-import type { SeatTransaction } from '../ports/repository.js';
+import type { SeatReader, SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, readSeatContext, requireUser } from './seat-context.js';
 import { parseInput } from './validate.js';
+import { countArea, findUserByUsername } from './reads.js';
 
 /** Creating, changing, blocking, reinstating, deleting and finding users. */
 export interface UsersApi {
@@ -194,7 +194,7 @@ export function usersApi(context: ServiceContext): UsersApi {
     },
 
     async findUserByUsername(username) {
-      return context.repository.findUserByUsername(parseInput(usernameSchema, username, 'username'));
+      return findUserByUsername(context.repository, parseInput(usernameSchema, username, 'username'));
     },
 
     listUsers(options = {}) {
@@ -293,7 +293,7 @@ async function keyRefusal(
   keys: { readonly username: string; readonly externalId?: string | null | undefined },
   self: User | null,
 ): Promise<KeyRefusal | null> {
-  const byName = await tx.findUserByUsername(keys.username);
+  const byName = await findUserByUsername(tx, keys.username);
   if (byName !== null && byName.id !== self?.id) {
     return {
       code: 'USERNAME_TAKEN',
@@ -314,11 +314,11 @@ async function keyRefusal(
 
 /** Completes a key refusal with the area's current figures. */
 async function withAreaFigures(
-  reader: Pick<SeatTransaction, 'getArea' | 'countUsers'>,
+  reader: Pick<SeatReader, 'getArea' | 'countUsers'>,
   areaId: string,
   refusal: KeyRefusal,
 ): Promise<SeatRefusal> {
-  const [area, counts] = await Promise.all([reader.getArea(areaId), reader.countUsers(areaId)]);
+  const [area, counts] = await Promise.all([reader.getArea(areaId), countArea(reader, areaId)]);
   return { ...refusal, areaId, maxUsers: area?.maxUsers ?? 0, using: counts.using };
 }
 
@@ -337,8 +337,7 @@ async function withUniqueKeys(
     if (!(error instanceof ConflictError) || error.field === 'id') throw error;
     const code = error.field === 'username' ? 'USERNAME_TAKEN' : 'EXTERNAL_ID_TAKEN';
     const repository = context.repository;
-    const reader = { getArea: (id: string) => repository.getArea(id), countUsers: async (id: string) => (await repository.countUsers([id]))[0] ?? emptyAreaCounts(id) };
-    return { ok: false, reason: await withAreaFigures(reader, areaId, { code, message: error.message }) };
+    return { ok: false, reason: await withAreaFigures(repository, areaId, { code, message: error.message }) };
   }
 }
 

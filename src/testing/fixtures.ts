@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 /**
  * Records the conformance checks write. Fixed times, so every run of a check
  * writes the same data; ids and usernames are chosen per check.
@@ -5,7 +6,7 @@
 import { usernameKey, type Area, type Organization, type User } from '../core/schemas.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { LicenseNotification } from '../ports/notifier.js';
-import type { OutboxEntry, SeatRepository } from '../ports/repository.js';
+import type { OutboxEntry, SeatReader, SeatRepository } from '../ports/repository.js';
 
 /** The instant every fixture time is measured from. */
 export const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -132,4 +133,17 @@ export function hasCode(error: unknown, code: string): boolean {
 /** A predicate for `assert.rejects`: a `ConflictError` on this key. */
 export function conflictOn(field: 'username' | 'externalId' | 'id'): (error: unknown) => boolean {
   return (error) => hasCode(error, 'CONFLICT') && (error as { field?: unknown }).field === field;
+}
+
+/** The user holding `username` by the username rules, read through `findUsersByUsernames`, or `null`. */
+export async function byName(reader: Pick<SeatReader, 'findUsersByUsernames'>, username: string): Promise<User | null> {
+  const [found] = await reader.findUsersByUsernames([username]);
+  return found ?? null;
+}
+
+/** One area's counts, read through `countUsers`. */
+export async function countsOf(reader: Pick<SeatReader, 'countUsers'>, areaId: string): Promise<AreaSeatCounts> {
+  const [counts] = await reader.countUsers([areaId]);
+  assert.ok(counts !== undefined, `countUsers(['${areaId}']) must report the area, with zeros when it has no user`);
+  return counts;
 }

@@ -24,16 +24,16 @@ async function sampleSite() {
 }
 
 describe('exportPeopleCsv', () => {
-  it('writes the default columns, one row per user ordered by username ignoring case', async () => {
+  it('writes the default columns, area and organization by name and by id, one row per user ordered by username ignoring case', async () => {
     const { seats } = await sampleSite();
     const rows = parse(await collect(exportPeopleCsv(seats)));
-    expect(rows[0]).toEqual(['Username', 'Display name', 'Email', 'Area', 'Organization', 'Account type', 'Account state', 'Block reason', 'Source', 'Created']);
+    expect(rows[0]).toEqual(['Username', 'Display name', 'Email', 'Area', 'Area id', 'Organization', 'Organization id', 'Account type', 'Account state', 'Block reason', 'Source', 'Created']);
     expect(rows.slice(1)).toEqual([
-      ['Alice', '', '', 'Partner Extranet', 'Acme Corp', 'Licensed', 'Yes', '', 'manual', '2026-03-01T09:31:00.000Z'],
-      ['bob', 'Bob Builder', 'bob@example.com', 'Primary Area', '', 'Licensed', 'Yes', '', 'manual', '2026-03-01T09:30:00.000Z'],
-      ['carol', '', '', 'Primary Area', '', 'Licensed', 'No', 'admin', 'manual', '2026-03-01T09:31:00.000Z'],
-      ['guest', expect.any(String), '', 'Primary Area', '', 'System', 'Yes', '', 'system', '2026-03-01T09:31:00.000Z'],
-      ['superuser', expect.any(String), '', 'Primary Area', '', 'System', 'Yes', '', 'system', '2026-03-01T09:31:00.000Z'],
+      ['Alice', '', '', 'Partner Extranet', 'extranet', 'Acme Corp', 'acme', 'Licensed', 'Yes', '', 'manual', '2026-03-01T09:31:00.000Z'],
+      ['bob', 'Bob Builder', 'bob@example.com', 'Primary Area', 'primary', '', '', 'Licensed', 'Yes', '', 'manual', '2026-03-01T09:30:00.000Z'],
+      ['carol', '', '', 'Primary Area', 'primary', '', '', 'Licensed', 'No', 'admin', 'manual', '2026-03-01T09:31:00.000Z'],
+      ['guest', expect.any(String), '', 'Primary Area', 'primary', '', '', 'System', 'Yes', '', 'system', '2026-03-01T09:31:00.000Z'],
+      ['superuser', expect.any(String), '', 'Primary Area', 'primary', '', '', 'System', 'Yes', '', 'system', '2026-03-01T09:31:00.000Z'],
     ]);
   });
 

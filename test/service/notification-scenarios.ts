@@ -295,7 +295,7 @@ export function describeNotificationScenarios(name: string, makeRepository: () =
     });
 
     it('after a timeout, another instance waits for the lease (the timeout plus one minute) before it sends the entry', async () => {
-      const { seats, fill, notifier, clock, repository } = await setup(1, { notificationTimeout: 50, notificationRetry: { firstDelay: 1_000 } }, testNotifier('hang'));
+      const { seats, fill, clock, repository } = await setup(1, { notificationTimeout: 50, notificationRetry: { firstDelay: 1_000 } }, testNotifier('hang'));
       const other = testNotifier();
       const sender = createSeatkeeper({ repository, clock, notifier: other });
       await fill(1);

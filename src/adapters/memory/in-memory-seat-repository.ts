@@ -1,4 +1,4 @@
-import { usernameKey, type Area, type Organization, type User, type UserFilter } from '../../core/schemas.js';
+import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import type {
   JsonValue,
@@ -13,7 +13,7 @@ import type {
   UserPage,
 } from '../../ports/repository.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { compareKeys, MemoryState, reportCounts } from './memory-state.js';
+import { compareKeys, MemoryState } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
 
 /**
@@ -44,6 +44,10 @@ export class InMemorySeatRepository implements SeatRepository {
   readonly #state = new MemoryState();
   readonly #locks = new KeyedMutex();
 
+  #view(): MemoryTransaction {
+    return new MemoryTransaction(this.#state);
+  }
+
   async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
     // One fixed order (sorted ids), so two transactions naming the same areas never deadlock.
     const keys = [...new Set(scope.areaIds)].sort(compareKeys);
@@ -61,38 +65,45 @@ export class InMemorySeatRepository implements SeatRepository {
     }
   }
 
-  async getArea(areaId: string): Promise<Area | null> {
-    return structuredClone(this.#state.areas.get(areaId) ?? null);
+  // Reads outside a transaction: a transaction with nothing staged reads the committed state, with no lock.
+  getArea(areaId: string): Promise<Area | null> {
+    return this.#view().getArea(areaId);
   }
 
-  async listAreas(): Promise<readonly Area[]> {
-    return structuredClone([...this.#state.areas.values()]);
+  listAreas(): Promise<readonly Area[]> {
+    return this.#view().listAreas();
   }
 
-  async getOrganization(organizationId: string): Promise<Organization | null> {
-    return structuredClone(this.#state.organizations.get(organizationId) ?? null);
+  getOrganization(organizationId: string): Promise<Organization | null> {
+    return this.#view().getOrganization(organizationId);
   }
 
-  async listOrganizations(areaId?: string): Promise<readonly Organization[]> {
-    const all = [...this.#state.organizations.values()];
-    return structuredClone(areaId === undefined ? all : all.filter((o) => o.areaId === areaId));
+  listOrganizations(areaId?: string): Promise<readonly Organization[]> {
+    return this.#view().listOrganizations(areaId);
   }
 
-  async getUser(userId: string): Promise<User | null> {
-    return structuredClone(this.#state.users.get(userId) ?? null);
+  getUser(userId: string): Promise<User | null> {
+    return this.#view().getUser(userId);
   }
 
-  async findUserByUsername(username: string): Promise<User | null> {
-    const id = this.#state.byUsername.get(usernameKey(username));
-    return structuredClone(id === undefined ? null : (this.#state.users.get(id) ?? null));
+  findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
+    return this.#view().findUsersByUsernames(usernames);
   }
 
-  async findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
-    return structuredClone(this.#lookUp(new Set(usernames.map(usernameKey)), this.#state.byUsername));
+  findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
+    return this.#view().findUsersByExternalIds(externalIds);
   }
 
-  async findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
-    return structuredClone(this.#lookUp(new Set(externalIds), this.#state.byExternalId));
+  listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
+    return this.#view().listBlockedUsers(areaId, reason, limit);
+  }
+
+  countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
+    return this.#view().countUsers(areaIds);
+  }
+
+  getSetting(key: string): Promise<JsonValue | null> {
+    return this.#view().getSetting(key);
   }
 
   async listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage> {
@@ -112,14 +123,6 @@ export class InMemorySeatRepository implements SeatRepository {
     return { users: structuredClone(users), next: users.length === page.limit && index < keys.length ? last : null };
   }
 
-  async countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
-    const ids = areaIds ?? [...this.#state.areas.keys()];
-    return ids.map((areaId) => reportCounts(this.#state.countsOf(areaId)));
-  }
-
-  async getSetting(key: string): Promise<JsonValue | null> {
-    return structuredClone(this.#state.settings.get(key) ?? null);
-  }
 
   async claimDueNotifications(now: Date, leaseUntil: Date, limit: number): Promise<readonly OutboxEntry[]> {
     const claimed: OutboxEntry[] = [];
@@ -162,15 +165,6 @@ export class InMemorySeatRepository implements SeatRepository {
     return structuredClone(snapshots.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime()));
   }
 
-  #lookUp<K>(keys: Iterable<K>, index: ReadonlyMap<K, string>): User[] {
-    const users: User[] = [];
-    for (const key of keys) {
-      const id = index.get(key);
-      const user = id === undefined ? undefined : this.#state.users.get(id);
-      if (user !== undefined) users.push(user);
-    }
-    return users;
-  }
 }
 
 /** The first index whose key sorts after `key`. */

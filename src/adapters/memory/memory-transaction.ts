@@ -5,7 +5,8 @@ import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, Usag
 import { blockedKey, reportCounts, type MemoryState } from './memory-state.js';
 
 /**
- * A transaction over a {@link MemoryState}. Writes are staged and applied in
+ * A transaction over a {@link MemoryState}; with nothing staged, also the
+ * repository's view of committed data. Writes are staged and applied in
  * one synchronous step by `commit()`, so other transactions never see them
  * half-done and a throw discards them all. Records are copied on the way in
  * and on the way out (`structuredClone`, Dates included), so a caller never
@@ -48,10 +49,15 @@ export class MemoryTransaction implements SeatTransaction {
     return structuredClone(this.#organizations.get(organizationId) ?? this.#state.organizations.get(organizationId) ?? null);
   }
 
-  async listOrganizations(areaId: string): Promise<readonly Organization[]> {
+  async listAreas(): Promise<readonly Area[]> {
     this.#assertOpen();
-    const merged = new Map([...this.#state.organizations, ...this.#organizations]);
-    return structuredClone([...merged.values()].filter((o) => o.areaId === areaId));
+    return structuredClone([...new Map([...this.#state.areas, ...this.#areas]).values()]);
+  }
+
+  async listOrganizations(areaId?: string): Promise<readonly Organization[]> {
+    this.#assertOpen();
+    const merged = [...new Map([...this.#state.organizations, ...this.#organizations]).values()];
+    return structuredClone(areaId === undefined ? merged : merged.filter((o) => o.areaId === areaId));
   }
 
   async putOrganization(organization: Organization): Promise<void> {
@@ -59,19 +65,15 @@ export class MemoryTransaction implements SeatTransaction {
     this.#organizations.set(organization.id, structuredClone(organization));
   }
 
-  async countUsers(areaId: string): Promise<AreaSeatCounts> {
+  async countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
     this.#assertOpen();
-    return reportCounts(this.#counts.get(areaId) ?? this.#state.countsOf(areaId));
+    const ids = areaIds ?? [...new Set([...this.#state.areas.keys(), ...this.#areas.keys()])];
+    return ids.map((areaId) => reportCounts(this.#counts.get(areaId) ?? this.#state.countsOf(areaId)));
   }
 
   async getUser(userId: string): Promise<User | null> {
     this.#assertOpen();
     return structuredClone(this.#user(userId));
-  }
-
-  async findUserByUsername(username: string): Promise<User | null> {
-    this.#assertOpen();
-    return structuredClone(this.#byUsername(usernameKey(username)));
   }
 
   async findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {

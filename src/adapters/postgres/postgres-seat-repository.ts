@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
-import type { Area, Organization, User, UserFilter } from '../../core/schemas.js';
+import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import { InvalidInputError, StorageError } from '../../errors.js';
 import type {
@@ -29,6 +29,7 @@ import {
   type CountRow,
   selectArea,
   selectAreas,
+  selectBlockedUsers,
   selectOrganization,
   selectOrganizations,
   selectSetting,
@@ -202,16 +203,16 @@ export class PostgresSeatRepository implements SeatRepository {
     return selectUser(this.#pool, this.#tables, userId);
   }
 
-  async findUserByUsername(username: string): Promise<User | null> {
-    return (await selectUsersByUsernames(this.#pool, this.#tables, [username]))[0] ?? null;
-  }
-
   async findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
     return selectUsersByUsernames(this.#pool, this.#tables, usernames);
   }
 
   async findUsersByExternalIds(externalIds: readonly string[]): Promise<readonly User[]> {
     return selectUsersByExternalIds(this.#pool, this.#tables, externalIds);
+  }
+
+  async listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
+    return selectBlockedUsers(this.#pool, this.#tables, areaId, reason, limit);
   }
 
   async listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage> {

@@ -3,7 +3,7 @@
  * transaction (on its client, seeing its own writes). Every look-up is one
  * statement however many keys it is given; counts are one aggregate.
  */
-import { usernameKey, type Area, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
+import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
@@ -173,6 +173,17 @@ export function countsFromRows(rows: readonly CountRow[], areaIds: readonly stri
     byArea.set(row.area_id, counted);
   }
   return (areaIds ?? [...byArea.keys()]).map((areaId) => byArea.get(areaId) ?? emptyAreaCounts(areaId));
+}
+
+/** Users of an area blocked for this reason, oldest `blockedAt` first, then by id. */
+export async function selectBlockedUsers(db: Queryable, t: Tables, areaId: string, reason: BlockReason, limit: number): Promise<User[]> {
+  const { rows } = await run<UserRow>(
+    db,
+    `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE area_id = $1 AND block_reason = $2 ORDER BY blocked_at NULLS FIRST, id LIMIT $3`,
+    [areaId, reason, limit],
+    'listing blocked users',
+  );
+  return rows.map(userFromRow);
 }
 
 /** A setting's value, or `null`. */

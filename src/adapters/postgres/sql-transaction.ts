@@ -11,10 +11,12 @@ import { usernameKey } from '../../core/schemas.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_TYPES, areaValues, organizationValues, userColumnArrays, userFromRow, type UserRow } from './rows.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_TYPES, areaValues, organizationValues, userColumnArrays } from './rows.js';
 import {
   countAreaUsers,
   selectArea,
+  selectAreas,
+  selectBlockedUsers,
   selectOrganization,
   selectOrganizations,
   selectSetting,
@@ -113,8 +115,12 @@ export class PostgresTransaction implements SeatTransaction {
     return this.#step((db, t) => selectOrganization(db, t, organizationId));
   }
 
-  listOrganizations(areaId: string): Promise<readonly Organization[]> {
-    const partners = this.#partners.get(areaId);
+  listAreas(): Promise<readonly Area[]> {
+    return this.#step((db, t) => selectAreas(db, t));
+  }
+
+  listOrganizations(areaId?: string): Promise<readonly Organization[]> {
+    const partners = areaId === undefined ? undefined : this.#partners.get(areaId);
     if (partners !== undefined) return this.#step(async () => partners.map((o) => ({ ...o })));
     return this.#step((db, t) => selectOrganizations(db, t, areaId));
   }
@@ -134,20 +140,16 @@ export class PostgresTransaction implements SeatTransaction {
     });
   }
 
-  async countUsers(areaId: string): Promise<AreaSeatCounts> {
-    const known = this.#counts.get(areaId);
-    if (known !== undefined) return this.#step(async () => ({ ...known, organizations: known.organizations.map((o) => ({ ...o })) }));
-    const [counts] = await this.#step((db, t) => countAreaUsers(db, t, [areaId]));
-    return counts ?? { areaId, users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] };
+  countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
+    const known = areaIds?.map((id) => this.#counts.get(id));
+    if (known !== undefined && known.every((c) => c !== undefined)) {
+      return this.#step(async () => known.map((c) => ({ ...c, organizations: c.organizations.map((o) => ({ ...o })) })));
+    }
+    return this.#step((db, t) => countAreaUsers(db, t, areaIds ?? null));
   }
 
   getUser(userId: string): Promise<User | null> {
     return this.#step((db, t) => selectUser(db, t, userId));
-  }
-
-  async findUserByUsername(username: string): Promise<User | null> {
-    const [user] = await this.#step((db, t) => selectUsersByUsernames(db, t, [username]));
-    return user ?? null;
   }
 
   findUsersByUsernames(usernames: readonly string[]): Promise<readonly User[]> {
@@ -159,15 +161,7 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   listBlockedUsers(areaId: string, reason: BlockReason, limit: number): Promise<readonly User[]> {
-    return this.#step(async (db, t) => {
-      const { rows } = await run<UserRow>(
-        db,
-        `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE area_id = $1 AND block_reason = $2 ORDER BY blocked_at NULLS FIRST, id LIMIT $3`,
-        [areaId, reason, limit],
-        'listing blocked users',
-      );
-      return rows.map(userFromRow);
-    });
+    return this.#step((db, t) => selectBlockedUsers(db, t, areaId, reason, limit));
   }
 
   insertUsers(users: readonly User[]): Promise<void> {

@@ -8,6 +8,7 @@ import { DEFAULT_NOTIFICATION_OPTIONS, type DeliveryReport, type SeatEvent, type
 import { composeLimitExceeded, composeWarning } from './compose.js';
 import { OutboxDelivery, type RoundResult } from './outbox-delivery.js';
 import { alertKey, parseResponsiblePerson, parseWatchRecord, peakKey, RESPONSIBLE_PERSON_KEY, type WatchRecord } from './watch-state.js';
+import { countArea } from '../reads.js';
 
 /** What the watch is built from: the service context without the watch itself. */
 export type WatchContext = Omit<ServiceContext, 'watch'>;
@@ -66,7 +67,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
   async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
     const area = await tx.getArea(areaId);
     if (area === null) return false;
-    const { using } = await tx.countUsers(areaId);
+    const { using } = await countArea(tx, areaId);
     const previous = parseWatchRecord(await tx.getSetting(alertKey(areaId)));
     const now = context.clock();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { check, type SeatRepositoryCheck } from '../check.js';
-import { area, conflictOn, seed, user } from '../fixtures.js';
+import { area, byName, conflictOn, countsOf, seed, user } from '../fixtures.js';
 
 /**
  * Races. A repository whose transactions do not exclude each other per area
@@ -14,10 +14,10 @@ export const concurrencyChecks: readonly SeatRepositoryCheck[] = [
       Array.from({ length: attempts }, (_, i) =>
         repository.transaction({ areaIds: ['race'] }, async (tx) => {
           const raceArea = await tx.getArea('race');
-          const { using } = await tx.countUsers('race');
+          const { using } = await countsOf(tx, 'race');
           if (raceArea === null || using >= raceArea.maxUsers) return false;
           // The service reads more between its check and its write; so does this.
-          await tx.findUserByUsername(`racer-${i}`);
+          await byName(tx, `racer-${i}`);
           await tx.insertUsers([user(`racer-${i}`, { areaId: 'race' })]);
           return true;
         }),
@@ -38,7 +38,7 @@ export const concurrencyChecks: readonly SeatRepositoryCheck[] = [
           active += 1;
           most = Math.max(most, active);
           await tx.getArea('a');
-          await tx.countUsers('a');
+          await countsOf(tx, 'a');
           await tx.insertUsers([user(`u${i}`)]);
           active -= 1;
         }),
@@ -55,7 +55,7 @@ export const concurrencyChecks: readonly SeatRepositoryCheck[] = [
       Array.from({ length: rounds }, (_, i) =>
         repository.transaction({ areaIds: i % 2 === 0 ? ['a', 'b'] : ['b', 'a'] }, async (tx) => {
           const counter = (await tx.getSetting('counter')) as number;
-          await tx.countUsers('a');
+          await countsOf(tx, 'a');
           await tx.putSetting('counter', counter + 1);
         }),
       ),
@@ -67,11 +67,11 @@ export const concurrencyChecks: readonly SeatRepositoryCheck[] = [
     await seed(repository, { areas: [area('a'), area('b')] });
     const outcomes = await Promise.allSettled([
       repository.transaction({ areaIds: ['a'] }, async (tx) => {
-        await tx.countUsers('a');
+        await countsOf(tx, 'a');
         await tx.insertUsers([user('u-a', { username: 'Same', areaId: 'a' })]);
       }),
       repository.transaction({ areaIds: ['b'] }, async (tx) => {
-        await tx.countUsers('b');
+        await countsOf(tx, 'b');
         await tx.insertUsers([user('u-b', { username: 'sAME', areaId: 'b' })]);
       }),
     ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { User } from '../../core/schemas.js';
 import { check, type SeatRepositoryCheck } from '../check.js';
-import { area, at, blocked, expectedCounts, normalizeCounts, organization, seed, user } from '../fixtures.js';
+import { area, at, blocked, countsOf, expectedCounts, normalizeCounts, organization, seed, user } from '../fixtures.js';
 
 /** A mix of every kind and state of profile over two areas and two partners. */
 function mixedUsers(): User[] {
@@ -46,8 +46,8 @@ export const countChecks: readonly SeatRepositoryCheck[] = [
       await tx.deleteUser('g1');
       await tx.insertUsers([user('n1', { areaId: 'b' }), user('n2', { organizationId: 'globex' })]);
       users = [...users.filter((u) => u.id !== 'g1' && !changes.some((c) => c.id === u.id)), ...changes, user('n1', { areaId: 'b' }), user('n2', { organizationId: 'globex' })];
-      assert.deepEqual(normalizeCounts(await tx.countUsers('a')), expectedCounts(users, 'a'), 'a transaction counts its own writes');
-      assert.deepEqual(normalizeCounts(await tx.countUsers('b')), expectedCounts(users, 'b'));
+      assert.deepEqual(normalizeCounts(await countsOf(tx, 'a')), expectedCounts(users, 'a'), 'a transaction counts its own writes');
+      assert.deepEqual(normalizeCounts(await countsOf(tx, 'b')), expectedCounts(users, 'b'));
     });
     assert.deepEqual(await report(), [expectedCounts(users, 'a'), expectedCounts(users, 'b')]);
   }),
@@ -69,6 +69,6 @@ export const countChecks: readonly SeatRepositoryCheck[] = [
       ['empty', 'a'],
       'counts come back in the order asked',
     );
-    await repository.transaction({ areaIds: [] }, async (tx) => assert.deepEqual(normalizeCounts(await tx.countUsers('nowhere')), zeros('nowhere')));
+    await repository.transaction({ areaIds: [] }, async (tx) => assert.deepEqual(normalizeCounts(await countsOf(tx, 'nowhere')), zeros('nowhere')));
   }),
 ];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SeatRepository, SeatTransaction } from '../../ports/repository.js';
+import type { SeatReader, SeatRepository, SeatTransaction } from '../../ports/repository.js';
 import { check, type SeatRepositoryCheck } from '../check.js';
 import { area, at, blocked, byId, hasCode, normalizeCounts, organization, outboxEntry, seed, user } from '../fixtures.js';
 
@@ -74,4 +74,38 @@ export const transactionChecks: readonly SeatRepositoryCheck[] = [
     await assert.rejects(escaped.insertUsers([user('late')]), (error) => hasCode(error, 'STORAGE_ERROR'));
     assert.equal(await repository.getUser('late'), null);
   }),
+
+  check('transactions', 'the repository and a transaction answer every shared read (SeatReader) alike', async (repository) => {
+    await seed(repository, {
+      areas: [area('a', 10), area('b', 5)],
+      organizations: [organization('acme', 'a', { maxUsers: 3 }), organization('globex', 'b')],
+      users: [user('u1'), user('u2', { organizationId: 'acme', externalId: 'ext-2' }), blocked(user('u3', { areaId: 'b' }), 'license-limit')],
+    });
+    await repository.transaction({ areaIds: ['a'] }, async (tx) => tx.putSetting('responsible', 'it@example.com'));
+    const read = async (reader: SeatReader) => ({
+      area: await reader.getArea('a'),
+      areas: byId(await reader.listAreas()),
+      organization: await reader.getOrganization('acme'),
+      organizations: byId(await reader.listOrganizations()),
+      organizationsOfA: byId(await reader.listOrganizations('a')),
+      user: await reader.getUser('u2'),
+      byName: byId(await reader.findUsersByUsernames(['U1', 'u2', 'nobody'])),
+      byExternalId: byId(await reader.findUsersByExternalIds(['ext-2', 'none'])),
+      pending: await reader.listBlockedUsers('b', 'license-limit', 10),
+      counts: (await reader.countUsers(['b', 'a', 'unknown'])).map(normalizeCounts),
+      allCounts: byAreaId((await reader.countUsers()).map(normalizeCounts)),
+      setting: await reader.getSetting('responsible'),
+    });
+    const outside = await read(repository);
+    const inside = await repository.transaction({ areaIds: ['a', 'b'] }, read);
+    assert.deepEqual(inside, outside);
+    assert.deepEqual(outside.counts.map((c) => c.areaId), ['b', 'a', 'unknown'], 'counts come in the order asked, zeros for an area without users');
+    assert.deepEqual(Object.keys(outside.allCounts).sort(), ['a', 'b'], 'countUsers() without ids reports every area');
+    assert.deepEqual(outside.pending.map((u) => u.id), ['u3']);
+  }),
 ];
+
+function byAreaId<T extends { readonly areaId: string }>(items: readonly T[]): Record<string, T> {
+  return Object.fromEntries(items.map((item) => [item.areaId, item]));
+}
+

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { User } from '../../core/schemas.js';
 import { check, type SeatRepositoryCheck } from '../check.js';
-import { area, at, blocked, byId, conflictOn, hasCode, seed, user } from '../fixtures.js';
+import { area, at, blocked, byId, byName, conflictOn, hasCode, seed, user } from '../fixtures.js';
 
 const everyField: User = {
   id: 'u-full',
@@ -41,16 +41,16 @@ export const userChecks: readonly SeatRepositoryCheck[] = [
     const emile = user('u2', { username: 'Émile' });
     const sigma = user('u3', { username: 'ΣΟΦΙΑ' });
     await seed(repository, { areas: [area('a')], users: [alice, emile, sigma] });
-    assert.deepEqual(await repository.findUserByUsername('alice'), alice);
-    assert.deepEqual(await repository.findUserByUsername('ALICE'), alice);
-    assert.deepEqual(await repository.findUserByUsername('émile'), emile);
-    assert.deepEqual(await repository.findUserByUsername('ÉMILE'), emile);
-    assert.deepEqual(await repository.findUserByUsername('σοφια'), sigma);
-    assert.equal(await repository.findUserByUsername('alicia'), null);
-    assert.equal(await repository.findUserByUsername('emile'), null, 'É and E are different letters');
+    assert.deepEqual(await byName(repository, 'alice'), alice);
+    assert.deepEqual(await byName(repository, 'ALICE'), alice);
+    assert.deepEqual(await byName(repository, 'émile'), emile);
+    assert.deepEqual(await byName(repository, 'ÉMILE'), emile);
+    assert.deepEqual(await byName(repository, 'σοφια'), sigma);
+    assert.equal(await byName(repository, 'alicia'), null);
+    assert.equal(await byName(repository, 'emile'), null, 'É and E are different letters');
     await repository.transaction({ areaIds: ['a'] }, async (tx) => {
-      assert.deepEqual(await tx.findUserByUsername('aLiCe'), alice);
-      assert.equal(await tx.findUserByUsername('nobody'), null);
+      assert.deepEqual(await byName(tx, 'aLiCe'), alice);
+      assert.equal(await byName(tx, 'nobody'), null);
     });
   }),
 
@@ -75,7 +75,7 @@ export const userChecks: readonly SeatRepositoryCheck[] = [
       conflictOn('username'),
     );
     assert.equal(await repository.getUser('u2'), null);
-    assert.equal(await repository.findUserByUsername('fresh'), null);
+    assert.equal(await byName(repository, 'fresh'), null);
     assert.equal((await repository.countUsers(['a']))[0]?.users, 1);
   }),
 
@@ -110,14 +110,14 @@ export const userChecks: readonly SeatRepositoryCheck[] = [
     await repository.transaction({ areaIds: ['a', 'b'] }, async (tx) => {
       await tx.updateUsers([renamed]);
       assert.deepEqual(await tx.getUser('u1'), renamed);
-      assert.equal(await tx.findUserByUsername('ann'), null, 'the old username is free inside the transaction');
+      assert.equal(await byName(tx, 'ann'), null, 'the old username is free inside the transaction');
     });
     assert.deepEqual(await repository.getUser('u1'), renamed);
-    assert.deepEqual(await repository.findUserByUsername('ANNIE'), renamed);
-    assert.equal(await repository.findUserByUsername('ann'), null);
+    assert.deepEqual(await byName(repository, 'ANNIE'), renamed);
+    assert.equal(await byName(repository, 'ann'), null);
     assert.deepEqual(await repository.findUsersByExternalIds(['x1']), []);
     await repository.transaction({ areaIds: ['a'] }, (tx) => tx.insertUsers([user('u2', { username: 'ANN', externalId: 'x1' })]));
-    assert.equal((await repository.findUserByUsername('ann'))?.id, 'u2');
+    assert.equal((await byName(repository, 'ann'))?.id, 'u2');
   }),
 
   check('users', 'an update to a taken username or external id is a ConflictError and changes nothing', async (repository) => {
@@ -156,11 +156,11 @@ export const userChecks: readonly SeatRepositoryCheck[] = [
       assert.equal(await tx.deleteUser('missing'), false);
     });
     assert.equal(await repository.getUser('u1'), null);
-    assert.equal(await repository.findUserByUsername('dora'), null);
+    assert.equal(await byName(repository, 'dora'), null);
     assert.deepEqual(await repository.findUsersByExternalIds(['x1']), []);
     assert.equal((await repository.countUsers(['a']))[0]?.users, 1);
     await repository.transaction({ areaIds: ['a'] }, (tx) => tx.insertUsers([user('u3', { username: 'dora', externalId: 'x1' })]));
-    assert.equal((await repository.findUserByUsername('DORA'))?.id, 'u3');
+    assert.equal((await byName(repository, 'DORA'))?.id, 'u3');
   }),
 
   check('users', 'a failed write leaves its transaction usable: the later writes commit, the failed batch does not', async (repository) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { LicenseChangeRecord, SeatRepository, UsageSnapshot } from '../../ports/repository.js';
 import { check, type SeatRepositoryCheck } from '../check.js';
-import { area, at, blocked, organization, outboxEntry, seed, user } from '../fixtures.js';
+import { area, at, blocked, byName, organization, outboxEntry, seed, user } from '../fixtures.js';
 
 /**
  * Changes everything it can reach in a record: every Date (`setFullYear`),
@@ -39,7 +39,7 @@ async function stored(repository: SeatRepository) {
     organization: await repository.getOrganization('acme'),
     ann: await repository.getUser('u1'),
     pending: await repository.getUser('u2'),
-    byName: await repository.findUserByUsername('ann'),
+    byName: await byName(repository, 'ann'),
   };
 }
 
@@ -103,7 +103,7 @@ export const valueChecks: readonly SeatRepositoryCheck[] = [
     const page = await repository.listUsers({}, { after: null, limit: 10 });
     scribble([
       await repository.getUser('u1'),
-      await repository.findUserByUsername('ANN'),
+      await byName(repository, 'ANN'),
       await repository.findUsersByUsernames(['ann', 'bo']),
       await repository.findUsersByExternalIds(['x1']),
       page.users,
@@ -121,7 +121,7 @@ export const valueChecks: readonly SeatRepositoryCheck[] = [
     await repository.transaction({ areaIds: ['a'] }, async (tx) => {
       scribble([
         await tx.getUser('u1'),
-        await tx.findUserByUsername('ann'),
+        await byName(tx, 'ann'),
         await tx.findUsersByUsernames(['ANN']),
         await tx.findUsersByExternalIds(['x1']),
         await tx.listBlockedUsers('a', 'license-limit', 10),

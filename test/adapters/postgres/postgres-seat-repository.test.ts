@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
 import { ConflictError, InvalidInputError, SerializationFailureError, StorageError, StorageUnavailableError, type Area, type AreaSeatCounts, type Organization, type User } from '../../../src/index.js';
-import { expectedCounts, user as fixtureUser } from '../../../src/testing/fixtures.js';
+import { byName, countsOf, expectedCounts, user as fixtureUser } from '../../../src/testing/fixtures.js';
 import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js';
 
 const unavailable = await postgresUnavailable();
@@ -131,7 +131,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         await tx.insertUsers([user('u1')]);
       });
       expect(await right.getArea('a')).toBeNull();
-      expect(await right.findUserByUsername('u1')).toBeNull();
+      expect(await byName(right, 'u1')).toBeNull();
       await right.transaction({ areaIds: ['a'] }, (tx) => tx.insertUsers([user('u1')]));
       expect((await left.countUsers(['a']))[0]?.users).toBe(1);
     });
@@ -190,7 +190,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         const repository = new PostgresSeatRepository(asciiOnly.pool);
         await repository.migrate();
         await repository.transaction({ areaIds: [] }, (tx) => tx.insertUsers([user('u1', { username: 'ÉMILE' })]));
-        expect((await repository.findUserByUsername('émile'))?.id).toBe('u1');
+        expect((await byName(repository, 'émile'))?.id).toBe('u1');
         await expect(repository.transaction({ areaIds: [] }, (tx) => tx.insertUsers([user('u2', { username: 'émile' })]))).rejects.toBeInstanceOf(ConflictError);
       } finally {
         await asciiOnly.drop();
@@ -215,7 +215,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       statements.length = 0;
       await repository.transaction({ areaIds: ['a'] }, async (tx) => {
         await tx.findUsersByUsernames(names);
-        await tx.countUsers('a');
+        await countsOf(tx, 'a');
       });
       expect(statements.filter((s) => !/^(BEGIN|COMMIT)$/.test(s) && !s.includes('FOR UPDATE'))).toHaveLength(2);
     });
@@ -267,7 +267,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         expect(await tx.getArea(odd)).toEqual(area(odd, 3));
         expect(await tx.listOrganizations(odd)).toEqual([partner]);
         expect(await tx.listOrganizations('a')).toEqual([]);
-        expect(await tx.countUsers(odd)).toEqual({ areaId: odd, users: 1, using: 1, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
+        expect(await countsOf(tx, odd)).toEqual({ areaId: odd, users: 1, using: 1, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
         expect(await tx.getArea('missing')).toBeNull();
         expect(reads('seatkeeper_areas') + reads('seatkeeper_organizations') + reads('seatkeeper_user_counts')).toBe(1); // 'missing' only
 
@@ -276,18 +276,18 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         await tx.putOrganization({ ...partner, maxUsers: 2 });
         expect(await tx.listOrganizations(odd)).toEqual([{ ...partner, maxUsers: 2 }]);
         await tx.insertUsers([user('u3', { areaId: odd })]);
-        expect(await tx.countUsers(odd)).toMatchObject({ users: 2, using: 2 });
+        expect(await countsOf(tx, odd)).toMatchObject({ users: 2, using: 2 });
       });
       expect(statements[0]).toMatch(/^BEGIN;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s);
       expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 1]); // with the writes
 
       const read = await repository.transaction({ areaIds: [odd] }, async (tx) => {
         const first = (await tx.getArea(odd)) as { maxUsers: number };
-        const counts = (await tx.countUsers(odd)) as unknown as { using: number; organizations: Array<{ using: number }> };
+        const counts = (await countsOf(tx, odd)) as unknown as { using: number; organizations: Array<{ using: number }> };
         first.maxUsers = 1_000; // copies: the next reads are unchanged
         counts.using = 1_000;
         (counts.organizations[0] as { using: number }).using = 1_000;
-        return [await tx.getArea(odd), await tx.countUsers(odd)];
+        return [await tx.getArea(odd), await countsOf(tx, odd)];
       });
       expect(read).toEqual([area(odd, 3), { areaId: odd, users: 2, using: 2, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] }]);
     });
