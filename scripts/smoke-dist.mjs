@@ -13,6 +13,7 @@ const expected = {
   'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['runSeatRepositoryChecks', 'runSeatRepositoryCheck', 'seatRepositoryChecks'],
   'seatkeeper/testing/vitest': ['describeSeatRepository'],
+  'seatkeeper/scim': ['createScimHandler', 'scimHandlerOptionsSchema'],
 };
 
 let failed = false;
