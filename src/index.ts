@@ -35,7 +35,13 @@ export {
   type AreaForecastInput,
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
-export type { DirectorySyncApi } from './service/directory-sync.js';
+export {
+  activatePendingOptionsSchema,
+  type DirectorySyncApi,
+  type ActivatePendingOptions,
+  type PendingActivationReport,
+  type PendingActivationArea,
+} from './service/directory-sync.js';
 
 // Errors.
 export {
