@@ -22,9 +22,11 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'csv/index': 'src/csv/index.ts',
+    'ldap/index': 'src/ldap/index.ts',
     'postgres/index': 'src/adapters/postgres/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/vitest': 'src/testing/vitest.ts',
+    'scim/index': 'src/scim/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -33,6 +35,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['pg', 'vitest', 'zod', 'date-fns', 'papaparse'],
+  external: ['pg', 'ldapts', 'vitest', 'zod', 'date-fns', 'papaparse', 'scim-patch', 'scim2-parse-filter'],
   esbuildPlugins: [vitestGlobalsInCommonJs],
 });

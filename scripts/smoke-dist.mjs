@@ -9,9 +9,11 @@ const require = createRequire(import.meta.url);
 const expected = {
   seatkeeper: ['createSeatkeeper', 'InMemorySeatRepository', 'SeatkeeperError'],
   'seatkeeper/csv': ['exportPeopleCsv', 'importPeopleCsv', 'toReadableStream', 'pipeToWritable'],
+  'seatkeeper/ldap': ['readLdapDirectory', 'readLdapDirectoryPages', 'LDAP_PRESETS', 'LdapBindError', 'LdapUnavailableError', 'LdapSizeLimitError', 'LdapSearchError'],
   'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['runSeatRepositoryChecks', 'runSeatRepositoryCheck', 'seatRepositoryChecks'],
   'seatkeeper/testing/vitest': ['describeSeatRepository'],
+  'seatkeeper/scim': ['createScimHandler', 'scimHandlerOptionsSchema'],
 };
 
 let failed = false;
@@ -52,6 +54,18 @@ for (const file of [require.resolve('seatkeeper/testing'), require.resolve('seat
     console.error(`FAIL ${file} loads vitest: seatkeeper/testing must run without it`);
   } else {
     console.log(`ok ${file.slice(file.indexOf('dist'))} loads no vitest (${loaded.sort().join(', ')})`);
+  }
+}
+// A host catches seatkeeper/ldap's errors as the SeatkeeperError it imports from seatkeeper, in either format.
+for (const [kind, load] of [
+  ['esm', async (entry) => import(entry)],
+  ['cjs', async (entry) => require(entry)],
+]) {
+  const [{ SeatkeeperError }, { LdapBindError }] = await Promise.all([load('seatkeeper'), load('seatkeeper/ldap')]);
+  if (new LdapBindError('probe') instanceof SeatkeeperError) console.log(`ok ${kind} seatkeeper/ldap errors are SeatkeeperErrors`);
+  else {
+    failed = true;
+    console.error(`FAIL ${kind} seatkeeper/ldap errors are not instances of seatkeeper's SeatkeeperError`);
   }
 }
 process.exit(failed ? 1 : 0);

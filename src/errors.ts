@@ -23,6 +23,10 @@ export type SeatkeeperErrorCode =
   | 'SERIALIZATION_FAILURE'
   | 'STORAGE_ERROR'
   | 'STREAM_FAILED'
+  | 'LDAP_BIND_REFUSED'
+  | 'LDAP_UNAVAILABLE'
+  | 'LDAP_SIZE_LIMIT'
+  | 'LDAP_SEARCH_FAILED'
   | 'INTERNAL';
 
 /** Options every seatkeeper error accepts. */

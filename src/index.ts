@@ -35,7 +35,13 @@ export {
   type AreaForecastInput,
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
-export type { DirectorySyncApi } from './service/directory-sync.js';
+export {
+  activatePendingOptionsSchema,
+  type DirectorySyncApi,
+  type ActivatePendingOptions,
+  type PendingActivationReport,
+  type PendingActivationArea,
+} from './service/directory-sync.js';
 
 // Errors.
 export {
@@ -101,8 +107,8 @@ export {
 
 // Figures and outcomes.
 export { seatStatus, type SeatStatus } from './core/status.js';
-export type { AreaSeatCounts, OrganizationSeatCounts, AreaUsage, OrganizationUsage, SiteTotals, SiteSummary } from './core/usage.js';
-export type { SeatRefusal, SeatRefusalCode } from './core/seat-policy.js';
+export type { AreaSeatCounts, OrganizationSeatCounts, AreaUsage, OrganizationUsage, PoolTotals, SiteTotals, SiteSummary } from './core/usage.js';
+export type { SeatRefusal, SeatRefusalCode, SeatDecision, SeatGranted, Refused } from './core/seat-policy.js';
 export type { UserResult, UserDone } from './core/results.js';
 export {
   DEFAULT_WARNING_PERCENT,
@@ -134,6 +140,7 @@ export {
   type DirectoryEntryInput,
   type DirectoryEntry,
   type DirectorySyncOptions,
+  type ResolvedDirectorySyncOptions,
   type InvalidDirectoryEntry,
 } from './core/directory-entry.js';
 export type {

@@ -26,7 +26,7 @@ export interface ForecastSnapshot {
   readonly using: number;
 }
 
-/** Options of {@link forecastExhaustion}. */
+/** Options of `forecastExhaustion`. */
 export interface ForecastOptions {
   /** How far ahead the purchase must cover, e.g. `{ months: 6 }`. Counted from `now`. */
   readonly horizon: Duration;
@@ -39,7 +39,7 @@ export interface ForecastOptions {
 /** Which way use is going. */
 export type UsageTrend = 'rising' | 'flat' | 'falling';
 
-/** The answer of {@link forecastExhaustion}. */
+/** The answer of `forecastExhaustion`. */
 export interface ExhaustionForecast {
   /** The area of the snapshots. */
   readonly areaId: string;

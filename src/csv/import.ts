@@ -32,7 +32,14 @@ export type PeopleImportTarget = Pick<Seatkeeper, 'summary' | 'createUsers'>;
  *   first by any real People list; the byte limit stops a file of a few huge rows;
  * - `maxErrors`, 100: errors (and refusals) listed in the report; the rest are counted.
  */
-export const DEFAULT_PEOPLE_IMPORT_LIMITS = { maxBytes: 50 * 1024 * 1024, maxRows: 100_000, maxErrors: 100 } as const;
+export const DEFAULT_PEOPLE_IMPORT_LIMITS = {
+  /** The largest upload read, in bytes: 50 MiB. */
+  maxBytes: 50 * 1024 * 1024,
+  /** The most data rows read: 100,000. */
+  maxRows: 100_000,
+  /** The most errors (and refusals) listed in the report: 100. */
+  maxErrors: 100,
+} as const;
 
 /** The highest `maxRows` accepted: what one `createUsers` call takes. */
 const MAX_ROWS_CEILING = 10_000_000;

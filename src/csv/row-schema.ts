@@ -20,9 +20,13 @@ const referenceSchema = requiredText(REFERENCE_MAX_LENGTH);
 
 /** One People CSV row. Informational columns (block reason, source, created, updated) are not imported. */
 export const peopleCsvRowSchema = z.object({
+  /** The username, unique site-wide. */
   username: usernameSchema,
+  /** The name shown in lists; empty for none. */
   displayName: displayNameSchema.optional(),
+  /** The email address; empty for none. */
   email: emailSchema.optional(),
+  /** The directory id; empty for none. */
   externalId: idSchema.optional(),
   /** The area's name or id. */
   area: referenceSchema.optional(),

@@ -252,7 +252,7 @@ export interface SeatRepository extends SeatReader {
    *
    * A store whose key index has always been built with `usernameKey` (the
    * in-memory one) never has such pairs and may leave this out.
-   * `PostgresSeatRepository` implements it for sites migrated from schema version 2.
+   * `PostgresSeatRepository` implements it for sites migrated from an earlier schema version.
    */
   findUsernameCollisions?(): Promise<readonly (readonly [User, User])[]>;
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from 'zod';
-import { directoryEntrySchema, type IndexedDirectoryEntry } from '../core/directory-entry.js';
+import { directoryEntrySchema, type DirectoryEntry, type IndexedDirectoryEntry, type ResolvedDirectorySyncOptions } from '../core/directory-entry.js';
 import { directoryTarget, planDirectoryChanges, usernamesToLookUp, type DirectoryTarget } from '../core/directory-plan.js';
 import {
   countDirectoryLines,
@@ -57,6 +57,15 @@ const planSchema = z.looseObject({
   refused: z.looseObject({ code: z.literal('MASS_BLOCK_REFUSED') }).nullable(),
 });
 
+/** Pending users read by the first look-up of an area's queue; a later look-up reads at least twice as many. */
+const PENDING_BATCH = 1_000;
+
+/**
+ * Activating pending users is a sync of their own profiles, entry for entry:
+ * nothing is missing, nothing is blocked, so the guard has nothing to refuse.
+ */
+const PENDING_OPTIONS: ResolvedDirectorySyncOptions = { onMissing: 'keep', maxBlockShare: 1, force: true, areaIds: null };
+
 /** Attempts of an apply that a unique-key race with an unlocked area aborted; each re-reads everything. */
 const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
@@ -102,6 +111,84 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
   }
 }
 
+/** What activating the pending users of one area did. */
+export interface AreaPendingActivation {
+  /** The users activated, in the order they got their seats: oldest `blockedAt` first. */
+  readonly activated: readonly User[];
+  /** The pending users read that still wait, oldest first. */
+  readonly waiting: readonly User[];
+  /** `true` when the area had no seat left before its whole queue was read: more pending users wait behind `waiting`. */
+  readonly moreWaiting: boolean;
+}
+
+/**
+ * Activates the pending directory users of one area while seats are free,
+ * under the area's lock. Their profiles are planned as a feed of themselves
+ * (every field as it is, enabled) by the planner of every sync, so the seats
+ * are handed out by the same rule and in the same order: oldest `blockedAt`
+ * first, each decided on the counts the previous decisions left.
+ *
+ * The queue is read from its head ({@link PENDING_BATCH} users, then at least
+ * twice as many each time) until it ends or the area has no seat left, so a long
+ * queue in a full area costs one look-up. Pending profiles without an external
+ * id are not linked to a directory: they are left to `reinstateUser`.
+ *
+ * @param context - the service context
+ * @param areaId - the area
+ * @returns who was activated and who still waits
+ */
+export async function activatePendingInArea(context: ServiceContext, areaId: string): Promise<AreaPendingActivation> {
+  return inAreaTransaction(context, [areaId], async (tx) => {
+    const now = context.clock();
+    const activated: DirectoryPlanLine[] = [];
+    const activatedUsers: User[] = [];
+    let waiting: DirectoryPlanLine[] = [];
+    let moreWaiting = false;
+    for (let limit = PENDING_BATCH; ; ) {
+      const state = await readAreas(tx, [areaId]);
+      const area = state.areas[0];
+      if (area === undefined) break;
+      const queue = await tx.listBlockedUsers(areaId, 'license-limit', limit);
+      const linked = queue.filter((user) => user.kind === 'licensed' && user.externalId !== null);
+      // The queue's order (blockedAt, then id) is the feed order, which the planner uses to break blockedAt ties.
+      const entries = linked.map((user, index) => ({ index, entry: pendingEntry(user) }));
+      const byExternalId = new Map(linked.map((user) => [user.externalId as string, user]));
+      const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername: new Map(), missing: [] }, PENDING_OPTIONS);
+      const written = await write(context, tx, fresh.lines, fresh.rounds, now);
+      waiting = [];
+      fresh.lines.forEach((line, i) => {
+        if (line.action === 'activate') {
+          activated.push(line);
+          activatedUsers.push(written[i] as User);
+        } else if (isWaitingForLicense(line)) waiting.push(line);
+      });
+      if (queue.length < limit) break;
+      // Every seat decision needs a seat left in the area, whoever asks: with none, the rest of the queue would all wait.
+      const counts = await countArea(tx, areaId);
+      if (counts.using >= area.maxUsers + area.graceSeats) {
+        moreWaiting = true;
+        break;
+      }
+      limit = Math.max(limit * 2, waiting.length + PENDING_BATCH);
+    }
+    await observe(context, tx, [...activated, ...waiting], [areaId], 'activating pending directory users');
+    return { activated: activatedUsers, waiting: waiting.map((line) => line.current as User), moreWaiting };
+  });
+}
+
+/** A pending profile as a feed entry that asks for nothing but a seat: every field as it is. */
+function pendingEntry(user: User): DirectoryEntry {
+  return {
+    externalId: user.externalId as string,
+    username: user.username,
+    email: user.email,
+    displayName: user.displayName,
+    areaId: user.areaId,
+    organizationId: user.organizationId,
+    enabled: true,
+  };
+}
+
 async function applyInTransaction(
   context: ServiceContext,
   tx: SeatTransaction,
@@ -144,7 +231,7 @@ async function applyInTransaction(
   const results = new Map<DirectoryPlanLine, DirectorySyncResultLine>();
   const written = await write(context, tx, fresh.lines, fresh.rounds, now);
   fresh.lines.forEach((line, i) => results.set(planLineOf.get(line.index ?? line.externalId) as DirectoryPlanLine, resultLine(line, written[i] as User)));
-  await observe(context, tx, fresh.lines, areaIds);
+  await observe(context, tx, fresh.lines, areaIds, 'directory sync');
   return report(plan, now, results, skipped);
 }
 
@@ -284,7 +371,13 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
  * seat when some were created or kept blocked for want of one (the limit is
  * exceeded), else after any other seat change.
  */
-async function observe(context: ServiceContext, tx: SeatTransaction, lines: readonly DirectoryPlanLine[], areaIds: readonly string[]): Promise<void> {
+async function observe(
+  context: ServiceContext,
+  tx: SeatTransaction,
+  lines: readonly DirectoryPlanLine[],
+  areaIds: readonly string[],
+  what: string,
+): Promise<void> {
   const waiting = new Map<string, number>();
   const createdBlocked = new Map<string, number>();
   const seatChanged = new Set<string>();
@@ -303,10 +396,10 @@ async function observe(context: ServiceContext, tx: SeatTransaction, lines: read
     if (count > 0) {
       const created = createdBlocked.get(areaId) ?? 0;
       const waits = `${count} user${count === 1 ? '' : 's'} wait${count === 1 ? 's' : ''} for a license`;
-      const attempted = created === 0 ? `directory sync: ${waits}` : `directory sync created ${created} user${created === 1 ? '' : 's'} blocked; ${waits}`;
+      const attempted = created === 0 ? `${what}: ${waits}` : `${what} created ${created} user${created === 1 ? '' : 's'} blocked; ${waits}`;
       await context.watch.observe(tx, areaId, { attempted, waitingForSeat: count });
     } else if (seatChanged.has(areaId)) {
-      await context.watch.observe(tx, areaId, { attempted: 'directory sync' });
+      await context.watch.observe(tx, areaId, { attempted: what });
     }
   }
 }

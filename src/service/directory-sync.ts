@@ -9,11 +9,12 @@ import {
 import { planDirectoryChanges, usernamesToLookUp } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
 import type { User } from '../core/schemas.js';
+import { idSchema } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
-import { applyDirectoryPlan } from './directory-apply.js';
+import { activatePendingInArea, applyDirectoryPlan } from './directory-apply.js';
 import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
 import { parseInput } from './validate.js';
 
@@ -87,6 +88,80 @@ export interface DirectorySyncApi {
    * ```
    */
   syncDirectory(entries: readonly DirectoryEntryInput[], options?: DirectorySyncOptions): Promise<DirectorySyncReport>;
+  /**
+   * Activates pending directory users (blocked with `license-limit`, waiting
+   * for a seat) while seats are free, **oldest `blockedAt` first**, with the
+   * seat rule of a directory sync (area limit, grace seats, partner quotas and
+   * access). Each area is decided in its own transaction under its lock. A
+   * sync does the same for the pending users its feed names; this call does it
+   * without a feed, so a host can schedule it (after a license purchase, every
+   * few minutes) or call it whenever it frees a seat, as the SCIM handler does.
+   * Users blocked by an admin or disabled in the directory are never activated.
+   *
+   * An area's queue is read from its head and no further once the area has no
+   * seat left, so the call costs one look-up per area however long the queue;
+   * `moreWaiting` then says that more users wait than `waiting` lists. Pending
+   * profiles without an external id (not linked to a directory) are left to
+   * `reinstateUser`.
+   *
+   * @param options - `areaIds`: only these areas (default every area)
+   * @returns who was activated and who still waits, overall and per area
+   * @throws InvalidInputError when the options are malformed
+   * @throws UnknownAreaError when `options.areaIds` names an area that is not defined
+   * @example
+   * ```ts
+   * await seats.applyLicenseChange(await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 }));
+   * const report = await seats.activatePendingDirectoryUsers();
+   * console.log(report.activated.map((u) => u.username), `${report.waiting.length} still wait`);
+   * ```
+   */
+  activatePendingDirectoryUsers(options?: ActivatePendingOptions): Promise<PendingActivationReport>;
+  /**
+   * The profile linked to this directory id (its `externalId`), or `null`.
+   * Directory connectors (the SCIM handler's `externalId eq` filter) look
+   * accounts up by it.
+   *
+   * @param externalId - the directory's id for the account, matched exactly
+   * @returns the profile, or `null`
+   * @throws InvalidInputError when `externalId` is not an id
+   * @example
+   * ```ts
+   * const user = await seats.findUserByExternalId('S-1-5-21-1001');
+   * ```
+   */
+  findUserByExternalId(externalId: string): Promise<User | null>;
+}
+
+/** Options of `activatePendingDirectoryUsers`. */
+export const activatePendingOptionsSchema = z.strictObject({
+  /** Only the pending users of these areas. Default: every area. */
+  areaIds: z.array(idSchema).min(1, 'must name at least one area').optional(),
+});
+/** Options of `activatePendingDirectoryUsers`. */
+export type ActivatePendingOptions = z.input<typeof activatePendingOptionsSchema>;
+
+/** What `activatePendingDirectoryUsers` did in one area. */
+export interface PendingActivationArea {
+  /** The area. */
+  readonly areaId: string;
+  /** How many pending users got a seat. */
+  readonly activated: number;
+  /** How many pending users read still wait (see `moreWaiting`). */
+  readonly waiting: number;
+  /** `true` when the area had no seat left before its whole queue was read: more users wait than `waiting` counts. */
+  readonly moreWaiting: boolean;
+}
+
+/** What `activatePendingDirectoryUsers` did. */
+export interface PendingActivationReport {
+  /** When it ran (the clock's time when it started). */
+  readonly activatedAt: Date;
+  /** The users activated, area by area (sorted by id), each area's oldest `blockedAt` first; as written. */
+  readonly activated: readonly User[];
+  /** The pending users read that still wait for a seat, area by area, oldest first. */
+  readonly waiting: readonly User[];
+  /** Per area, sorted by id. */
+  readonly areas: readonly PendingActivationArea[];
 }
 
 /** Builds the {@link DirectorySyncApi}. */
@@ -97,8 +172,30 @@ export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
     async syncDirectory(entries, options = {}) {
       return api.applyDirectorySync(await api.planDirectorySync(entries, options));
     },
+    activatePendingDirectoryUsers: (options = {}) => activatePending(context, options),
+    async findUserByExternalId(externalId) {
+      const [user] = await context.repository.findUsersByExternalIds([parseInput(idSchema, externalId, 'external id')]);
+      return user ?? null;
+    },
   };
   return api;
+}
+
+async function activatePending(context: ServiceContext, options: unknown): Promise<PendingActivationReport> {
+  const { areaIds } = parseInput(activatePendingOptionsSchema, options, 'activatePendingDirectoryUsers options');
+  const activatedAt = context.clock();
+  const defined = (await context.repository.listAreas()).map((a) => a.id);
+  for (const areaId of areaIds ?? []) if (!defined.includes(areaId)) throw new UnknownAreaError(areaId);
+  const activated: User[] = [];
+  const waiting: User[] = [];
+  const areas: PendingActivationArea[] = [];
+  for (const areaId of [...new Set(areaIds ?? defined)].sort()) {
+    const done = await activatePendingInArea(context, areaId);
+    activated.push(...done.activated);
+    waiting.push(...done.waiting);
+    areas.push({ areaId, activated: done.activated.length, waiting: done.waiting.length, moreWaiting: done.moreWaiting });
+  }
+  return { activatedAt, activated, waiting, areas };
 }
 
 const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory entries' });

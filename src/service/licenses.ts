@@ -134,12 +134,17 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       checkMinimum(request, 'license request');
       const first = request.type === 'add' ? request.areaId : request.from;
       const areaIds = request.type === 'add' ? [request.areaId] : [request.from, request.to];
-      return inAreaTransaction(context, areaIds, async (tx) => {
-        // Read under the locks: an application of the same request in parallel has committed, or not begun.
-        const earlier = (await repository.listLicenseChanges(first)).filter((c) => c.requestId === request.id);
-        if (earlier.length > 0) {
-          return { applied: false, changes: earlier, areas: await Promise.all(areaIds.map((id) => requireArea(tx, id))) };
-        }
+      const appliedBefore = async (): Promise<LicenseChangeResult> => ({
+        applied: false,
+        changes: (await repository.listLicenseChanges(first)).filter((c) => c.requestId === request.id),
+        areas: await storedAreas(context, areaIds),
+      });
+      // The history is read before the lock, never inside the transaction: a transaction must not
+      // wait for a second connection. An application in parallel is caught under the lock by the
+      // request's mark, written with the change.
+      if ((await repository.listLicenseChanges(first)).some((c) => c.requestId === request.id)) return appliedBefore();
+      const outcome = await inAreaTransaction(context, areaIds, async (tx): Promise<LicenseChangeResult | null> => {
+        if ((await tx.getSetting(appliedRequestKey(request.id))) !== null) return null;
         const planned = planLicenseChange(request, await readFiguresIn(tx, areaIds));
         const now = context.clock();
         const changes: LicenseChangeRecord[] = [];
@@ -161,12 +166,14 @@ export function licensesApi(context: ServiceContext): LicensesApi {
           changes.push(change);
           areas.push(area);
         }
+        await tx.putSetting(appliedRequestKey(request.id), now.toISOString());
         for (const area of areas) {
           const verb = request.type === 'add' ? `add ${request.quantity} licenses` : `move ${request.quantity} licenses from "${request.fromName}" to "${request.toName}"`;
           await context.watch.observe(tx, area.id, { attempted: `${verb} (request ${request.id})` });
         }
         return { applied: true, changes, areas };
       });
+      return outcome ?? appliedBefore();
     },
 
     async licenseHistory(areaId) {
@@ -174,6 +181,16 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       return repository.listLicenseChanges(id);
     },
   };
+}
+
+/**
+ * The setting that marks a license request as applied (its value: when). It is
+ * written in the transaction that applies the request, so a second application
+ * finds it under the same area lock, through its own transaction. Requests
+ * applied by earlier versions have no mark; their history records tell.
+ */
+export function appliedRequestKey(requestId: string): string {
+  return `license-request-applied:${requestId}`;
 }
 
 /** The figures of the named areas, read outside a transaction (a request only proposes). */
@@ -191,6 +208,17 @@ async function readFigures(context: ServiceContext, areaIds: readonly string[]):
     });
   }
   return figures;
+}
+
+/** The named areas as stored now, read outside a transaction. */
+async function storedAreas(context: ServiceContext, areaIds: readonly string[]): Promise<Area[]> {
+  return Promise.all(
+    areaIds.map(async (id) => {
+      const area = await context.repository.getArea(id);
+      if (area === null) throw new UnknownAreaError(id);
+      return area;
+    }),
+  );
 }
 
 /** The figures of the named areas, read under their locks. */

@@ -1,8 +1,9 @@
 import { isLegacyGuest, SYSTEM_USERNAMES } from '../core/system-users.js';
 import type { SystemRole, User } from '../core/schemas.js';
-import { ConflictError, NoPrimaryAreaError } from '../errors.js';
+import { ConflictError, NoPrimaryAreaError, SerializationFailureError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
+import { AREA_CHANGE_ATTEMPTS } from './seat-context.js';
 import { findUserByUsername } from './reads.js';
 
 /** The result of {@link SystemUsersApi.migrateLegacyGuest}. */
@@ -83,11 +84,17 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
   return {
     async ensureSystemUsers() {
       const areaId = await primaryAreaId();
+      // Read before the lock: a transaction never waits for a second connection (a pool of one would hang).
+      const seen = await systemUsers();
       return inAreaTransaction(context, [areaId], async (tx) => {
-        const existing = await systemUsers();
+        // Under the lock, through the transaction: the users seen are read again, and a system user a
+        // parallel call created meanwhile is found by its username.
+        const present = new Set<SystemRole>();
+        const current = [...(await Promise.all(seen.map((u) => tx.getUser(u.id)))), ...(await tx.findUsersByUsernames(Object.values(SYSTEM_USERNAMES)))];
+        for (const user of current) if (user !== null && user.kind === 'system' && user.systemRole !== null) present.add(user.systemRole);
         const created: User[] = [];
         for (const role of ['superuser', 'guest'] as const) {
-          if (existing.some((u) => u.systemRole === role)) continue;
+          if (present.has(role)) continue;
           const user = systemUser(role, areaId, 'active');
           await insertSystemUser(tx, user);
           created.push(user);
@@ -97,30 +104,36 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
     },
 
     async migrateLegacyGuest() {
-      const legacy = (await systemUsers()).filter(isLegacyGuest);
-      if (legacy.length === 0) return { migrated: [], createdGuest: null };
-      const areaId = await primaryAreaId();
-      const areaIds = [...new Set([areaId, ...legacy.map((u) => u.areaId)])];
-      return inAreaTransaction(context, areaIds, async (tx) => {
-        const now = context.clock();
-        const migrated: User[] = [];
-        for (const found of legacy) {
-          const user = await tx.getUser(found.id);
-          if (user === null || !isLegacyGuest(user)) continue;
-          migrated.push({ ...user, kind: 'licensed', systemRole: null, updatedAt: now });
-        }
-        await tx.updateUsers(migrated);
-        let createdGuest: User | null = null;
-        if (migrated.length > 0 && (await findUserByUsername(tx, SYSTEM_USERNAMES.guest)) === null) {
-          createdGuest = systemUser('guest', areaId, 'blocked');
-          await tx.insertUsers([createdGuest]);
-        }
-        for (const id of new Set(migrated.map((u) => u.areaId))) {
-          const names = migrated.filter((u) => u.areaId === id).map((u) => `"${u.username}"`).join(', ');
-          await context.watch.observe(tx, id, { attempted: `migrate legacy guest ${names} to a licensed user` });
-        }
-        return { migrated, createdGuest };
-      });
+      for (let attempt = 1; attempt <= AREA_CHANGE_ATTEMPTS; attempt++) {
+        const legacy = (await systemUsers()).filter(isLegacyGuest);
+        if (legacy.length === 0) return { migrated: [], createdGuest: null };
+        const areaId = await primaryAreaId();
+        const areaIds = [...new Set([areaId, ...legacy.map((u) => u.areaId)])];
+        const outcome = await inAreaTransaction(context, areaIds, async (tx): Promise<LegacyGuestMigration | null> => {
+          const now = context.clock();
+          const migrated: User[] = [];
+          for (const found of legacy) {
+            const user = await tx.getUser(found.id);
+            if (user === null || !isLegacyGuest(user)) continue;
+            // Moved since it was listed: its seat is counted under its new area's lock, at the next attempt.
+            if (!areaIds.includes(user.areaId)) return null;
+            migrated.push({ ...user, kind: 'licensed', systemRole: null, updatedAt: now });
+          }
+          await tx.updateUsers(migrated);
+          let createdGuest: User | null = null;
+          if (migrated.length > 0 && (await findUserByUsername(tx, SYSTEM_USERNAMES.guest)) === null) {
+            createdGuest = systemUser('guest', areaId, 'blocked');
+            await tx.insertUsers([createdGuest]);
+          }
+          for (const id of new Set(migrated.map((u) => u.areaId))) {
+            const names = migrated.filter((u) => u.areaId === id).map((u) => `"${u.username}"`).join(', ');
+            await context.watch.observe(tx, id, { attempted: `migrate legacy guest ${names} to a licensed user` });
+          }
+          return { migrated, createdGuest };
+        });
+        if (outcome !== null) return outcome;
+      }
+      throw new SerializationFailureError(`A legacy guest moved to another area at each of ${AREA_CHANGE_ATTEMPTS} attempts to lock its area.`);
     },
   };
 }

@@ -85,7 +85,7 @@ export interface UsageHistoryApi {
    */
   peakUsage(input: PeakUsageInput): Promise<PeakUsage>;
   /**
-   * {@link forecastExhaustion} on an area's recorded snapshots, from now (the
+   * `forecastExhaustion` on an area's recorded snapshots, from now (the
    * clock) and with the configured `minimumPurchase`.
    *
    * @param input - the area, the horizon and optionally the first snapshot time to use

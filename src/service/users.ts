@@ -20,7 +20,7 @@ import { ConflictError, UnknownUserError } from '../errors.js';
 import { usernameProblem } from '../core/username.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { assertOrganizationIn, readSeatContext, requireUser } from './seat-context.js';
+import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
 import { parseInput } from './validate.js';
 import { findUserByUsername } from './reads.js';
 
@@ -130,8 +130,7 @@ export function usersApi(context: ServiceContext): UsersApi {
       const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
-      return withUniqueKeys(context, current.areaId, data, async (tx) => {
-        const user = await requireUser(tx, id);
+      return withUniqueKeys(current.areaId, data, () => inUserArea(context, current, async (tx, user) => {
         // An unchanged name is not checked again: it may predate today's rules (see diagnose()).
         const rename = data.username !== undefined && data.username !== user.username ? data.username : undefined;
         const taken = await keyRefusal(tx, { username: rename, externalId: data.externalId ?? undefined }, user.organizationId, user);
@@ -146,7 +145,7 @@ export function usersApi(context: ServiceContext): UsersApi {
         };
         await tx.updateUsers([updated]);
         return { ok: true, user: updated };
-      });
+      }));
     },
 
     async blockUser(userId, options = {}) {
@@ -231,7 +230,7 @@ export async function createLicensedUser(
   source: UserSource,
   attempted: string,
 ): Promise<UserResult> {
-  return await withUniqueKeys(context, data.areaId, data, async (tx) => {
+  return await withUniqueKeys(data.areaId, data, () => inAreaTransaction(context, [data.areaId], async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
     const taken = await keyRefusal(tx, data, data.organizationId ?? null, null);
@@ -246,7 +245,7 @@ export async function createLicensedUser(
     await tx.insertUsers([user]);
     await context.watch.observe(tx, data.areaId, { attempted });
     return { ok: true, user };
-  });
+  }));
 }
 
 /**
@@ -323,18 +322,17 @@ async function keyRefusal(
 }
 
 /**
- * Runs a write under the area lock and turns a unique-key collision that only
+ * Runs a write (under an area lock) and turns a unique-key collision that only
  * storage caught (a race with another area's transaction) into a refusal,
  * worded from the keys asked for and without seat figures.
  */
 async function withUniqueKeys(
-  context: ServiceContext,
   areaId: string,
   asked: { readonly username?: string | undefined; readonly externalId?: string | null | undefined },
-  work: (tx: SeatTransaction) => Promise<UserResult>,
+  write: () => Promise<UserResult>,
 ): Promise<UserResult> {
   try {
-    return await inAreaTransaction(context, [areaId], work);
+    return await write();
   } catch (error) {
     if (!(error instanceof ConflictError) || error.field === 'id') throw error;
     const reason: KeyRefusal =
@@ -343,14 +341,4 @@ async function withUniqueKeys(
         : { code: 'EXTERNAL_ID_TAKEN', message: asked.externalId == null ? error.message : externalIdTakenMessage(asked.externalId) };
     return { ok: false, reason: { ...reason, areaId } };
   }
-}
-
-/**
- * Runs `work` on a user under its area's lock, re-reading the user inside the
- * transaction so a concurrent change is seen.
- */
-async function inUserArea<T>(context: ServiceContext, userId: string, work: (tx: SeatTransaction, user: User) => Promise<T>): Promise<T> {
-  const current = await context.repository.getUser(userId);
-  if (current === null) throw new UnknownUserError(userId);
-  return inAreaTransaction(context, [current.areaId], async (tx) => work(tx, await requireUser(tx, userId)));
 }

@@ -102,6 +102,20 @@ describe('applyLicenseChange', () => {
     expect(await maxUsers('primary')).toBe(15);
   });
 
+  it('a request applied by an earlier version (its history record, no applied mark) is not applied again', async () => {
+    const repository = new InMemorySeatRepository();
+    const { seats, maxUsers, clock } = await setup({ repository });
+    const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });
+    const record = { id: 'old-1', requestId: request.id, type: 'add' as const, areaId: 'primary', maxUsersBefore: 10, maxUsersAfter: 15, appliedAt: clock(), note: null };
+    await repository.transaction({ areaIds: ['primary'] }, async (tx) => {
+      await tx.putArea({ ...(await tx.getArea('primary'))!, maxUsers: 15 });
+      await tx.appendLicenseChange(record);
+    });
+    const again = await seats.applyLicenseChange(request);
+    expect(again).toMatchObject({ applied: false, changes: [record], areas: [{ id: 'primary', maxUsers: 15 }] });
+    expect(await maxUsers('primary')).toBe(15);
+  });
+
   it('adds to the limit as it is when applied, not as it was when requested', async () => {
     const { seats, maxUsers } = await setup();
     const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });

@@ -100,6 +100,21 @@ describe('system users', () => {
     expect(await seats.ensureSystemUsers()).toEqual([]);
   });
 
+  it('parallel ensureSystemUsers calls create each system user once; the others find them', async () => {
+    const { seats } = await site(5);
+    const results = await Promise.all([seats.ensureSystemUsers(), seats.ensureSystemUsers(), seats.ensureSystemUsers()]);
+    expect(results.map((created) => created.length).sort()).toEqual([0, 0, 2]);
+    expect((await seats.summary()).areas[0]).toMatchObject({ using: 0, totalActiveUsers: 2 });
+  });
+
+  it('a renamed (legacy) guest still counts as the guest: ensureSystemUsers adds no second one', async () => {
+    const { seats } = await site(5);
+    await seats.ensureSystemUsers();
+    const guest = await seats.findUserByUsername('guest');
+    await seats.updateUser(guest!.id, { username: 'visitor' });
+    expect(await seats.ensureSystemUsers()).toEqual([]);
+  });
+
   it('system users can be reinstated at the limit: they need no seat', async () => {
     const { seats } = await site(0);
     const [superuser] = await seats.ensureSystemUsers();

@@ -7,7 +7,8 @@
  * to do.
  */
 import type { Tables } from './tables.js';
-import { qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
+import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
+import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
 import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
 
@@ -17,6 +18,8 @@ interface Migration {
   readonly version: number;
   /** What it does, stored beside the version. */
   readonly name: string;
+  /** Checks the data allows the change, throwing a typed error that says what to fix when it does not. */
+  readonly precondition?: (client: Queryable, t: Tables) => Promise<void>;
   /** The DDL statements, in order. */
   readonly statements: (t: Tables) => readonly string[];
   /** A step done in code after the statements, for changes SQL cannot compute (same transaction). */
@@ -36,7 +39,7 @@ export interface MigrationResult {
  * code point, independent of the database's locale, the same as the in-memory
  * repository. `username_key` is the username folded by `usernameKey()` (the
  * one fold every repository uses); its unique index makes usernames unique
- * ignoring case in the database itself, not only in code. Version 3 moved the
+ * ignoring case in the database itself, not only in code. Version 4 moved the
  * keys to the canonical username form (see `username-keys.ts`).
  */
 const MIGRATIONS: readonly Migration[] = [
@@ -183,6 +186,24 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'at most one primary area, kept by a partial unique index',
+    async precondition(client, t) {
+      // Defined concurrently by an earlier version, a site may have two; the index cannot be built then.
+      const { rows } = await run<{ id: string }>(client, `SELECT id FROM ${t.areas} WHERE kind = 'primary' ORDER BY created_at, id`, [], 'reading the primary areas');
+      if (rows.length > 1) {
+        const ids = rows.map((r) => `"${r.id}"`).join(', ');
+        throw new ConfigurationRefusedError(
+          'SECOND_PRIMARY_AREA',
+          `The schema cannot be migrated: ${rows.length} areas are primary (${ids}), and a site has exactly one. ` +
+            `Keep the one that is (usually the oldest, ${rows[0] === undefined ? '' : `"${rows[0].id}"`}) and make the others extranet areas, ` +
+            `e.g. UPDATE ${t.areas} SET kind = 'extranet' WHERE id IN (...); then run migrate() again. Nothing was changed.`,
+        );
+      }
+    },
+    statements: (t) => [`CREATE UNIQUE INDEX ${quoteIdentifier(ONE_PRIMARY_AREA_INDEX)} ON ${t.areas} ((true)) WHERE kind = 'primary'`],
+  },
+  {
+    version: 4,
     name: 'username keys recomputed by the canonical username form (RFC 8265 UsernameCaseMapped, full case folding); colliding names keep a legacy key',
     // Computed in code: SQL cannot fold like usernameKey(). Nothing is renamed; diagnose() lists the collisions.
     statements: (t) => [legacyKeyIndex(t)],
@@ -229,6 +250,7 @@ export async function migrate(client: Queryable, t: Tables, target: number = CUR
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (migration.version <= current || migration.version > target) continue;
+      await migration.precondition?.(client, t);
       for (const statement of migration.statements(t)) await run(client, statement, [], `migrating to version ${migration.version}`);
       await migration.run?.(client, t);
       await run(client, `INSERT INTO ${t.schemaVersion} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 'recording the migration');

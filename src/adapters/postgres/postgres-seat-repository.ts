@@ -15,7 +15,7 @@ import type {
   UsageSnapshot,
   UserPage,
 } from '../../ports/repository.js';
-import { toSeatkeeperError } from './errors.js';
+import { checkOut } from './connection.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
@@ -55,12 +55,46 @@ export interface PostgresSeatRepositoryOptions {
    * the same transaction. Default 5,000.
    */
   readonly batchSize?: number;
+  /**
+   * How long, in milliseconds, a transaction waits for an area's lock (or any
+   * other lock) before it gives up with `SerializationFailureError` (retryable;
+   * nothing was written). Another server stuck while holding an area's lock
+   * then delays that area's writers by this much instead of blocking them with
+   * no end. `0` waits forever. Default 10,000 (10 s). Set per transaction with
+   * `SET LOCAL lock_timeout`, so it overrides the connection's own setting.
+   */
+  readonly lockTimeout?: number;
+  /**
+   * How long, in milliseconds, one statement of a transaction may run, lock
+   * waits included, before the server cancels it: `SerializationFailureError`
+   * (retryable; nothing was written). `0` for no limit. Default 30,000 (30 s).
+   * Set per transaction with `SET LOCAL statement_timeout`.
+   */
+  readonly statementTimeout?: number;
+  /**
+   * How long, in milliseconds, a transaction may sit idle between two of its
+   * statements (its host hung, or its connection went half-open) before the
+   * server ends the session, freeing the area locks it held: the transaction
+   * then fails with `StorageUnavailableError` (retryable; nothing was
+   * written). `0` for no limit. Default 60,000 (60 s). Set per transaction with
+   * `SET LOCAL idle_in_transaction_session_timeout`.
+   */
+  readonly idleInTransactionTimeout?: number;
 }
+
+/** Milliseconds as PostgreSQL's timeout settings take them: a whole number up to 2^31 - 1; 0 turns the timeout off. */
+const milliseconds = z.number().int().min(0).max(2_147_483_647);
 
 const optionsSchema = z.strictObject({
   schema: z.string().min(1).max(63).optional(),
   batchSize: z.number().int().min(1).max(100_000).optional(),
+  lockTimeout: milliseconds.optional(),
+  statementTimeout: milliseconds.optional(),
+  idleInTransactionTimeout: milliseconds.optional(),
 });
+
+/** The timeouts every transaction sets, in milliseconds. */
+const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeout: 10_000, statementTimeout: 30_000, idleInTransactionTimeout: 60_000 });
 
 /**
  * The seat repository on PostgreSQL, for hosts running several app servers
@@ -82,9 +116,17 @@ const optionsSchema = z.strictObject({
  *   collision throws `ConflictError`. Names that already collided when a site
  *   moved to the canonical form keep a legacy key and are listed by
  *   `findUsernameCollisions` (and `diagnose()`); nothing is renamed.
- * - Unreachable server -> `StorageUnavailableError`; serialization failure,
- *   deadlock or lock timeout -> `SerializationFailureError` (retry); other
- *   failures -> `StorageError`.
+ * - Every transaction sets a lock timeout, a statement timeout and an
+ *   idle-in-transaction timeout (options `lockTimeout`, `statementTimeout`,
+ *   `idleInTransactionTimeout`): a server stuck while holding an area's lock
+ *   delays that area's writers for a bounded time, never for ever.
+ * - Unreachable server, lost connection or idle-in-transaction timeout ->
+ *   `StorageUnavailableError`; serialization failure, deadlock, lock or
+ *   statement timeout -> `SerializationFailureError`; both are retryable and
+ *   nothing was written. Other failures -> `StorageError`.
+ * - Every connection it checks out has an `error` listener while it is out,
+ *   and no operation needs a second connection while it holds one: a pool of
+ *   one connection is enough, and a cut connection never crashes the host.
  *
  * `pg` is an optional peer dependency: you pass the `pg.Pool`, and you end it.
  * Give it an `error` listener, as `pg` asks of every pool. See docs/repositories.md.
@@ -105,6 +147,8 @@ export class PostgresSeatRepository implements SeatRepository {
   readonly #pool: Pool;
   readonly #tables: Tables;
   readonly #batchSize: number;
+  /** `SET LOCAL` statements of the timeouts, run with every BEGIN. */
+  readonly #timeouts: string;
 
   /**
    * @param pool - the `pg.Pool` to run on; seatkeeper never ends it
@@ -120,6 +164,13 @@ export class PostgresSeatRepository implements SeatRepository {
     this.#pool = pool;
     this.#tables = tablesIn(parsed.data.schema ?? null);
     this.#batchSize = parsed.data.batchSize ?? 5_000;
+    const { lockTimeout, statementTimeout, idleInTransactionTimeout } = { ...DEFAULT_TIMEOUTS, ...definedOnly(parsed.data) };
+    // Validated whole numbers, so they can be written into the statement.
+    this.#timeouts = [
+      `SET LOCAL lock_timeout = ${lockTimeout}`,
+      `SET LOCAL statement_timeout = ${statementTimeout}`,
+      `SET LOCAL idle_in_transaction_session_timeout = ${idleInTransactionTimeout}`,
+    ].join('; ');
   }
 
   /**
@@ -137,31 +188,27 @@ export class PostgresSeatRepository implements SeatRepository {
    * ```
    */
   async migrate(): Promise<MigrationResult> {
-    const client = await this.#connect();
-    let failure: unknown;
+    const connection = await checkOut(this.#pool);
+    let failed = false;
     try {
-      return await migrate(client, this.#tables);
+      return await migrate(connection.client, this.#tables);
     } catch (error) {
-      failure = error;
-      throw error;
+      failed = true;
+      throw connection.failure(error, 'migrating');
     } finally {
       // A connection that failed mid-migration is discarded rather than reused.
-      client.release(failure === undefined ? undefined : true);
+      connection.release(failed);
     }
   }
 
   async transaction<T>(scope: TransactionScope, work: (tx: SeatTransaction) => Promise<T>): Promise<T> {
     const areaIds = [...new Set(scope.areaIds)].sort(compare);
-    const client = await this.#connect();
-    // A checked-out pg client that loses its connection emits 'error'; unheard, that would crash the host.
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
+    const connection = await checkOut(this.#pool);
+    const client = connection.client;
+    let failed = false;
     try {
       // BEGIN and the lock in one round trip, the locked rows kept: a seat write reads its area first.
-      const locked = await beginLocking(client, this.#tables, areaIds);
+      const locked = await beginLocking(client, this.#tables, areaIds, this.#timeouts);
       const tx = new PostgresTransaction(client, this.#tables, this.#batchSize, locked);
       let result: T;
       try {
@@ -177,13 +224,12 @@ export class PostgresSeatRepository implements SeatRepository {
       }
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      await client.query('ROLLBACK').catch(() => {
+        failed = true;
       });
-      throw error;
+      throw connection.failure(error, 'running a transaction');
     } finally {
-      client.off('error', onError);
-      client.release(broken);
+      connection.release(failed);
     }
   }
 
@@ -251,7 +297,7 @@ export class PostgresSeatRepository implements SeatRepository {
   }
 
   /**
-   * Users whose usernames became one name when schema version 3 recomputed the
+   * Users whose usernames became one name when schema version 4 recomputed the
    * keys by the canonical username form (`straße` and `STRASSE`): the user
    * holding the name, then the other, which keeps a legacy key until it is
    * renamed. Reads the legacy-keyed rows by their partial index, never every user.
@@ -267,15 +313,6 @@ export class PostgresSeatRepository implements SeatRepository {
   async listUsageSnapshots(areaId?: string, range: TimeRange = {}): Promise<readonly UsageSnapshot[]> {
     return selectUsageSnapshots(this.#pool, this.#tables, areaId, range);
   }
-
-  /** Checks out a connection, mapping a refused or timed-out connect to `StorageUnavailableError`. */
-  async #connect(): Promise<PoolClient> {
-    try {
-      return await this.#pool.connect();
-    } catch (error) {
-      throw toSeatkeeperError(error, 'connecting');
-    }
-  }
 }
 
 /**
@@ -286,20 +323,22 @@ export class PostgresSeatRepository implements SeatRepository {
  * than bound. Under the lock these stay current until the transaction itself
  * writes (see {@link LockedReads}).
  */
-async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[]): Promise<LockedReads> {
+async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[], timeouts: string): Promise<LockedReads> {
   if (areaIds.length === 0) {
-    await run(client, 'BEGIN', [], 'starting a transaction');
+    await runScript(client, `BEGIN; ${timeouts}`, 'starting a transaction');
     return { areas: [], organizations: [], counts: [] };
   }
   const ids = areaIds.map((id) => client.escapeLiteral(id)).join(', ');
-  const [, areas = [], organizations = [], counts = []] = await runScript(
+  const results = await runScript(
     client,
-    `BEGIN;
+    `BEGIN; ${timeouts};
      SELECT ${AREA_COLUMNS} FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE;
      SELECT ${ORGANIZATION_COLUMNS} FROM ${tables.organizations} WHERE area_id IN (${ids}) ORDER BY id;
      SELECT ${COUNT_COLUMNS} FROM ${tables.userCounts} c WHERE c.area_id IN (${ids}) AND c.users <> 0`,
     'starting a transaction and locking areas',
   );
+  // The last three results are the reads; BEGIN and the settings come before them.
+  const [areas = [], organizations = [], counts = []] = results.slice(-3);
   const locked = (areas as AreaRow[]).map(areaFromRow);
   return {
     areas: locked,
@@ -307,6 +346,11 @@ async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonl
     // Only areas that exist are locked; counts of the others are read when asked.
     counts: countsFromRows(counts as CountRow[], locked.map((a) => a.id)),
   };
+}
+
+/** The options that are set, so a spread of them does not overwrite defaults with `undefined`. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Code-unit order; any fixed order keeps multi-area locking deadlock-free. */

@@ -112,7 +112,7 @@ export class PostgresTransaction implements SeatTransaction {
          ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, max_users = EXCLUDED.max_users,
            grace_seats = EXCLUDED.grace_seats, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
         areaValues(area),
-        'writing an area',
+        `writing area "${area.id}"`,
       );
     });
   }

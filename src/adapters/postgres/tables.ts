@@ -64,3 +64,10 @@ export const USER_UNIQUE_INDEXES = {
   username: 'seatkeeper_users_username_key',
   externalId: 'seatkeeper_users_external_id_key',
 } as const;
+
+/**
+ * The partial unique index that keeps at most one primary area per schema. A
+ * unique violation naming it means another primary area exists (or is being
+ * defined at the same moment by another server).
+ */
+export const ONE_PRIMARY_AREA_INDEX = 'seatkeeper_areas_one_primary';

@@ -2,7 +2,7 @@
  * The stored username key and its legacy form. `username_key` holds
  * `usernameKey(username)`, the canonical form every repository compares
  * usernames by; its unique index makes usernames unique in the database
- * itself. Schema version 3 recomputed the keys of existing rows, which were
+ * itself. Schema version 4 recomputed the keys of existing rows, which were
  * folded by an older rule (`trim().toLowerCase()`), so two stored usernames
  * could now have the same canonical form (`straße` and `STRASSE`). Such rows
  * are not renamed behind anyone's back: the oldest keeps the canonical key and

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toSeatkeeperError } from '../../../src/adapters/postgres/errors.js';
-import { ConflictError, SerializationFailureError, StorageError, StorageUnavailableError, UnknownAreaError } from '../../../src/index.js';
+import {
+  ConfigurationRefusedError,
+  ConflictError,
+  SerializationFailureError,
+  StorageError,
+  StorageUnavailableError,
+  UnknownAreaError,
+} from '../../../src/index.js';
 
 /** A driver error as `pg` builds them: an Error with SQLSTATE and fields. */
 function pgError(code: string, message: string, fields: Record<string, string> = {}): Error {
@@ -20,6 +27,8 @@ describe('mapping pg errors to typed errors', () => {
     ['53300', 'sorry, too many clients already'],
     ['3D000', 'database "nope" does not exist'],
     ['28P01', 'password authentication failed'],
+    ['25P03', 'terminating connection due to idle-in-transaction timeout'],
+    ['57P05', 'terminating connection due to idle-session timeout'],
   ])('%s is StorageUnavailableError', (code, message) => {
     const cause = pgError(code, message);
     const error = toSeatkeeperError(cause, 'reading an area');
@@ -40,7 +49,9 @@ describe('mapping pg errors to typed errors', () => {
     ['40001', 'could not serialize access due to concurrent update'],
     ['40P01', 'deadlock detected'],
     ['55P03', 'canceling statement due to lock timeout'],
-  ])('%s is SerializationFailureError: retry', (code, message) => {
+    ['57014', 'canceling statement due to statement timeout'],
+    ['57014', 'canceling statement due to user request'],
+  ])('%s (%s) is SerializationFailureError: retry', (code, message) => {
     const error = toSeatkeeperError(pgError(code, message), 'locking areas');
     expect(error).toBeInstanceOf(SerializationFailureError);
     expect(error.code).toBe('SERIALIZATION_FAILURE');
@@ -55,6 +66,13 @@ describe('mapping pg errors to typed errors', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).field).toBe(field);
     expect(error.message).toContain(`"${value}"`);
+  });
+
+  it('a unique violation on the one-primary-area index is ConfigurationRefusedError: a site has exactly one primary area', () => {
+    const error = toSeatkeeperError(pgError('23505', 'duplicate key value violates unique constraint', { constraint: 'seatkeeper_areas_one_primary' }), 'writing area "b"');
+    expect(error).toBeInstanceOf(ConfigurationRefusedError);
+    expect(error).toMatchObject({ code: 'CONFIGURATION_REFUSED', rule: 'SECOND_PRIMARY_AREA' });
+    expect(error.message).toMatch(/already a primary area.*writing area "b".*extranet/);
   });
 
   it('a unique violation on a constraint that is not a user key is a StorageError', () => {

@@ -1,7 +1,18 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
-import { ConflictError, InvalidInputError, SerializationFailureError, StorageError, StorageUnavailableError, type Area, type AreaSeatCounts, type Organization, type User } from '../../../src/index.js';
+import {
+  ConfigurationRefusedError,
+  ConflictError,
+  InvalidInputError,
+  SerializationFailureError,
+  StorageError,
+  StorageUnavailableError,
+  type Area,
+  type AreaSeatCounts,
+  type Organization,
+  type User,
+} from '../../../src/index.js';
 import { byName, countsOf, expectedCounts, user as fixtureUser } from '../../../src/testing/fixtures.js';
 import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js';
 
@@ -68,10 +79,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
   describe('migrate()', () => {
     it('creates every table and index once, records the version, and does nothing the second time', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'm1' });
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] });
       expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [] });
       const { rows: versions } = await database().pool.query('SELECT version FROM m1.seatkeeper_schema_version ORDER BY version');
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       const { rows: indexes } = await database().pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'm1' ORDER BY indexname`);
       expect(indexes.map((i) => i.indexname)).toEqual(
         expect.arrayContaining([
@@ -82,6 +93,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
           'seatkeeper_users_blocked_idx',
           'seatkeeper_outbox_pending_idx',
           'seatkeeper_organizations_area_idx',
+          'seatkeeper_areas_one_primary',
           'seatkeeper_users_legacy_key_idx',
         ]),
       );
@@ -90,7 +102,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
     it('six instances migrating one schema at once: exactly one applies the migration, none fails', async () => {
       const repositories = Array.from({ length: 6 }, () => new PostgresSeatRepository(database().pool, { schema: 'm2' }));
       const results = await Promise.all(repositories.map((r) => r.migrate()));
-      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3] }]);
+      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] }]);
       expect(results.every((r) => r.version === CURRENT_SCHEMA_VERSION)).toBe(true);
     });
 
@@ -118,6 +130,28 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       }
     });
 
+    it('a schema where an earlier version let two primary areas in is not migrated: ConfigurationRefusedError names them and says how to fix it', async () => {
+      const repository = await migrated('two_primaries');
+      const pool = database().pool;
+      // As an earlier version left it: no index yet, two primary areas defined at the same moment.
+      await pool.query('DROP INDEX two_primaries.seatkeeper_areas_one_primary');
+      await pool.query('DROP INDEX two_primaries.seatkeeper_users_legacy_key_idx');
+      await pool.query('DELETE FROM two_primaries.seatkeeper_schema_version WHERE version >= 3');
+      await repository.transaction({ areaIds: [] }, async (tx) => {
+        await tx.putArea({ ...area('main'), kind: 'primary' });
+        await tx.putArea({ ...area('other'), kind: 'primary', createdAt: new Date(T0.getTime() + 1) });
+      });
+      const refused = await repository.migrate().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConfigurationRefusedError);
+      expect(refused).toMatchObject({ rule: 'SECOND_PRIMARY_AREA' });
+      expect((refused as Error).message).toMatch(/2 areas are primary \("main", "other"\).*"main".*UPDATE/s);
+      const { rows } = await pool.query('SELECT max(version) AS version FROM two_primaries.seatkeeper_schema_version');
+      expect(rows[0]).toEqual({ version: 2 });
+
+      await pool.query(`UPDATE two_primaries.seatkeeper_areas SET kind = 'extranet' WHERE id = 'other'`);
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [3, 4] });
+    });
+
     it('without migrate() a call fails with a StorageError that says to run it', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'never_migrated' });
       await expect(repository.listAreas()).rejects.toThrow(/migrate\(\)/);
@@ -139,6 +173,23 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
   });
 
   describe('storage rules enforced by the database itself', () => {
+    it('at most one primary area, by a partial unique index: a second one is ConfigurationRefusedError, and a direct SQL insert fails too', async () => {
+      const repository = await migrated('one_primary_index');
+      await repository.transaction({ areaIds: ['main'] }, (tx) => tx.putArea({ ...area('main'), kind: 'primary' }));
+      await expect(repository.transaction({ areaIds: ['other'] }, (tx) => tx.putArea({ ...area('other'), kind: 'primary' }))).rejects.toBeInstanceOf(
+        ConfigurationRefusedError,
+      );
+      await expect(
+        database().pool.query(
+          `INSERT INTO one_primary_index.seatkeeper_areas (id, kind, name, max_users, grace_seats, created_at, updated_at) VALUES ('x', 'primary', 'X', 1, 0, now(), now())`,
+        ),
+      ).rejects.toMatchObject({ code: '23505', constraint: 'seatkeeper_areas_one_primary' });
+      // Extranet areas are not limited, and the primary area can be redefined.
+      await repository.transaction({ areaIds: ['other'] }, (tx) => tx.putArea(area('other')));
+      await repository.transaction({ areaIds: ['main'] }, (tx) => tx.putArea({ ...area('main', 20), kind: 'primary' }));
+      expect((await repository.listAreas()).map((a) => `${a.id}:${a.kind}`).sort()).toEqual(['main:primary', 'other:extranet']);
+    });
+
     it('usernames are unique ignoring case by a unique index: a direct SQL insert of the same folded name fails', async () => {
       const repository = await migrated('unique_idx');
       await repository.transaction({ areaIds: [] }, (tx) => tx.insertUsers([user('u1', { username: 'Émile' })]));
@@ -279,7 +330,9 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         await tx.insertUsers([user('u3', { areaId: odd })]);
         expect(await countsOf(tx, odd)).toMatchObject({ users: 2, using: 2 });
       });
-      expect(statements[0]).toMatch(/^BEGIN;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s);
+      expect(statements[0]).toMatch(
+        /^BEGIN; SET LOCAL lock_timeout = 10000; SET LOCAL statement_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 60000;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s,
+      );
       expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 1]); // with the writes
 
       const read = await repository.transaction({ areaIds: [odd] }, async (tx) => {
@@ -376,10 +429,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect((await repository.getUser('u3'))?.id).toBe('u3');
     });
 
-    it('an area lock that cannot be had within lock_timeout is SerializationFailureError, and nothing is written', async () => {
+    it('an area lock that cannot be had within lockTimeout is SerializationFailureError, and nothing is written', async () => {
       const repository = await migrated('lock_wait');
       await repository.transaction({ areaIds: ['a'] }, (tx) => tx.putArea(area('a')));
-      const impatient = new PostgresSeatRepository(database().newPool({ max: 1, options: '-c lock_timeout=100' }), { schema: 'lock_wait' });
+      const impatient = new PostgresSeatRepository(database().newPool({ max: 1 }), { schema: 'lock_wait', lockTimeout: 100 });
       const holder = await database().pool.connect();
       try {
         await holder.query('BEGIN');

@@ -8,7 +8,7 @@ import { postgresUnavailable, useTestDatabase } from '../../support/postgres.js'
 
 const unavailable = await postgresUnavailable();
 
-/** How schema version 2 folded usernames into `username_key`. */
+/** How schema versions before 4 folded usernames into `username_key`. */
 const oldKey = (username: string) => username.trim().toLowerCase();
 
 /** Users as a site on schema version 2 could hold them: distinct there, one name each pair by today's rules. The first of each pair is older. */
@@ -23,17 +23,17 @@ const STORED = [
   { id: 'bob', username: 'bob', created: '2020-01-01' },
 ] as const;
 
-describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to canonical usernames (schema version 3)', () => {
+describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to canonical usernames (schema version 4)', () => {
   const database = useTestDatabase('username_keys');
   let schemas = 0;
 
-  /** A schema as release 0.1 (schema version 2) left it, holding `STORED` and `extra` more users with ASCII names. */
+  /** A schema at the version before canonical usernames (3), holding `STORED` and `extra` more users with ASCII names, keyed by the old fold. */
   async function versionTwoSite(extra = 0): Promise<{ schema: string; repository: PostgresSeatRepository; seats: Seatkeeper }> {
     const schema = `upgrade_${++schemas}`;
     const pool = database().pool;
     const client = await pool.connect();
     try {
-      expect(await migrate(client, tablesIn(schema), 2)).toEqual({ version: 2, applied: [1, 2] });
+      expect(await migrate(client, tablesIn(schema), 3)).toEqual({ version: 3, applied: [1, 2, 3] });
     } finally {
       client.release();
     }
@@ -69,7 +69,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to 
 
   it('recomputes the keys without renaming anyone: the older user of a colliding pair keeps the name, the newer one a legacy key', async () => {
     const { schema, repository } = await versionTwoSite(12_000);
-    expect(await repository.migrate()).toEqual({ version: 3, applied: [3] });
+    expect(await repository.migrate()).toEqual({ version: 4, applied: [4] });
     const rows = await storedRows(schema);
     expect(rows.size).toBe(STORED.length + 12_000);
     for (const u of STORED) expect(rows.get(u.id)?.username).toBe(u.username);
@@ -84,7 +84,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to 
       bob: 'bob',
     });
     expect(rows.get('user-011999')?.username_key).toBe('user-011999');
-    expect(await repository.migrate()).toEqual({ version: 3, applied: [] });
+    expect(await repository.migrate()).toEqual({ version: 4, applied: [] });
   });
 
   it('lists the colliding pairs (diagnose() says which users to rename), and every name is still found', async () => {
