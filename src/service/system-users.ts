@@ -73,6 +73,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
       source: 'system',
       createdAt: now,
       updatedAt: now,
+      lastActivityAt: null,
     };
   }
 

@@ -283,6 +283,7 @@ export function newUser(
     source: how.source,
     createdAt: now,
     updatedAt: now,
+    lastActivityAt: null,
   };
 }
 

@@ -104,6 +104,7 @@ export interface UserRow {
   readonly source: string;
   readonly created_at: Timestamp;
   readonly updated_at: Timestamp;
+  readonly last_activity_at: Timestamp | null;
 }
 
 /**
@@ -129,6 +130,7 @@ export const USER_COLUMN_TYPES: ReadonlyArray<readonly [column: string, type: st
   ['source', 'text'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['last_activity_at', 'timestamptz'],
 ];
 
 /** Every column of `seatkeeper_users`, for SELECT lists. */
@@ -153,6 +155,7 @@ export function userFromRow(row: UserRow): User {
     source: row.source as UserSource,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    lastActivityAt: toDateOrNull(row.last_activity_at),
   };
 }
 
@@ -183,6 +186,7 @@ export function userColumnArrays(users: readonly User[]): unknown[][] {
       u.source,
       u.createdAt.toISOString(),
       u.updatedAt.toISOString(),
+      u.lastActivityAt?.toISOString() ?? null,
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }

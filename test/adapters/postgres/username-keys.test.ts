@@ -69,7 +69,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to 
 
   it('recomputes the keys without renaming anyone: the older user of a colliding pair keeps the name, the newer one a legacy key', async () => {
     const { schema, repository } = await versionTwoSite(12_000);
-    expect(await repository.migrate()).toEqual({ version: 4, applied: [4] });
+    expect(await repository.migrate()).toEqual({ version: 5, applied: [4, 5] });
     const rows = await storedRows(schema);
     expect(rows.size).toBe(STORED.length + 12_000);
     for (const u of STORED) expect(rows.get(u.id)?.username).toBe(u.username);
@@ -84,7 +84,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL username keys: the upgrade to 
       bob: 'bob',
     });
     expect(rows.get('user-011999')?.username_key).toBe('user-011999');
-    expect(await repository.migrate()).toEqual({ version: 4, applied: [] });
+    expect(await repository.migrate()).toEqual({ version: 5, applied: [] });
   });
 
   it('lists the colliding pairs (diagnose() says which users to rename), and every name is still found', async () => {
