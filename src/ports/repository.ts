@@ -133,13 +133,13 @@ export interface TimeRange {
  */
 export interface AuditEventFilter {
   /** Only events whose `userId` is this. */
-  readonly userId?: string;
+  readonly userId?: string | undefined;
   /** Only events whose `areaId` is this. */
-  readonly areaId?: string;
+  readonly areaId?: string | undefined;
   /** Only events at or after this time. */
-  readonly since?: Date;
+  readonly since?: Date | undefined;
   /** Only events strictly before this time. */
-  readonly until?: Date;
+  readonly until?: Date | undefined;
 }
 
 /** A request for one page of a list ordered by time, then id (see {@link TimeCursor}). */
@@ -266,9 +266,9 @@ export interface SeatTransaction extends SeatReader {
   appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void>;
   /**
    * Keeps audit events; they commit or roll back with the transaction. Called
-   * once at the end of every write transaction of the service (`inAreaTransaction`),
-   * under the locks it holds, with the events of the changes it made: any number,
-   * possibly none. Ids are unique; `at` is the time of the change.
+   * once at the end of every write transaction of the service (`inAreaTransaction`)
+   * that changed something, under the locks it holds, with the events of its
+   * changes (any number). Ids are unique; `at` is the time of the change.
    */
   appendAuditEvents(events: readonly AuditEvent[]): Promise<void>;
   /**

@@ -1,8 +1,8 @@
-import { areaInputSchema, type Area, type AreaInput } from '../core/schemas.js';
+import { areaInputSchema, type Area, type AreaInput, type WriteOptions } from '../core/schemas.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { ConfigurationRefusedError } from '../errors.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 
 /** Defining license pools. */
 export interface AreasApi {
@@ -14,6 +14,8 @@ export interface AreasApi {
    * kept in the license change history.
    *
    * @param input - id, kind, name, maxUsers and optional graceSeats
+   * @param options - `actor`: who defines it, recorded in the audit trail (`area.created`,
+   *   `area.updated`, and `license.changed` for a changed limit)
    * @returns the stored area
    * @throws InvalidInputError when the input is malformed
    * @throws ConfigurationRefusedError when a second primary area is defined
@@ -22,15 +24,16 @@ export interface AreasApi {
    * await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 100 });
    * ```
    */
-  defineArea(input: AreaInput): Promise<Area>;
+  defineArea(input: AreaInput, options?: WriteOptions): Promise<Area>;
 }
 
 /** Builds the {@link AreasApi}. */
-export function areasApi(context: ServiceContext): AreasApi {
+export function areasApi(base: ServiceContext): AreasApi {
   return {
-    async defineArea(input) {
+    async defineArea(input, options) {
       const data = parseInput(areaInputSchema, input, 'defineArea input');
-      if (data.kind !== 'primary') return store(data);
+      const context = writeContext(base, options, 'defineArea options');
+      if (data.kind !== 'primary') return store(context, data);
       // The check and the write of a primary area run one at a time per repository: two instances
       // of one process defining different primary areas at once cannot both pass the check. Across
       // processes the store itself keeps one primary area (PostgreSQL: a partial unique index).
@@ -42,13 +45,13 @@ export function areasApi(context: ServiceContext): AreasApi {
             `There is already a primary area ("${primary.id}"); a site has exactly one. Define "${data.id}" as an extranet area.`,
           );
         }
-        return store(data);
+        return store(context, data);
       });
     },
   };
 
   /** Creates or updates the area under its lock, keeping a changed limit in the history. */
-  async function store(data: AreaInput): Promise<Area> {
+  async function store(context: ServiceContext, data: AreaInput): Promise<Area> {
     return inAreaTransaction(context, [data.id], async (tx) => {
       const before = await tx.getArea(data.id);
       const now = context.clock();

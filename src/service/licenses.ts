@@ -8,13 +8,13 @@ import {
   type LicenseRequest,
   type LicenseRequestInput,
 } from '../core/license-request.js';
-import { idSchema, type Area } from '../core/schemas.js';
+import { idSchema, type Area, type WriteOptions } from '../core/schemas.js';
 import { emptyAreaCounts } from '../core/usage.js';
 import { InvalidInputError, UnknownAreaError } from '../errors.js';
 import type { LicenseChangeRecord, SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { requireArea } from './seat-context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 import { countArea } from './reads.js';
 
 /** The outcome of {@link LicensesApi.applyLicenseChange}. */
@@ -57,6 +57,7 @@ export interface LicensesApi {
    * activated at the next sync.
    *
    * @param request - a request from `requestLicenses`, possibly after a JSON round trip
+   * @param options - `actor`: who applies it, recorded in the audit trail (one `license.changed` per area)
    * @returns whether it was applied now, its history records and the areas after
    * @throws InvalidInputError when the request is malformed or altered below the minimum purchase
    * @throws UnknownAreaError when an area it names no longer exists
@@ -66,7 +67,7 @@ export interface LicensesApi {
    * const { applied, areas } = await seats.applyLicenseChange(JSON.parse(storedRequest));
    * ```
    */
-  applyLicenseChange(request: LicenseRequest): Promise<LicenseChangeResult>;
+  applyLicenseChange(request: LicenseRequest, options?: WriteOptions): Promise<LicenseChangeResult>;
   /**
    * Every change of an area's `maxUsers`, oldest first: purchases, moves (one
    * record per area) and `defineArea` changes.
@@ -129,8 +130,9 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       return { ...request, summary: licenseRequestSummary(request) };
     },
 
-    async applyLicenseChange(input) {
+    async applyLicenseChange(input, options) {
       const request = parseInput(licenseRequestSchema, input, 'license request');
+      const writer = writeContext(context, options, 'applyLicenseChange options');
       checkMinimum(request, 'license request');
       const first = request.type === 'add' ? request.areaId : request.from;
       const areaIds = request.type === 'add' ? [request.areaId] : [request.from, request.to];
@@ -143,7 +145,7 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       // wait for a second connection. An application in parallel is caught under the lock by the
       // request's mark, written with the change.
       if ((await repository.listLicenseChanges(first)).some((c) => c.requestId === request.id)) return appliedBefore();
-      const outcome = await inAreaTransaction(context, areaIds, async (tx): Promise<LicenseChangeResult | null> => {
+      const outcome = await inAreaTransaction(writer, areaIds, async (tx): Promise<LicenseChangeResult | null> => {
         if ((await tx.getSetting(appliedRequestKey(request.id))) !== null) return null;
         const planned = planLicenseChange(request, await readFiguresIn(tx, areaIds));
         const now = context.clock();

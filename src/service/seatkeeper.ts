@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
+import { auditApi, type AuditApi } from './audit-log.js';
+import { dormantUsersApi, type DormantUsersApi } from './dormant.js';
 import { diagnosticsApi, type DiagnosticsApi } from './diagnostics.js';
 import { explainUserApi, type ExplainUserApi } from './explain-user.js';
 import { licenseViewApi, type LicenseViewApi } from './license-view.js';
@@ -100,7 +102,9 @@ export interface Seatkeeper
     LicensesApi,
     UsageHistoryApi,
     BulkCreateApi,
-    DirectorySyncApi {}
+    DirectorySyncApi,
+    AuditApi,
+    DormantUsersApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -156,5 +160,7 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...usageHistoryApi(context),
     ...bulkCreateApi(context),
     ...directorySyncApi(context),
+    ...auditApi(context),
+    ...dormantUsersApi(context),
   };
 }

@@ -15,13 +15,14 @@ import {
   type UpdateUserInput,
   type User,
   type UserSource,
+  type WriteOptions,
 } from '../core/schemas.js';
 import { ConflictError, UnknownUserError } from '../errors.js';
 import { usernameProblem } from '../core/username.js';
 import type { SeatTransaction } from '../ports/repository.js';
-import { inAreaTransaction, type ServiceContext } from './context.js';
+import { inAreaTransaction, withActor, type ServiceContext } from './context.js';
 import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 import { findUserByUsername } from './reads.js';
 
 /** Creating, changing, blocking, reinstating, deleting and finding users. */
@@ -32,36 +33,39 @@ export interface UsersApi {
    * take more seats than there are.
    *
    * @param input - username (unique site-wide by its canonical form: case, width and accent composition ignored), areaId, optional organizationId, email, displayName, externalId
+   * @param options - `actor`: who creates it, recorded in the audit trail
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
    *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_NOT_ALLOWED` (a name that
    *   could pass for another), `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
    * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
    * @example
    * ```ts
-   * const r = await seats.createUser({ username: 'alice', areaId: 'primary' });
+   * const r = await seats.createUser({ username: 'alice', areaId: 'primary' }, { actor: { id: 'admin-7', name: 'Ada Admin' } });
    * if (!r.ok) console.log(r.reason.code, r.reason.message);
    * ```
    */
-  createUser(input: CreateUserInput): Promise<UserResult>;
+  createUser(input: CreateUserInput, options?: WriteOptions): Promise<UserResult>;
   /**
    * Changes profile fields. Renaming the system guest makes it a legacy guest
    * (see `migrateLegacyGuest`).
    *
    * @param userId - the user
    * @param changes - username, email, displayName, externalId; `null` clears a field
+   * @param options - `actor`: who changes it, recorded in the audit trail
    * @returns the updated user, or a `USERNAME_NOT_ALLOWED` / `USERNAME_TAKEN` /
    *   `EXTERNAL_ID_TAKEN` refusal. Only a new username is checked: a user keeps the
    *   name it has even when that name would not be allowed today.
    * @throws InvalidInputError, UnknownUserError
    */
-  updateUser(userId: string, changes: UpdateUserInput): Promise<UserResult>;
+  updateUser(userId: string, changes: UpdateUserInput, options?: WriteOptions): Promise<UserResult>;
   /**
    * Blocks a user: always allowed, frees its seat, keeps the profile. A user
    * blocked here is never activated again by a directory sync, only by
    * `reinstateUser`. Blocking a blocked user records the admin as the reason.
    *
    * @param userId - the user
-   * @param options - `blockedBy`: who blocks, kept for `explainUser`
+   * @param options - `actor`: who blocks, recorded in the audit trail; `blockedBy`: who blocks, kept on the
+   *   profile for `explainUser` (default: the actor's id)
    * @returns the blocked user
    * @throws UnknownUserError
    */
@@ -70,20 +74,24 @@ export interface UsersApi {
    * Reinstates (unblocks) a user, if a seat is free. Reinstating an active user returns it unchanged.
    *
    * @param userId - the user
+   * @param options - `actor`: who reinstates it, recorded in the audit trail
    * @returns `{ ok: true, user }`, or a refusal as for `createUser`
    * @throws UnknownUserError
    */
-  reinstateUser(userId: string): Promise<UserResult>;
+  reinstateUser(userId: string, options?: WriteOptions): Promise<UserResult>;
   /**
    * Deletes a user **permanently and irreversibly**: the profile and its data
    * are gone and cannot be retrieved. Frees its seat. To keep the profile and
-   * free the seat, use `blockUser` instead.
+   * free the seat, use `blockUser` instead. The audit trail keeps the user's
+   * events (its id, what changed and who changed it) but loses its username,
+   * email and display name, in the same transaction.
    *
    * @param userId - the user
+   * @param options - `actor`: who deletes it, recorded in the audit trail
    * @returns the deleted user as it was
    * @throws UnknownUserError
    */
-  deleteUser(userId: string): Promise<User>;
+  deleteUser(userId: string, options?: WriteOptions): Promise<User>;
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
@@ -118,16 +126,18 @@ export interface NewUserFields {
 }
 
 /** Builds the {@link UsersApi}. */
-export function usersApi(context: ServiceContext): UsersApi {
+export function usersApi(base: ServiceContext): UsersApi {
+  const context = base;
   return {
-    async createUser(input) {
+    async createUser(input, options) {
       const data = parseInput(createUserInputSchema, input, 'createUser input');
-      return await createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
+      return await createLicensedUser(writeContext(context, options, 'createUser options'), data, 'manual', `create user "${data.username}"`);
     },
 
-    async updateUser(userId, changes) {
+    async updateUser(userId, changes, options) {
       const id = parseInput(idSchema, userId, 'user id');
       const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
+      const context = writeContext(base, options, 'updateUser options');
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
       return withUniqueKeys(current.areaId, data, () => inUserArea(context, current, async (tx, user) => {
@@ -150,8 +160,8 @@ export function usersApi(context: ServiceContext): UsersApi {
 
     async blockUser(userId, options = {}) {
       const id = parseInput(idSchema, userId, 'user id');
-      const { blockedBy } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
-      return inUserArea(context, id, async (tx, user) => {
+      const { actor, blockedBy = actor?.id } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
+      return inUserArea(withActor(base, actor), id, async (tx, user) => {
         if (user.state === 'blocked' && user.blockReason === 'admin') return user;
         const now = context.clock();
         const blocked: User = {
@@ -168,8 +178,9 @@ export function usersApi(context: ServiceContext): UsersApi {
       });
     },
 
-    async reinstateUser(userId) {
+    async reinstateUser(userId, options) {
       const id = parseInput(idSchema, userId, 'user id');
+      const context = writeContext(base, options, 'reinstateUser options');
       return inUserArea(context, id, async (tx, user): Promise<UserResult> => {
         if (user.state === 'active') return { ok: true, user };
         if (user.kind === 'licensed') {
@@ -186,8 +197,10 @@ export function usersApi(context: ServiceContext): UsersApi {
       });
     },
 
-    async deleteUser(userId) {
+    async deleteUser(userId, options) {
       const id = parseInput(idSchema, userId, 'user id');
+      const context = writeContext(base, options, 'deleteUser options');
+      // The audit trail's recorder redacts the user's events in this transaction.
       return inUserArea(context, id, async (tx, user) => {
         await tx.deleteUser(user.id);
         await context.watch.observe(tx, user.areaId, { attempted: `delete user "${user.username}"` });
