@@ -35,8 +35,12 @@ export {
   type AreaForecastInput,
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
+export type { AuditApi, AuditLogPage } from './service/audit-log.js';
+export type { DormantUsersApi, ActivityResult } from './service/dormant.js';
 export {
   activatePendingOptionsSchema,
+  syncDirectoryOptionsSchema,
+  type SyncDirectoryOptions,
   type DirectorySyncApi,
   type ActivatePendingOptions,
   type PendingActivationReport,
@@ -76,6 +80,10 @@ export {
   blockUserOptionsSchema,
   userFilterSchema,
   listUsersOptionsSchema,
+  actorSchema,
+  writeOptionsSchema,
+  type Actor,
+  type WriteOptions,
   type AreaKind,
   type Access,
   type UserKind,
@@ -95,6 +103,32 @@ export {
   type ListUsersOptions,
 } from './core/schemas.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
+export {
+  SYSTEM_ACTORS,
+  auditLogOptionsSchema,
+  purgeAuditLogOptionsSchema,
+  type AuditActor,
+  type AuditAction,
+  type AuditEvent,
+  type AuditFields,
+  type AuditValue,
+  type AuditSubject,
+  type AuditSubjectType,
+  type AuditLogOptions,
+  type PurgeAuditLogOptions,
+  type TimeCursor,
+} from './core/audit.js';
+export {
+  dormantUsersOptionsSchema,
+  type DormantUsersOptions,
+  type DormantUser,
+  type DormantUsersArea,
+  type DormantUsersPlan,
+  type DormantUsersReport,
+  type DormantUserSkip,
+  type DormantSkipCode,
+} from './core/dormant.js';
+export type { MassBlockRefusal } from './core/mass-block.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {
   DEFAULT_MINIMUM_PURCHASE,
@@ -172,6 +206,11 @@ export {
   type LicenseChangeRecord,
   type UsageSnapshot,
   type TimeRange,
+  type AuditEventFilter,
+  type TimePageRequest,
+  type AuditEventPage,
+  type InactiveUserFilter,
+  type InactiveUserPage,
   type SeatReader,
   type SeatTransaction,
   type SeatRepository,
