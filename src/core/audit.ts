@@ -319,7 +319,7 @@ export function encodeTimeCursor(cursor: TimeCursor): string {
  * @param text - a cursor from {@link encodeTimeCursor}
  */
 export function decodeTimeCursor(text: string): TimeCursor | null {
-  if (text.length <= ISO_LENGTH + 1 || text[ISO_LENGTH] !== '~') return null;
+  if (text.length < ISO_LENGTH + 1 || text[ISO_LENGTH] !== '~') return null;
   const iso = text.slice(0, ISO_LENGTH);
   const at = new Date(iso);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== iso) return null;
