@@ -248,6 +248,19 @@ export function describeDormantUserScenarios(name: string, makeRepository: () =>
       expect(await s.seats.recordActivity(id(s, 'ann'))).toMatchObject({ reinstated: false, user: { state: 'active' } });
     });
 
+    it('dormant users signing in at once for the last free seat: one gets it, the others are told it is missing', async () => {
+      const s = await site(4, ['ann', 'bob', 'cid', 'dee']);
+      s.clock.advance(100 * DAY);
+      await s.seats.applyDormantUsers(await s.seats.planDormantUsers({ inactiveFor: { days: 90 }, exclude: ['dee'], force: true }));
+      const r1 = await s.seats.createUser({ username: 'eli', areaId: 'primary' });
+      const r2 = await s.seats.createUser({ username: 'flo', areaId: 'primary' });
+      expect([r1.ok, r2.ok]).toEqual([true, true]);
+      const results = await Promise.all(['ann', 'bob', 'cid'].map((username) => s.seats.recordActivity(id(s, username))));
+      expect(results.filter((r) => r.reinstated)).toHaveLength(1);
+      expect(results.filter((r) => r.refusal?.code === 'LICENSE_LIMIT_REACHED')).toHaveLength(2);
+      expect((await s.seats.summary()).areas[0]).toMatchObject({ using: 4, maxUsers: 4 });
+    });
+
     it('a sign-in reinstates only dormant users: blocked by an admin stays blocked', async () => {
       const s = await site(3, ['ann']);
       await s.seats.blockUser(id(s, 'ann'));
