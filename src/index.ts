@@ -105,6 +105,7 @@ export {
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export {
   SYSTEM_ACTORS,
+  type SystemActors,
   auditLogOptionsSchema,
   purgeAuditLogOptionsSchema,
   type AuditActor,
@@ -125,6 +126,7 @@ export {
   type DormantUsersArea,
   type DormantUsersPlan,
   type DormantUsersReport,
+  type DormantUsersAreaReport,
   type DormantUserSkip,
   type DormantSkipCode,
 } from './core/dormant.js';

@@ -16,6 +16,20 @@ export interface AuditActor {
   readonly name: string | null;
 }
 
+/** The actors of the library's own work, by path (see {@link SYSTEM_ACTORS}). */
+export interface SystemActors {
+  /** `seatkeeper`: a direct call that names no actor. */
+  readonly seatkeeper: AuditActor;
+  /** `directory-sync`: `syncDirectory`, `applyDirectorySync`, `activatePendingDirectoryUsers`. */
+  readonly directorySync: AuditActor;
+  /** `csv-import`: `importPeopleCsv`, and `createUsers` with `source: 'csv'`. */
+  readonly csvImport: AuditActor;
+  /** `scim`: the SCIM handler. */
+  readonly scim: AuditActor;
+  /** `dormant-policy`: `applyDormantUsers`, and a dormant user reinstated when it signs in again. */
+  readonly dormantPolicy: AuditActor;
+}
+
 /**
  * The actors of the library's own work, named in events when the caller gives
  * no actor: `seatkeeper` (a direct call without one), `directory-sync`
@@ -23,13 +37,13 @@ export interface AuditActor {
  * handler) and `dormant-policy` (blocking dormant users, and reinstating one
  * who signs in again).
  */
-export const SYSTEM_ACTORS = Object.freeze({
+export const SYSTEM_ACTORS: SystemActors = Object.freeze({
   seatkeeper: Object.freeze({ id: 'seatkeeper', name: null }),
   directorySync: Object.freeze({ id: 'directory-sync', name: null }),
   csvImport: Object.freeze({ id: 'csv-import', name: null }),
   scim: Object.freeze({ id: 'scim', name: null }),
   dormantPolicy: Object.freeze({ id: 'dormant-policy', name: null }),
-} satisfies Readonly<Record<string, AuditActor>>);
+});
 
 /**
  * The actor to record: the caller's, or the system actor of the path.

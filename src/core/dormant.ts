@@ -117,8 +117,16 @@ export interface DormantUsersReport {
   readonly blocked: readonly User[];
   /** The planned users left alone. */
   readonly skipped: readonly DormantUserSkip[];
-  /** Per area, how many were blocked. */
-  readonly areas: readonly { readonly areaId: string; readonly blocked: number }[];
+  /** Per area the plan names, sorted by id: how many were blocked. */
+  readonly areas: readonly DormantUsersAreaReport[];
+}
+
+/** What `applyDormantUsers` did in one area. */
+export interface DormantUsersAreaReport {
+  /** The area. */
+  readonly areaId: string;
+  /** How many of its planned users were blocked. */
+  readonly blocked: number;
 }
 
 /** The moment before which a user's last activity makes it dormant. */
