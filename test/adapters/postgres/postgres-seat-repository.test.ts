@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
+import { migrate } from '../../../src/adapters/postgres/migrations.js';
+import { tablesIn } from '../../../src/adapters/postgres/tables.js';
 import {
   ConfigurationRefusedError,
   ConflictError,
@@ -131,12 +133,15 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
     });
 
     it('a schema where an earlier version let two primary areas in is not migrated: ConfigurationRefusedError names them and says how to fix it', async () => {
-      const repository = await migrated('two_primaries');
       const pool = database().pool;
-      // As an earlier version left it: no index yet, two primary areas defined at the same moment.
-      await pool.query('DROP INDEX two_primaries.seatkeeper_areas_one_primary');
-      await pool.query('DROP INDEX two_primaries.seatkeeper_users_legacy_key_idx');
-      await pool.query('DELETE FROM two_primaries.seatkeeper_schema_version WHERE version >= 3');
+      // As an earlier version left it: schema version 2, no index yet, two primary areas defined at the same moment.
+      const client = await pool.connect();
+      try {
+        await migrate(client, tablesIn('two_primaries'), 2);
+      } finally {
+        client.release();
+      }
+      const repository = new PostgresSeatRepository(pool, { schema: 'two_primaries' });
       await repository.transaction({ areaIds: [] }, async (tx) => {
         await tx.putArea({ ...area('main'), kind: 'primary' });
         await tx.putArea({ ...area('other'), kind: 'primary', createdAt: new Date(T0.getTime() + 1) });
