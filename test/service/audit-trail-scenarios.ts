@@ -9,6 +9,8 @@ import {
   type SeatRepository,
 } from '../../src/index.js';
 import { exportAuditCsv, importPeopleCsv } from '../../src/csv/index.js';
+import { createScimHandler } from '../../src/scim/index.js';
+import { BASE, scimClient, TOKEN } from '../scim/client.js';
 import { fixedClock, type FakeClock } from '../support/clock.js';
 
 /** A fresh, empty repository and how to dispose of it. */
@@ -169,6 +171,54 @@ export function describeAuditTrailScenarios(name: string, makeRepository: () => 
       expect(await actorOf('erin')).toEqual([['user.created', 'csv-import']]);
       expect(await actorOf('eve')).toEqual([['user.created', 'admin-7']]);
       expect(await actorOf('finn')).toEqual([['user.created', 'seatkeeper']]);
+    });
+
+    it('every write method takes { actor } as its last argument and records it', async () => {
+      const { seats, clock } = await site(2);
+      const as = (id: string) => ({ actor: { id } });
+      const actorsOf = async (filter: AuditLogOptions) => (await trail(seats, filter)).map((e) => `${e.action} ${e.actor.id}`).reverse();
+      await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 1 }, as('a1'));
+      await seats.defineOrganization({ id: 'acme', areaId: 'x', name: 'Acme', access: 'granted', maxUsers: null }, as('a2'));
+      await seats.setResponsiblePerson('licences@example.com', as('a3'));
+      await seats.ensureSystemUsers(as('a4'));
+      const created = await seats.createUser({ username: 'kim', areaId: 'x' }, as('a5'));
+      const kim = created.ok ? created.user.id : '';
+      await seats.updateUser(kim, { displayName: 'Kim' }, as('a6'));
+      await seats.blockUser(kim, as('a7'));
+      await seats.reinstateUser(kim, as('a8'));
+      await seats.createUsers([{ username: 'lou', areaId: 'primary' }], as('a9'));
+      await importPeopleCsv(seats, 'Username,Area id\nmia,primary\n', as('a10'));
+      // The primary area is full: ola waits for a license, until a purchase and a pending activation.
+      await seats.syncDirectory([{ externalId: 'o-1', username: 'ola', areaId: 'primary' }], as('a13'));
+      await seats.applyLicenseChange(await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 }), as('a11'));
+      await seats.activatePendingDirectoryUsers(as('a15'));
+      const plan = await seats.planDirectorySync([{ externalId: 'n-1', username: 'ned', areaId: 'primary' }]);
+      await seats.applyDirectorySync(plan, as('a12'));
+      await seats.deleteUser(kim, as('a14'));
+      const guest = await seats.findUserByUsername('guest');
+      await seats.updateUser(guest?.id as string, { username: 'visitor' }, as('a16'));
+      await seats.migrateLegacyGuest(as('a17'));
+      clock.advance(100 * 86_400_000);
+      await seats.applyDormantUsers(await seats.planDormantUsers({ inactiveFor: { days: 90 }, areaIds: ['primary'], force: true }), as('a18'));
+      const ned = await seats.findUserByUsername('ned');
+      await seats.recordActivity(ned?.id as string, undefined, as('a19'));
+
+      const all = await actorsOf({});
+      for (let i = 1; i <= 19; i++) expect(all.some((line) => line.endsWith(` a${i}`)), `a${i}`).toBe(true);
+      expect(await actorsOf({ userId: kim })).toEqual(['user.created a5', 'user.updated a6', 'user.blocked a7', 'user.activated a8', 'user.deleted a14']);
+      expect(await actorsOf({ userId: ned?.id as string })).toEqual(['user.created a12', 'user.blocked a18', 'user.activated a19']);
+      const ola = await seats.findUserByUsername('ola');
+      expect(await actorsOf({ userId: ola?.id as string })).toEqual(['user.created a13', 'user.activated a15', 'user.blocked a18']);
+      expect(all).toEqual(expect.arrayContaining(['area.created a1', 'organization.created a2', 'setting.changed a3', 'user.created a4', 'license.changed a11', 'user.updated a17']));
+    });
+
+    it('the SCIM handler records its changes as scim', async () => {
+      const { seats } = await site();
+      const scim = scimClient(createScimHandler(seats, { token: TOKEN, areaId: 'primary', basePath: new URL(BASE).pathname }));
+      const created = await scim.post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pat', externalId: 'p-1', active: true });
+      expect(created.status).toBe(201);
+      await scim.delete(`/Users/${created.body.id}`);
+      expect((await trail(seats, { userId: created.body.id })).map((e) => `${e.action} ${e.actor.id}`)).toEqual(['user.deleted scim', 'user.created scim']);
     });
 
     it('a directory sync records each profile it blocks, activates or changes, pending activation included', async () => {
