@@ -88,6 +88,18 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Drops every table (and with them their triggers) of the pool's current
+ * database whose name starts with `prefix`: one repository's tables.
+ */
+export async function dropTables(pool: mysql.Pool, prefix: string): Promise<void> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>(
+    `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND LEFT(TABLE_NAME, CHAR_LENGTH(?)) = ?`,
+    [prefix, prefix],
+  );
+  if (rows.length > 0) await pool.query(`DROP TABLE IF EXISTS ${rows.map((r) => `\`${String(r.name)}\``).join(', ')}`);
+}
+
 async function admin<T>(work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
   const connection = await mysql.createConnection({ uri: MYSQL_URL });
   connection.on('error', () => undefined);

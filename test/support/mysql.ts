@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './mysql-database.js';
 
-export { createTestDatabase, MYSQL_URL, mysqlUnavailable, type TestDatabase } from './mysql-database.js';
+export { createTestDatabase, dropTables, MYSQL_URL, mysqlUnavailable, type TestDatabase } from './mysql-database.js';
 
 /**
  * Creates a test database before the suite's tests and drops it after them.
