@@ -295,8 +295,13 @@ export class MySqlTransaction implements SeatTransaction {
     try {
       await run();
     } catch (error) {
-      await write(db, 'ROLLBACK TO SAVEPOINT seatkeeper_write', [], 'undoing a failed write');
       const failure = error instanceof SeatkeeperError ? error : new StorageError('A write failed.', { cause: error });
+      try {
+        await write(db, 'ROLLBACK TO SAVEPOINT seatkeeper_write', [], 'undoing a failed write');
+      } catch {
+        // The savepoint is gone with the transaction (a deadlock rolls it all back): the failure itself says why.
+        throw failure;
+      }
       undone.add(failure);
       throw failure;
     }
