@@ -33,13 +33,13 @@ const UNAVAILABLE_CODES = new Set([
 
 /**
  * Server error numbers meaning "no usable connection": too many connections
- * (1040), access denied (1044, 1045), unknown database (1049), shutdown in
+ * (1040), access denied at login (1045), unknown database (1049), shutdown in
  * progress (1053), aborted connection (1152), network errors (1158-1161),
  * connection killed (1927 MariaDB, 3169 MySQL), the server is read-only, as a
  * replica is after a failover (1290, 1836), and the client's own codes for a
  * lost server (2002, 2003, 2006, 2013).
  */
-const UNAVAILABLE_ERRNOS = new Set([1040, 1044, 1045, 1049, 1053, 1152, 1158, 1159, 1160, 1161, 1290, 1836, 1927, 2002, 2003, 2006, 2013, 3169, 4031]);
+const UNAVAILABLE_ERRNOS = new Set([1040, 1045, 1049, 1053, 1152, 1158, 1159, 1160, 1161, 1290, 1836, 1927, 2002, 2003, 2006, 2013, 3169, 4031]);
 
 /** Server error numbers after which the same transaction succeeds when simply retried. */
 const RETRYABLE_ERRNOS = new Set([1020, 1205, 1213, 3572]);

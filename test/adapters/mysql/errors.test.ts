@@ -62,6 +62,18 @@ describe('mapping mysql2 errors to typed errors', () => {
     expect(error.message).toContain(`"${value}"`);
   });
 
+  it('a privilege refused on a statement (CREATE, TRIGGER, SUPER with binary logging) is a StorageError, not an outage', () => {
+    for (const [code, errno, message] of [
+      ['ER_TABLEACCESS_DENIED_ERROR', 1142, "CREATE command denied to user 'app'@'%' for table 'seatkeeper_areas'"],
+      ['ER_DBACCESS_DENIED_ERROR', 1044, "Access denied for user 'app'@'%' to database 'seatkeeper'"],
+      ['ER_BINLOG_CREATE_ROUTINE_NEED_SUPER', 1419, 'You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)'],
+    ] as const) {
+      const error = toSeatkeeperError(mysqlError(code, errno, message), 'migrating to version 1');
+      expect(error.code).toBe('STORAGE_ERROR');
+      expect(error.message).toContain(message);
+    }
+  });
+
   it('a duplicate key elsewhere (the outbox, a key that is not a user key) is a StorageError', () => {
     const outbox = toSeatkeeperError(mysqlError('ER_DUP_ENTRY', 1062, "Duplicate entry 'n1' for key 'PRIMARY'"), 'enqueueing a notification');
     expect(outbox).toBeInstanceOf(StorageError);
