@@ -35,8 +35,12 @@ export interface MigrationResult {
   readonly applied: readonly number[];
 }
 
-/** Every table: InnoDB (row locks, transactions), utf8mb4, keys compared byte for byte. */
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+/**
+ * Every table: InnoDB (row locks, transactions), utf8mb4, keys compared byte
+ * for byte, and the DYNAMIC row format, whose keys may be 3,072 bytes long
+ * (older servers may still default to COMPACT, with 767).
+ */
+const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC';
 
 /** The group a user is counted in, from a trigger's `NEW` or `OLD` row; host-company users under organization `''`. */
 const group = (row: 'NEW' | 'OLD') => `${row}.area_id, COALESCE(${row}.organization_id, ''), ${row}.state, ${row}.kind`;
@@ -215,6 +219,7 @@ export async function migrate(db: Queryable, t: Tables): Promise<MigrationResult
   if (granted?.granted !== 1) {
     throw new SerializationFailureError(`Another migrate() of these tables held the migration lock for ${MIGRATION_LOCK_SECONDS} s.`);
   }
+  let failed = false;
   try {
     // Looked up, not created with IF NOT EXISTS: that needs the CREATE privilege even when there is nothing to create,
     // and app servers often run without it.
@@ -254,8 +259,14 @@ export async function migrate(db: Queryable, t: Tables): Promise<MigrationResult
       applied.push(migration.version);
     }
     return { version: Math.max(current, CURRENT_SCHEMA_VERSION), applied };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await select(db, 'SELECT RELEASE_LOCK(?)', [lockName], 'releasing the migration lock');
+    // After a failure the caller destroys the connection, and the lock goes with the session: the failure is what to report.
+    await select(db, 'SELECT RELEASE_LOCK(?)', [lockName], 'releasing the migration lock').catch((error: unknown) => {
+      if (!failed) throw error;
+    });
   }
 }
 
