@@ -6,6 +6,8 @@
  *   columns, keys and checks, no triggers). Both commit once per user; what
  *   is left is seatkeeper's cost: the area lock, the seat and uniqueness
  *   checks and the notification watch, each a round trip. Goal: within 3x.
+ *   Beside it, the same statements sent bare by mysql2 with no seatkeeper code
+ *   around them (reported): the floor the protocol sets.
  *   Also 10 callers at once (reported), and a seat check in a large area beside
  *   one in a small area (goal 2x: counting costs the same at any size).
  * - A directory sync (plan + apply) of `bulk` new entries, a tenth of them
@@ -101,8 +103,8 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
     await create(user);
   }
 
-  // One bare INSERT and one createUser after the other, the first of the pair alternating, each timed on its own: a burst of
-  // load from elsewhere on the machine falls on both alike, and the medians leave the bursts out.
+  // A bare INSERT, a createUser and the createUser's statements sent bare, one after the other, the order alternating, each
+  // timed on its own: a burst of load from elsewhere on the machine falls on all alike, and the medians leave the bursts out.
   const bareMs: number[] = [];
   const createMs: number[] = [];
   const timed = async (times: number[], work: () => Promise<unknown>) => {
@@ -110,10 +112,38 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
     await work();
     times.push(performance.now() - start);
   };
+  // The floor of the protocol: the statements a createUser sends, in the same order and queued the same way, sent by
+  // mysql2 with no seatkeeper code around them (into a bare table, so the user rows need no trigger).
+  const floor = await bareTable(pool, 'bench_floor_users', 'cu_users');
+  const floorMs: number[] = [];
+  const statementsOnly = async (user: User) => {
+    const connection = await pool.getConnection();
+    try {
+      await Promise.all([
+        connection.query('SET SESSION innodb_lock_wait_timeout = 30'),
+        connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED'),
+        connection.query('START TRANSACTION'),
+        connection.query(`SELECT * FROM cu_areas WHERE id IN ('primary') ORDER BY id FOR UPDATE`),
+        connection.query(`SELECT * FROM cu_organizations WHERE area_id IN ('primary') UNION ALL SELECT * FROM cu_organizations WHERE area_id IN ('primary')`),
+      ]);
+      await connection.query(`SELECT ${USER_COLUMNS} FROM ${floor} WHERE username_key IN (?)`, [[user.username]]);
+      await connection.query(`INSERT INTO ${floor} (${USER_COLUMNS}) VALUES ?`, [[userValues(user)]]);
+      await connection.query(`SELECT * FROM cu_user_counts WHERE area_id IN ('primary') AND users <> 0`);
+      await connection.query(`SELECT CAST(setting_value AS CHAR) AS v FROM cu_settings WHERE setting_key = 'floor'`);
+      await connection.query(`INSERT INTO cu_settings (setting_key, setting_value) VALUES ('floor', '1') ON DUPLICATE KEY UPDATE setting_value = '1'`);
+      await connection.query('COMMIT');
+    } finally {
+      connection.release();
+    }
+  };
   const sequential = count;
   for (const [i, user] of records('s', sequential).entries()) {
-    const pair = [() => timed(bareMs, () => bareInsert(pool, bare, [user])), () => timed(createMs, () => create(user))];
-    for (const step of i % 2 === 0 ? pair : pair.reverse()) await step();
+    const trio = [
+      () => timed(bareMs, () => bareInsert(pool, bare, [user])),
+      () => timed(createMs, () => create(user)),
+      () => timed(floorMs, () => statementsOnly(user)),
+    ];
+    for (const step of i % 2 === 0 ? trio : trio.reverse()) await step();
   }
 
   // `connections` callers at once: bare INSERTs run side by side; createUser calls queue on the area lock.
@@ -152,6 +182,9 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
       perSecond: Math.round(1000 / createMedian),
       createQuartilesMs: quartiles(createMs),
       bareQuartilesMs: quartiles(bareMs),
+    }),
+    figure('mysql', `the ${n} createUsers' statements sent bare by mysql2 (no seatkeeper code; median)`, median(floorMs), { name: 'bare INSERT (median)', ms: bareMedian }, null, {
+      quartilesMs: quartiles(floorMs),
     }),
     figure('mysql', `createUser x${n}, ${connections} callers in one area`, createParallelMs / sequential, { name: `bare INSERT, ${connections} callers`, ms: bareParallelMs / sequential }, null, {
       perSecond: perSecond(sequential, createParallelMs),
