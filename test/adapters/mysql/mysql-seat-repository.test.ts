@@ -424,6 +424,54 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
     });
   });
 
+  describe('one connection at a time', () => {
+    it('on a pool of one connection, a transaction using every method, the outbox claim and migrate() all complete: nothing needs a second connection while holding one', async () => {
+      const pool = database().newPool({ connectionLimit: 1, queueLimit: 0 });
+      const repository = await migrated('one_conn_', {}, pool);
+      const deadline = <T>(work: Promise<T>) =>
+        Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for a second connection')), 10_000))]);
+      await deadline(
+        repository.transaction({ areaIds: ['a', 'b'] }, async (tx) => {
+          await tx.putArea(area('a'));
+          await tx.putOrganization({ id: 'o', areaId: 'a', name: 'O', access: 'granted', maxUsers: 2, createdAt: T0, updatedAt: T0 });
+          await tx.insertUsers([user('u1'), user('u2', { state: 'blocked', blockReason: 'license-limit', blockedAt: T0 })]);
+          await tx.updateUsers([user('u1', { displayName: 'One' })]);
+          await Promise.all([
+            tx.getArea('a'),
+            tx.listAreas(),
+            tx.getOrganization('o'),
+            tx.listOrganizations('a'),
+            tx.listOrganizations(),
+            tx.getUser('u1'),
+            tx.findUsersByUsernames(['u1']),
+            tx.findUsersByExternalIds(['x']),
+            tx.listBlockedUsers('a', 'license-limit', 10),
+            tx.countUsers(['a', 'b']),
+            tx.countUsers(),
+            tx.getSetting('k'),
+          ]);
+          await tx.putSetting('k', 1);
+          await tx.enqueueNotification({
+            id: 'n1',
+            notification: { id: 'n1', type: 'license-limit-exceeded', to: 'x@example.com', subject: 's', text: 't', areaId: 'a', areaName: 'A', maxUsers: 1, using: 1, attempted: 'create user "zoe"', occurredAt: T0 },
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: T0,
+            lastError: null,
+            createdAt: T0,
+            deliveredAt: null,
+          });
+          await tx.appendLicenseChange({ id: 'c', requestId: null, type: 'set', areaId: 'a', maxUsersBefore: 0, maxUsersAfter: 10, appliedAt: T0, note: null });
+          await tx.appendUsageSnapshot({ areaId: 'a', takenAt: T0, maxUsers: 10, using: 1, totalActiveUsers: 1 });
+          await tx.deleteUser('u2');
+        }),
+      );
+      expect(await deadline(repository.claimDueNotifications(new Date('2026-02-01T00:00:00Z'), new Date('2026-02-01T00:05:00Z'), 10))).toHaveLength(1);
+      expect(await deadline(repository.migrate())).toMatchObject({ applied: [] });
+      await pool.end();
+    });
+  });
+
   describe('counts kept by triggers, held equal to addToCounts', () => {
     it('counting reads the counts the triggers keep, never the users: writes made directly in SQL are counted too', async () => {
       const repository = await migrated('count_');

@@ -13,6 +13,7 @@ function scriptedPool(fail: (sql: string, count: number) => Error | null) {
   const outcomes: string[] = [];
   let count = 0;
   const listeners = new Set<unknown>();
+  const unheard: string[] = [];
   const query = async (options: string | { sql: string }) => {
     const sql = typeof options === 'string' ? options : options.sql;
     sent.push(sql);
@@ -24,7 +25,11 @@ function scriptedPool(fail: (sql: string, count: number) => Error | null) {
     query,
     async getConnection() {
       return {
-        query,
+        // Every statement on a checked-out connection runs while seatkeeper listens for its 'error'.
+        query: (options: string | { sql: string }) => {
+          if (listeners.size === 0) unheard.push(typeof options === 'string' ? options : options.sql);
+          return query(options);
+        },
         on: (_event: string, listener: unknown) => listeners.add(listener),
         off: (_event: string, listener: unknown) => listeners.delete(listener),
         release: () => outcomes.push('released'),
@@ -32,7 +37,7 @@ function scriptedPool(fail: (sql: string, count: number) => Error | null) {
       };
     },
   } as unknown as Pool;
-  return { pool, sent, outcomes, listeners };
+  return { pool, sent, outcomes, listeners, unheard };
 }
 
 const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
@@ -40,7 +45,7 @@ const deadlock = () => Object.assign(new Error('Deadlock found when trying to ge
 describe('retries', () => {
   it('a deadlock met while taking the area locks starts the transaction again, before the work ever ran', async () => {
     let locks = 0;
-    const { pool, sent, outcomes, listeners } = scriptedPool((sql) => (sql.includes('FOR UPDATE') && ++locks === 1 ? deadlock() : null));
+    const { pool, sent, outcomes, listeners, unheard } = scriptedPool((sql) => (sql.includes('FOR UPDATE') && ++locks === 1 ? deadlock() : null));
     let runs = 0;
     const result = await new MySqlSeatRepository(pool).transaction({ areaIds: ['b', 'a'] }, async () => ++runs);
     expect(result).toBe(1);
@@ -48,6 +53,7 @@ describe('retries', () => {
     expect(sent.filter((s) => s === 'ROLLBACK')).toHaveLength(1);
     expect(outcomes).toEqual(['released', 'released']);
     expect(listeners.size).toBe(0);
+    expect(unheard).toEqual([]);
   });
 
   it('the lock is tried three times at most, then SerializationFailureError', async () => {
