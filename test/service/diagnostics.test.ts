@@ -46,7 +46,7 @@ describe('diagnose', () => {
       ['DENIED_PARTNER_WITHOUT_QUOTA', 'shy'],
       ['DENIED_PARTNER_HAS_ACTIVE_USERS', 'gone'],
     ]);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 1 });
+    await seats.setAreaLicenses('primary', 1, { reason: 'the contract shrank', allowBelowUse: true });
     expect((await seats.diagnose()).filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['AREA_OVER_LIMIT', 'AREA_OVER_ALLOCATED']);
   });
 });

@@ -186,7 +186,7 @@ describe('defineArea', () => {
   it('lowering the limit below use keeps every user and reports exceeded', async () => {
     const { seats } = await site(5);
     await fill(seats, 4);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 3 });
+    await seats.setAreaLicenses('primary', 3, { reason: 'the contract shrank', allowBelowUse: true });
     expect((await seats.summary()).areas[0]).toMatchObject({ using: 4, overBy: 1, status: 'exceeded' });
   });
 

@@ -422,10 +422,10 @@ export function describeNotificationScenarios(name: string, makeRepository: () =
     it('lowering an area below its use notifies: use above the limit after a change', async () => {
       const { seats, fill, notifier } = await setup(3);
       await fill(3);
-      await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 2 });
+      await seats.setAreaLicenses('primary', 2, { reason: 'the contract shrank', allowBelowUse: true });
       await seats.settleNotifications();
       expect(notifier.delivered).toHaveLength(1);
-      expect(notifier.delivered[0]).toMatchObject({ maxUsers: 2, using: 3, attempted: 'change area "Primary Area" to 2 seats' });
+      expect(notifier.delivered[0]).toMatchObject({ maxUsers: 2, using: 3, attempted: 'set the licenses of "Primary Area" from 3 to 2' });
     });
 
     it('a legacy guest migrated over the limit notifies', async () => {
