@@ -69,7 +69,7 @@ export class SeatkeeperError extends Error {
  * (`invalid_type`, `too_small`, `custom`...), `invalid_encoding` for bytes that
  * are not text in the expected encoding, or one of the checks a directory feed
  * entry gets against the site: `duplicate_external_id` / `duplicate_username`
- * (twice in one feed), `system_user` (the entry names a system user),
+ * (twice in one feed), `system_user` (the entry names a system user, or a name reserved for one),
  * `unknown_area`, `area_not_covered` (outside the sync's areas),
  * `unknown_organization`, `username_taken` (by a user outside the directory).
  */

@@ -4,7 +4,8 @@ import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
-import type { User } from '../core/schemas.js';
+import { usernameKey, type User } from '../core/schemas.js';
+import { SYSTEM_USERNAMES } from '../core/system-users.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
@@ -67,6 +68,9 @@ export interface BulkCreateApi {
   createUsers(entries: readonly BulkUserInput[], options?: BulkCreateOptions): Promise<BulkCreateReport>;
 }
 
+/** The keys of the system users' names, which no batch may take. */
+const RESERVED_USERNAME_KEYS = Object.values(SYSTEM_USERNAMES).map(usernameKey);
+
 /** How many users one `insertUsers` call writes. */
 const INSERT_BATCH = 1_000;
 /** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
@@ -126,7 +130,8 @@ async function runBatch(
     (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
   );
   const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
-  const takenUsernames = new Set((await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys());
+  // The system users' names stay reserved even while the site has no such user: a batch never takes one.
+  const takenUsernames = new Set([...(await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys(), ...RESERVED_USERNAME_KEYS]);
   const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 

@@ -6,6 +6,7 @@ import {
   idSchema,
   listUsersOptionsSchema,
   updateUserInputSchema,
+  usernameKey,
   usernameSchema,
   type BlockReason,
   type BlockUserOptions,
@@ -15,7 +16,8 @@ import {
   type User,
   type UserSource,
 } from '../core/schemas.js';
-import { ConflictError, UnknownUserError } from '../errors.js';
+import { isProtectedSystemUser, reservedUsernameRefusal } from '../core/system-users.js';
+import { ConfigurationRefusedError, ConflictError, UnknownUserError } from '../errors.js';
 import type { SeatReader, SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
@@ -31,7 +33,8 @@ export interface UsersApi {
    *
    * @param input - username (unique site-wide, ignoring case), areaId, optional organizationId, email, displayName, externalId
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
-   *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
+   *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_TAKEN` (also for the system users' names,
+   *   `superuser` and `guest`, which stay reserved while the site has no such user) or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
    * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
    * @example
    * ```ts
@@ -42,7 +45,9 @@ export interface UsersApi {
   createUser(input: CreateUserInput): Promise<UserResult>;
   /**
    * Changes profile fields. Renaming the system guest makes it a legacy guest
-   * (see `migrateLegacyGuest`).
+   * (see `migrateLegacyGuest`). The system users' names (`superuser`, `guest`)
+   * are reserved: no other user is renamed to one, even while the site has no
+   * such system user.
    *
    * @param userId - the user
    * @param changes - username, email, displayName, externalId; `null` clears a field
@@ -54,11 +59,14 @@ export interface UsersApi {
    * Blocks a user: always allowed, frees its seat, keeps the profile. A user
    * blocked here is never activated again by a directory sync, only by
    * `reinstateUser`. Blocking a blocked user records the admin as the reason.
+   * The SuperUser is never blocked: the site must keep an account that can
+   * administer it.
    *
    * @param userId - the user
    * @param options - `blockedBy`: who blocks, kept for `explainUser`
    * @returns the blocked user
    * @throws UnknownUserError
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
   blockUser(userId: string, options?: BlockUserOptions): Promise<User>;
   /**
@@ -72,11 +80,15 @@ export interface UsersApi {
   /**
    * Deletes a user **permanently and irreversibly**: the profile and its data
    * are gone and cannot be retrieved. Frees its seat. To keep the profile and
-   * free the seat, use `blockUser` instead.
+   * free the seat, use `blockUser` instead. Notifications never name a user,
+   * so nothing in the outbox keeps the deleted user's name or email. The
+   * SuperUser is never deleted; the system guest may be (`ensureSystemUsers`
+   * creates it again, and its name stays reserved meanwhile).
    *
    * @param userId - the user
    * @returns the deleted user as it was
    * @throws UnknownUserError
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
   deleteUser(userId: string): Promise<User>;
   /** The user with this id, or `null`. */
@@ -126,6 +138,9 @@ export function usersApi(context: ServiceContext): UsersApi {
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
       return withUniqueKeys(context, current.areaId, () => inUserArea(context, current, async (tx, user) => {
+        // A new name only: a user keeps a name it already has.
+        const reserved = data.username !== undefined && usernameKey(data.username) !== usernameKey(user.username) ? reservedUsernameRefusal(data.username, user) : null;
+        if (reserved !== null) return { ok: false, reason: { ...reserved, areaId: user.areaId } };
         const taken = await keyRefusal(tx, { username: data.username ?? user.username, externalId: data.externalId ?? undefined }, user);
         if (taken !== null) return { ok: false, reason: await withAreaFigures(tx, user.areaId, taken) };
         const updated: User = {
@@ -145,6 +160,7 @@ export function usersApi(context: ServiceContext): UsersApi {
       const id = parseInput(idSchema, userId, 'user id');
       const { blockedBy } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
       return inUserArea(context, id, async (tx, user) => {
+        refuseProtected(user, 'blocked');
         if (user.state === 'blocked' && user.blockReason === 'admin') return user;
         const now = context.clock();
         const blocked: User = {
@@ -182,6 +198,7 @@ export function usersApi(context: ServiceContext): UsersApi {
     async deleteUser(userId) {
       const id = parseInput(idSchema, userId, 'user id');
       return inUserArea(context, id, async (tx, user) => {
+        refuseProtected(user, 'deleted');
         await tx.deleteUser(user.id);
         await context.watch.observe(tx, user.areaId, { attempted: `delete user "${user.username}"` });
         return user;
@@ -226,6 +243,8 @@ export async function createLicensedUser(
   return await withUniqueKeys(context, data.areaId, () => inAreaTransaction(context, [data.areaId], async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
+    const reserved = reservedUsernameRefusal(data.username, null);
+    if (reserved !== null) return { ok: false, reason: { ...reserved, areaId: data.areaId } };
     const taken = await keyRefusal(tx, data, null);
     if (taken !== null) {
       return { ok: false, reason: { ...taken, areaId: data.areaId, maxUsers: seatContext.area.maxUsers, using: seatContext.counts.using } };
@@ -278,6 +297,15 @@ export function newUser(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Throws unless the user may be blocked or deleted: the SuperUser may not. */
+function refuseProtected(user: User, what: 'blocked' | 'deleted'): void {
+  if (!isProtectedSystemUser(user)) return;
+  throw new ConfigurationRefusedError(
+    'SYSTEM_USER_PROTECTED',
+    `"${user.username}" is the SuperUser, the account that can always administer the site; it is never ${what}. Nothing was written.`,
+  );
 }
 
 type KeyRefusal = Pick<SeatRefusal, 'code' | 'message'>;

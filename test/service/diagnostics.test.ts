@@ -6,6 +6,7 @@ async function setup(maxUsers = 10) {
   const repository = new InMemorySeatRepository();
   const seats = createSeatkeeper({ repository, clock: fixedClock('2026-01-01T00:00:00Z') });
   await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
+  await seats.ensureSystemUsers();
   const setResponsible = (value: string | null) => repository.transaction({ areaIds: [] }, (tx) => tx.putSetting('responsiblePerson', value));
   return { seats, setResponsible };
 }
