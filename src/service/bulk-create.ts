@@ -155,7 +155,7 @@ async function runBatch(
       await yieldToEventLoop();
     }
   }
-  if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
+  if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length, plan.shortages);
   return {
     mode: settings.mode,
     dryRun: settings.dryRun,
@@ -170,7 +170,10 @@ async function runBatch(
 /**
  * Tells the seat watch about each area the batch touched: the first seat
  * refusal there (a limit reached is preferred: that is what the responsible
- * person must hear about), or the write.
+ * person must hear about), or the write. When nothing was written, a row's
+ * refusal was decided as if the rows before it had been created; the watch is
+ * told of the whole batch's shortage instead, with the area's figures as they
+ * are, so the notification's figures agree with each other and with the area.
  */
 async function observeAreas(
   context: ServiceContext,
@@ -179,6 +182,7 @@ async function observeAreas(
   written: readonly User[],
   source: 'manual' | 'csv',
   size: number,
+  shortages: readonly SeatShortage[],
 ): Promise<void> {
   const refusals = new Map<string, SeatRefusal>();
   for (const result of results) {
@@ -193,6 +197,18 @@ async function observeAreas(
   const attempted = `${source === 'csv' ? 'CSV import' : 'bulk creation'} of ${size} user${size === 1 ? '' : 's'}`;
   for (const areaId of areas) {
     const refusal = refusals.get(areaId);
-    await context.watch.observe(tx, areaId, refusal === undefined ? { attempted } : { attempted, refusal });
+    const shortage = written.length === 0 && refusal?.code === 'LICENSE_LIMIT_REACHED' ? shortages.find((s) => s.areaId === areaId && s.short > 0) : undefined;
+    if (shortage !== undefined) {
+      const batch: SeatRefusal = {
+        code: 'LICENSE_LIMIT_REACHED',
+        areaId,
+        maxUsers: shortage.maxUsers,
+        using: shortage.using,
+        message: shortage.message,
+      };
+      await context.watch.observe(tx, areaId, { attempted, refusal: batch, wanted: { seats: shortage.needed, short: shortage.short } });
+    } else {
+      await context.watch.observe(tx, areaId, refusal === undefined ? { attempted } : { attempted, refusal });
+    }
   }
 }

@@ -1,4 +1,6 @@
+import { moveUserTargetSchema, type MoveUserTarget } from '../core/lifecycle-schemas.js';
 import { decideSeat, type SeatRefusal } from '../core/seat-policy.js';
+import { addToCounts } from '../core/usage.js';
 import type { UserResult } from '../core/results.js';
 import {
   blockUserOptionsSchema,
@@ -91,6 +93,31 @@ export interface UsersApi {
    * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
   deleteUser(userId: string): Promise<User>;
+  /**
+   * Moves a user to another area, or to another partner organization (or the
+   * host company) in its area. Both areas are locked in one transaction: an
+   * active licensed user needs a seat in the target by the rules of a new
+   * user there (its own seat counts as free when it stays in the area), and its
+   * old seat is freed in the same step. A blocked user moves without a seat
+   * check and stays blocked (a user waiting for a seat now waits in the
+   * target). Moving a user where it already is changes nothing.
+   *
+   * A directory-managed user's area comes from the directory: the next sync
+   * moves it back unless the feed changes too.
+   *
+   * @param userId - the user
+   * @param target - `areaId`, and `organizationId`: a partner of that area, or `null` for the host company
+   * @returns `{ ok: true, user }` as moved, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
+   *   `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED` from the target; nothing is written on a refusal
+   * @throws InvalidInputError, UnknownUserError, UnknownAreaError, UnknownOrganizationError (not in the target area)
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for a system user (they stay in the primary area)
+   * @example
+   * ```ts
+   * const r = await seats.moveUser(userId, { areaId: 'partners', organizationId: 'acme' });
+   * if (!r.ok) console.log(r.reason.code); // e.g. PARTNER_QUOTA_REACHED: nothing moved
+   * ```
+   */
+  moveUser(userId: string, target: MoveUserTarget): Promise<UserResult>;
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
@@ -129,7 +156,7 @@ export function usersApi(context: ServiceContext): UsersApi {
   return {
     async createUser(input) {
       const data = parseInput(createUserInputSchema, input, 'createUser input');
-      return await createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
+      return await createLicensedUser(context, data, 'manual', 'create a user');
     },
 
     async updateUser(userId, changes) {
@@ -172,7 +199,7 @@ export function usersApi(context: ServiceContext): UsersApi {
           updatedAt: now,
         };
         await tx.updateUsers([blocked]);
-        await context.watch.observe(tx, user.areaId, { attempted: `block user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'block a user' });
         return blocked;
       });
     },
@@ -184,13 +211,13 @@ export function usersApi(context: ServiceContext): UsersApi {
         if (user.kind === 'licensed') {
           const seat = decideSeat(await readSeatContext(tx, user.areaId), user.organizationId);
           if (!seat.ok) {
-            await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"`, refusal: seat.reason });
+            await context.watch.observe(tx, user.areaId, { attempted: 'reinstate a user', refusal: seat.reason });
             return seat;
           }
         }
         const active: User = { ...user, state: 'active', blockReason: null, blockedAt: null, blockedBy: null, updatedAt: context.clock() };
         await tx.updateUsers([active]);
-        await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'reinstate a user' });
         return { ok: true, user: active };
       });
     },
@@ -200,9 +227,43 @@ export function usersApi(context: ServiceContext): UsersApi {
       return inUserArea(context, id, async (tx, user) => {
         refuseProtected(user, 'deleted');
         await tx.deleteUser(user.id);
-        await context.watch.observe(tx, user.areaId, { attempted: `delete user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'delete a user' });
         return user;
       });
+    },
+
+    async moveUser(userId, target) {
+      const id = parseInput(idSchema, userId, 'user id');
+      const to = parseInput(moveUserTargetSchema, target, 'moveUser target');
+      return inUserArea(
+        context,
+        id,
+        async (tx, user): Promise<UserResult> => {
+          if (user.kind === 'system') {
+            throw new ConfigurationRefusedError('SYSTEM_USER_PROTECTED', `"${user.username}" is a system user; system users stay in the primary area. Nothing was written.`);
+          }
+          const seatContext = await readSeatContext(tx, to.areaId);
+          assertOrganizationIn(seatContext, to.organizationId);
+          if (user.areaId === to.areaId && user.organizationId === to.organizationId) return { ok: true, user };
+          const partner = to.organizationId === null ? null : seatContext.organizations.find((o) => o.id === to.organizationId);
+          const attempted = `move a user to ${partner == null ? 'the host company' : `partner organization "${partner.name}"`} in "${seatContext.area.name}"`;
+          if (user.kind === 'licensed' && user.state === 'active') {
+            // Staying in the area, its own seat is free for it: it asks only for the seat the target rules allow.
+            const counts = user.areaId === to.areaId ? addToCounts(seatContext.counts, user, -1) : seatContext.counts;
+            const seat = decideSeat({ ...seatContext, counts }, to.organizationId);
+            if (!seat.ok) {
+              await context.watch.observe(tx, to.areaId, { attempted, refusal: seat.reason });
+              return seat;
+            }
+          }
+          const moved: User = { ...user, areaId: to.areaId, organizationId: to.organizationId, updatedAt: context.clock() };
+          await tx.updateUsers([moved]);
+          if (user.areaId !== to.areaId) await context.watch.observe(tx, user.areaId, { attempted });
+          await context.watch.observe(tx, to.areaId, { attempted });
+          return { ok: true, user: moved };
+        },
+        [to.areaId],
+      );
     },
 
     async getUser(userId) {
