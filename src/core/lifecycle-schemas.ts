@@ -28,7 +28,13 @@ export const retireOrganizationOptionsSchema = z.strictObject({
    * profile moves to that partner organization (of any area), or with `null`
    * to the host company of the same area, and keeps its state.
    */
-  users: z.union([z.literal('block'), z.strictObject({ moveTo: idSchema.nullable() })]),
+  users: z.union([
+    z.literal('block'),
+    z.strictObject({
+      /** The partner organization (of any area) its profiles move to, or `null` for the host company of its area. */
+      moveTo: idSchema.nullable(),
+    }),
+  ]),
   /** Who retires it, kept as `blockedBy` of the users it blocks. Default `retireOrganization`. */
   blockedBy: blockedBySchema.optional(),
 });
@@ -42,7 +48,13 @@ export const retireAreaOptionsSchema = z.strictObject({
    * host-company profile of the primary area; `{ moveTo }`: every profile
    * moves to the host company of that area and keeps its state.
    */
-  users: z.union([z.literal('block'), z.strictObject({ moveTo: idSchema })]),
+  users: z.union([
+    z.literal('block'),
+    z.strictObject({
+      /** The area whose host company its profiles move to. */
+      moveTo: idSchema,
+    }),
+  ]),
   /** Who retires it, kept as `blockedBy` of the users it blocks. Default `retireArea`. */
   blockedBy: blockedBySchema.optional(),
 });

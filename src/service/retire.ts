@@ -31,7 +31,12 @@ export interface Retirement {
   /** Of those, the active ones this call blocked: they no longer hold a seat. */
   readonly blocked: number;
   /** Where its profiles are now: an area, and a partner organization of it or `null` for the host company. */
-  readonly movedTo: { readonly areaId: string; readonly organizationId: string | null };
+  readonly movedTo: {
+    /** The area its profiles are in now. */
+    readonly areaId: string;
+    /** The partner organization they belong to now, or `null` for the host company. */
+    readonly organizationId: string | null;
+  };
 }
 
 /** The outcome of a retirement: done, or refused because its users do not all fit where they would move. */
