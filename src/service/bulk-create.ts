@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
 import type { UserResult } from '../core/results.js';
-import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
+import type { SeatContext, SeatRefusal, SeatRefusalCode } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
 import { usernameKey, type User } from '../core/schemas.js';
 import { SYSTEM_USERNAMES } from '../core/system-users.js';
@@ -28,7 +28,7 @@ export interface BulkCreateReport {
   /**
    * One result per entry, in the order given. `ok: true` carries the user: stored
    * when `written` is true, else the record that would have been stored (its id
-   * is not reserved). `ok: false` carries the refusal: `USERNAME_TAKEN`,
+   * is not reserved). `ok: false` carries the refusal: `USERNAME_NOT_ALLOWED`, `USERNAME_TAKEN`,
    * `EXTERNAL_ID_TAKEN`, `LICENSE_LIMIT_REACHED`, `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED`.
    */
   readonly results: readonly UserResult[];
@@ -68,8 +68,8 @@ export interface BulkCreateApi {
   createUsers(entries: readonly BulkUserInput[], options?: BulkCreateOptions): Promise<BulkCreateReport>;
 }
 
-/** The keys of the system users' names, which no batch may take. */
-const RESERVED_USERNAME_KEYS = Object.values(SYSTEM_USERNAMES).map(usernameKey);
+/** The system users' names, by key, as held by their system user: no batch may take one. */
+const RESERVED_USERNAMES = Object.values(SYSTEM_USERNAMES).map((username) => [usernameKey(username), { username, organizationId: null }] as const);
 
 /** How many users one `insertUsers` call writes. */
 const INSERT_BATCH = 1_000;
@@ -131,7 +131,10 @@ async function runBatch(
   );
   const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
   // The system users' names stay reserved even while the site has no such user: a batch never takes one.
-  const takenUsernames = new Set([...(await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys(), ...RESERVED_USERNAME_KEYS]);
+  const takenUsernames = new Map<string, Pick<User, 'username' | 'organizationId'>>([
+    ...RESERVED_USERNAMES,
+    ...(await findUsersByUsernames(tx, candidates.map((c) => c.username))),
+  ]);
   const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
@@ -175,6 +178,8 @@ async function runBatch(
  * told of the whole batch's shortage instead, with the area's figures as they
  * are, so the notification's figures agree with each other and with the area.
  */
+const KEY_REFUSALS: ReadonlySet<SeatRefusalCode> = new Set(['USERNAME_NOT_ALLOWED', 'USERNAME_TAKEN', 'EXTERNAL_ID_TAKEN']);
+
 async function observeAreas(
   context: ServiceContext,
   tx: SeatTransaction,
@@ -186,7 +191,8 @@ async function observeAreas(
 ): Promise<void> {
   const refusals = new Map<string, SeatRefusal>();
   for (const result of results) {
-    if (result.ok || result.reason.code === 'USERNAME_TAKEN' || result.reason.code === 'EXTERNAL_ID_TAKEN') continue;
+    // Only seat refusals concern the responsible person; a refused name or id does not.
+    if (result.ok || KEY_REFUSALS.has(result.reason.code)) continue;
     const seen = refusals.get(result.reason.areaId);
     if (seen === undefined || (seen.code !== 'LICENSE_LIMIT_REACHED' && result.reason.code === 'LICENSE_LIMIT_REACHED')) {
       refusals.set(result.reason.areaId, result.reason);

@@ -14,8 +14,10 @@ export interface DiagnosticsApi {
    * their limit or over-allocated, partner quotas that hide Remaining from
    * partner admins or that a denied partner still holds, partners over their
    * quota, no responsible person, a renamed legacy guest not yet migrated, and
-   * a missing SuperUser or guest (once a primary area exists). Read-only;
-   * reads aggregate counts and the (few) system users.
+   * stored usernames that are one name by today's comparison rules (when the
+   * repository implements `findUsernameCollisions`), and a missing SuperUser or
+   * guest (once a primary area exists). Read-only; reads aggregate counts, the
+   * (few) system users and the (few) colliding users.
    *
    * @returns the findings, errors first; empty when all is well
    * @example
@@ -53,13 +55,19 @@ export function diagnosticsApi(context: ServiceContext): DiagnosticsApi {
 
   return {
     async diagnose() {
-      const [site, responsible, system] = await Promise.all([summary(), repository.getSetting(RESPONSIBLE_PERSON_KEY), systemUsers()]);
+      const [site, responsible, system, collisions] = await Promise.all([
+        summary(),
+        repository.getSetting(RESPONSIBLE_PERSON_KEY),
+        systemUsers(),
+        repository.findUsernameCollisions?.() ?? [],
+      ]);
       // Without a primary area there is no home for system users: NO_PRIMARY_AREA says what to do first.
       const hasPrimary = site.areas.some((a) => a.kind === 'primary');
       return diagnoseConfiguration({
         areas: site.areas,
         responsiblePerson: typeof responsible === 'string' && responsible.trim() !== '' ? responsible : null,
         legacyGuests: system.filter(isLegacyGuest),
+        usernameCollisions: collisions,
         minimumPurchase: context.options.minimumPurchase,
         missingSystemUsers: hasPrimary ? await missingSystemUsers(system) : [],
       });
