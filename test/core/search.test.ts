@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { usernameKey } from '../../src/core/schemas.js';
+import { SEARCH_FIELD_SEPARATOR, searchKey, searchLikePattern, userSearchKey } from '../../src/core/search.js';
+
+describe('searchKey', () => {
+  it('folds case and accents: EMILE, émile, Émile and a decomposed e + combining acute are one text', () => {
+    for (const text of ['EMILE', 'émile', 'Émile', 'E\u0301MILE', 'e\u0301mile', 'emile']) expect(searchKey(text)).toBe('emile');
+  });
+
+  it('folds the way usernames fold first, then drops every combining mark', () => {
+    for (const text of ['  Zoë ', 'Ärger', 'ñandú', 'ÅSA', 'Crème Brûlée', 'Ωmega', '李雷']) {
+      expect(searchKey(text)).toBe(usernameKey(text).normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC').trim());
+    }
+    expect(searchKey('Crème Brûlée')).toBe('creme brulee');
+    expect(searchKey('ÅSA')).toBe('asa');
+  });
+
+  it('letters of their own are not base letters with a mark: ø, æ, ł stay themselves', () => {
+    expect(searchKey('Øystein')).toBe('øystein');
+    expect(searchKey('Æsir')).toBe('æsir');
+    expect(searchKey('Łódź')).toBe('łodz');
+  });
+
+  it('recomposes what decomposition split without a mark: Hangul syllables stay syllables', () => {
+    expect(searchKey('한국')).toBe('한국');
+  });
+
+  it('a text of marks only folds to nothing', () => {
+    expect(searchKey('\u0301\u0308')).toBe('');
+    expect(searchKey('   ')).toBe('');
+    expect(searchKey('zola \u0301')).toBe('zola');
+  });
+
+  it('is idempotent, and NFC and NFD forms of any text fold alike', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: fc.constantFrom(' ', 'e', 'É', '\u0301', '\u0308', 'İ', 'ß', '한', 'ﬁ', 'Ω'), maxLength: 12 })), (text) => {
+        const key = searchKey(text);
+        expect(searchKey(key)).toBe(key);
+        expect(searchKey(text.normalize('NFD'))).toBe(searchKey(text.normalize('NFC')));
+      }),
+    );
+  });
+});
+
+describe('userSearchKey', () => {
+  it('joins the folded username, display name and email with a control character; a missing field is empty', () => {
+    expect(userSearchKey({ username: 'EZola', displayName: 'Émile Zola', email: 'Emile@Example.org' })).toBe(
+      ['ezola', 'emile zola', 'emile@example.org'].join(SEARCH_FIELD_SEPARATOR),
+    );
+    expect(userSearchKey({ username: 'bob', displayName: null, email: null })).toBe(`bob${SEARCH_FIELD_SEPARATOR}${SEARCH_FIELD_SEPARATOR}`);
+    expect(SEARCH_FIELD_SEPARATOR).toMatch(/^[\u0000-\u001f]$/);
+  });
+});
+
+describe('searchLikePattern', () => {
+  it('wraps the folded text in % and escapes the LIKE wildcards and the escape character, so they match themselves', () => {
+    expect(searchLikePattern('Émile')).toBe('%emile%');
+    expect(searchLikePattern('50%')).toBe('%50\\%%');
+    expect(searchLikePattern('a_b')).toBe('%a\\_b%');
+    expect(searchLikePattern('C:\\Users')).toBe('%c:\\\\users%');
+  });
+});
