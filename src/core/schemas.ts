@@ -232,17 +232,39 @@ export const userFilterSchema = z.strictObject({
   blockReason: blockReasonSchema.optional(),
   /** Only users that came from this source. */
   source: userSourceSchema.optional(),
+  /**
+   * Only users whose username, display name or email address contains this
+   * text, ignoring case, width, Unicode composition and accents (`searchKey`
+   * folds both sides). Blank matches everyone. No control characters.
+   */
+  search: z
+    .string()
+    .trim()
+    .max(DISPLAY_NAME_MAX_LENGTH, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`)
+    // A control character separates the fields of a stored search key, so a search cannot span two fields.
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+    .optional(),
 });
 /** A filter for `listUsers`. */
 export type UserFilter = z.infer<typeof userFilterSchema>;
 
-/** Options of `listUsers`. */
+/** Options of `listUsers` without `limit`: a filter, read as an async iterable of every match. */
 export const listUsersOptionsSchema = userFilterSchema.extend({
   /** How many users each underlying page reads. Default 500. */
   pageSize: z.number().int().min(1).max(10_000).optional(),
 });
-/** Options of `listUsers`: a filter and a page size. */
+/** Options of `listUsers` without `limit`: a filter and a page size. */
 export type ListUsersOptions = z.input<typeof listUsersOptionsSchema>;
+
+/** Options of `listUsers` with `limit`: a filter and a cursor, read as one page. */
+export const listUsersPageOptionsSchema = userFilterSchema.extend({
+  /** At most this many users in the page, 1 to 10,000. */
+  limit: z.number().int().min(1).max(10_000),
+  /** The `next` of the previous page; absent or `null` for the first page. */
+  after: z.string().min(1).max(4 * USERNAME_MAX_LENGTH).nullable().optional(),
+});
+/** Options of `listUsers` with `limit`: a filter, a page size and the cursor of the previous page. */
+export type ListUsersPageOptions = z.input<typeof listUsersPageOptionsSchema>;
 
 /** The fold used to compare usernames: usernames are unique ignoring case. */
 export function usernameKey(username: string): string {

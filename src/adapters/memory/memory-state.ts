@@ -1,4 +1,5 @@
 import { usernameKey, type Area, type BlockReason, type Organization, type User } from '../../core/schemas.js';
+import { userSearchKey } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
 
@@ -25,10 +26,26 @@ export class MemoryState {
   readonly snapshots: UsageSnapshot[] = [];
   /** Username keys in order, for paging; rebuilt on the next listing after the set of keys changed. */
   #sortedKeys: string[] | null = [];
+  /**
+   * Search keys of stored users, computed by the first search that reads them.
+   * Keyed by the stored record, which a write replaces: a changed user is
+   * folded again, and writes pay nothing for searching.
+   */
+  readonly #searchKeys = new WeakMap<User, string>();
 
   /** The area's committed counts; zeros for an area without users. */
   countsOf(areaId: string): AreaSeatCounts {
     return this.counts.get(areaId) ?? emptyAreaCounts(areaId);
+  }
+
+  /** The stored user's search key (`userSearchKey`). */
+  searchKeyOf(user: User): string {
+    let key = this.#searchKeys.get(user);
+    if (key === undefined) {
+      key = userSearchKey(user);
+      this.#searchKeys.set(user, key);
+    }
+    return key;
   }
 
   sortedKeys(): readonly string[] {
