@@ -10,6 +10,7 @@ import type { Tables } from './tables.js';
 import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
 import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
+import { fillSearchKeys, trigramSchema, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
 
 /** One schema change. */
 interface Migration {
@@ -21,6 +22,8 @@ interface Migration {
   readonly precondition?: (client: Queryable, t: Tables) => Promise<void>;
   /** The DDL statements, in order. */
   readonly statements: (t: Tables) => readonly string[];
+  /** A step done in code after the statements, for changes SQL cannot compute (same transaction). */
+  readonly run?: (client: Queryable, t: Tables) => Promise<void>;
 }
 
 /** The result of `PostgresSeatRepository.migrate()`. */
@@ -198,6 +201,28 @@ const MIGRATIONS: readonly Migration[] = [
     },
     statements: (t) => [`CREATE UNIQUE INDEX ${quoteIdentifier(ONE_PRIMARY_AREA_INDEX)} ON ${t.areas} ((true)) WHERE kind = 'primary'`],
   },
+  {
+    version: 4,
+    name: 'search keys: the folded username, display name and email of each user, computed in code',
+    // Searching needs pg_trgm (version 5): a server without it fails here, before the keys are filled.
+    async precondition(client) {
+      await trigramSchema(client);
+    },
+    // Added empty (no table rewrite), then filled in code: SQL cannot fold like userSearchKey(). The default keeps
+    // inserts that name no search key working (a server still on the previous release during a rolling upgrade).
+    statements: (t) => [`ALTER TABLE ${t.users} ADD COLUMN search_key text COLLATE "C" NOT NULL DEFAULT ''`],
+    run: fillSearchKeys,
+  },
+  {
+    version: 5,
+    name: 'finding people: an index in username order per listing filter, and a pg_trgm index for search',
+    // Built after the keys were filled: building an index once is cheaper than keeping it through the fill.
+    statements: (t) => Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
+    async run(client, t) {
+      const trgm = await trigramSchema(client);
+      await run(client, `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (search_key ${trgm}.gin_trgm_ops)`, [], 'migrating to version 5');
+    },
+  },
 ];
 
 /** The schema version this code expects. */
@@ -207,8 +232,12 @@ export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version
  * Brings the schema to {@link CURRENT_SCHEMA_VERSION}. Runs on one client that
  * the caller has checked out and releases; everything happens in one
  * transaction, rolled back on any failure.
+ *
+ * @param client - the checked-out connection
+ * @param t - the table names
+ * @param target - the version to stop at; default the current one (an older one builds a schema as an older release left it, for upgrade tests)
  */
-export async function migrate(client: Queryable, t: Tables): Promise<MigrationResult> {
+export async function migrate(client: Queryable, t: Tables, target: number = CURRENT_SCHEMA_VERSION): Promise<MigrationResult> {
   await run(client, 'BEGIN', [], 'starting the migration');
   try {
     // Keyed by schema, so repositories in different schemas migrate independently.
@@ -234,14 +263,15 @@ export async function migrate(client: Queryable, t: Tables): Promise<MigrationRe
     const current = rows[0]?.version ?? 0;
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > target) continue;
       await migration.precondition?.(client, t);
       for (const statement of migration.statements(t)) await run(client, statement, [], `migrating to version ${migration.version}`);
+      await migration.run?.(client, t);
       await run(client, `INSERT INTO ${t.schemaVersion} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 'recording the migration');
       applied.push(migration.version);
     }
     await run(client, 'COMMIT', [], 'committing the migration');
-    return { version: Math.max(current, CURRENT_SCHEMA_VERSION), applied };
+    return { version: Math.max(current, applied[applied.length - 1] ?? 0), applied };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
