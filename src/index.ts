@@ -76,6 +76,7 @@ export {
   blockUserOptionsSchema,
   userFilterSchema,
   listUsersOptionsSchema,
+  listUsersPageOptionsSchema,
   type AreaKind,
   type Access,
   type UserKind,
@@ -93,7 +94,9 @@ export {
   type BlockUserOptions,
   type UserFilter,
   type ListUsersOptions,
+  type ListUsersPageOptions,
 } from './core/schemas.js';
+export { searchKey, userSearchKey, searchLikePattern, SEARCH_FIELD_SEPARATOR } from './core/search.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {
