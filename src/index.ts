@@ -96,7 +96,15 @@ export {
   type ListUsersOptions,
   type ListUsersPageOptions,
 } from './core/schemas.js';
-export { searchKey, userSearchKey, searchLikePattern, SEARCH_FIELD_SEPARATOR } from './core/search.js';
+export {
+  searchKey,
+  userSearchKey,
+  searchGrams,
+  searchKeyGrams,
+  searchLikePattern,
+  SEARCH_FIELD_SEPARATOR,
+  SEARCH_GRAM_LENGTH,
+} from './core/search.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {

@@ -66,6 +66,58 @@ export function userSearchKey(user: Pick<User, 'username' | 'displayName' | 'ema
   return [searchKey(user.username), searchKey(user.displayName ?? ''), searchKey(user.email ?? '')].join(SEARCH_FIELD_SEPARATOR);
 }
 
+/** The longest n-gram {@link searchKeyGrams} indexes, in code points: a search of this many or more is found by its n-grams of this length. */
+export const SEARCH_GRAM_LENGTH = 3;
+
+/**
+ * The n-grams of a stored search key an index holds: every distinct run of 1
+ * to {@link SEARCH_GRAM_LENGTH} code points that does not cross a field
+ * separator. A key contains a search only if it holds all of
+ * {@link searchGrams}`(search)`, so an inverted index on these (a GIN index,
+ * a multi-valued index, a table of grams) finds the candidates of any search,
+ * of any length and script; the exact "contains" test then keeps the matches.
+ *
+ * @param storedKey - a {@link userSearchKey}
+ * @returns its grams, sorted by code unit
+ * @example
+ * ```ts
+ * searchKeyGrams('zoe'); // ['e', 'o', 'oe', 'z', 'zo', 'zoe']
+ * ```
+ */
+export function searchKeyGrams(storedKey: string): string[] {
+  const grams = new Set<string>();
+  for (const field of storedKey.split(SEARCH_FIELD_SEPARATOR)) {
+    const points = Array.from(field);
+    for (let n = 1; n <= SEARCH_GRAM_LENGTH; n++) {
+      for (let i = 0; i + n <= points.length; i++) grams.add(points.slice(i, i + n).join(''));
+    }
+  }
+  return [...grams].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The n-grams a stored key must hold to contain a search (see
+ * {@link searchKeyGrams}): the folded text itself when it is shorter than
+ * {@link SEARCH_GRAM_LENGTH} code points, else each of its distinct runs of
+ * that length. Empty for a search that folds to nothing.
+ *
+ * @param search - the search text as the caller gave it
+ * @returns the grams to look up, sorted by code unit
+ * @example
+ * ```ts
+ * searchGrams('Émile'); // ['emi', 'ile', 'mil']
+ * searchGrams('Li');    // ['li']
+ * ```
+ */
+export function searchGrams(search: string): string[] {
+  const points = Array.from(searchKey(search));
+  if (points.length === 0) return [];
+  if (points.length < SEARCH_GRAM_LENGTH) return [points.join('')];
+  const grams = new Set<string>();
+  for (let i = 0; i + SEARCH_GRAM_LENGTH <= points.length; i++) grams.add(points.slice(i, i + SEARCH_GRAM_LENGTH).join(''));
+  return [...grams].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * The SQL `LIKE` pattern that finds a search text in a stored search key:
  * the folded text between `%` wildcards, with `\`, `%` and `_` escaped by a

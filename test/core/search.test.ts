@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { usernameKey } from '../../src/core/schemas.js';
-import { SEARCH_FIELD_SEPARATOR, searchKey, searchLikePattern, userSearchKey } from '../../src/core/search.js';
+import { SEARCH_FIELD_SEPARATOR, SEARCH_GRAM_LENGTH, searchGrams, searchKey, searchKeyGrams, searchLikePattern, userSearchKey } from '../../src/core/search.js';
 
 describe('searchKey', () => {
   it('folds case and accents: EMILE, émile, Émile and a decomposed e + combining acute are one text', () => {
@@ -59,5 +59,38 @@ describe('searchLikePattern', () => {
     expect(searchLikePattern('50%')).toBe('%50\\%%');
     expect(searchLikePattern('a_b')).toBe('%a\\_b%');
     expect(searchLikePattern('C:\\Users')).toBe('%c:\\\\users%');
+  });
+});
+
+describe('search grams', () => {
+  it('a stored key holds every run of 1 to 3 code points of each field, none across a separator', () => {
+    expect(searchKeyGrams(['zoe', '', 'z@x'].join(SEARCH_FIELD_SEPARATOR))).toEqual(['@', '@x', 'e', 'o', 'oe', 'x', 'z', 'z@', 'z@x', 'zo', 'zoe']);
+    // Code points, not UTF-16 units: a character outside the BMP is one.
+    expect(searchKeyGrams('a😀b')).toEqual(['a', 'a😀', 'a😀b', 'b', '😀', '😀b']);
+    expect(SEARCH_GRAM_LENGTH).toBe(3);
+  });
+
+  it('a search needs its folded text as one gram when shorter than 3, else each of its trigrams; nothing when it folds to nothing', () => {
+    expect(searchGrams('Émile')).toEqual(['emi', 'ile', 'mil']);
+    expect(searchGrams('LI')).toEqual(['li']);
+    expect(searchGrams('李')).toEqual(['李']);
+    expect(searchGrams('aaaa')).toEqual(['aaa']);
+    expect(searchGrams('  ')).toEqual([]);
+  });
+
+  it('never misses a match: whenever a stored key contains a search, it holds every gram the search needs', () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('a', 'e', 'É', ' ', '\u0301', 'ß', 'İ', '李', '😀', '@', '.'), fc.constantFrom(...'zoli')), maxLength: 14 });
+    fc.assert(
+      fc.property(text, fc.option(text), fc.option(text), fc.nat(), fc.nat(), (username, displayName, email, a, b) => {
+        const key = userSearchKey({ username, displayName, email });
+        const field = key.split(SEARCH_FIELD_SEPARATOR)[a % 3] ?? '';
+        const points = Array.from(field);
+        const start = a % (points.length + 1);
+        const search = points.slice(start, start + (b % 6)).join('');
+        expect(key.includes(searchKey(search))).toBe(true);
+        const held = new Set(searchKeyGrams(key));
+        for (const gram of searchGrams(search)) expect(held.has(gram), `${JSON.stringify(search)} needs ${JSON.stringify(gram)}`).toBe(true);
+      }),
+    );
   });
 });

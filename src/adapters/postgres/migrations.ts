@@ -10,7 +10,7 @@ import type { Tables } from './tables.js';
 import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
 import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
-import { fillSearchKeys, trigramSchema, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
+import { createSearchGramsFunction, fillSearchKeys, searchGramsFunction, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
 
 /** One schema change. */
 interface Migration {
@@ -204,10 +204,6 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 4,
     name: 'search keys: the folded username, display name and email of each user, computed in code',
-    // Searching needs pg_trgm (version 5): a server without it fails here, before the keys are filled.
-    async precondition(client) {
-      await trigramSchema(client);
-    },
     // Added empty (no table rewrite), then filled in code: SQL cannot fold like userSearchKey(). The default keeps
     // inserts that name no search key working (a server still on the previous release during a rolling upgrade).
     statements: (t) => [`ALTER TABLE ${t.users} ADD COLUMN search_key text COLLATE "C" NOT NULL DEFAULT ''`],
@@ -215,13 +211,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'finding people: an index in username order per listing filter, and a pg_trgm index for search',
-    // Built after the keys were filled: building an index once is cheaper than keeping it through the fill.
-    statements: (t) => Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
-    async run(client, t) {
-      const trgm = await trigramSchema(client);
-      await run(client, `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (search_key ${trgm}.gin_trgm_ops)`, [], 'migrating to version 5');
-    },
+    name: 'finding people: an index in username order per listing filter, and a GIN index on the n-grams of the search key',
+    // Built after the keys were filled: building an index once is cheaper than keeping it up through the fill.
+    statements: (t) => [
+      ...Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
+      createSearchGramsFunction(t),
+      `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (${searchGramsFunction(t)}(search_key))`,
+    ],
   },
 ];
 

@@ -4,7 +4,7 @@
  * statement however many keys it is given; counts are one aggregate.
  */
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
-import { searchKey, searchLikePattern } from '../../core/search.js';
+import { searchGrams, searchLikePattern } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
@@ -20,7 +20,7 @@ import {
   type UserRow,
 } from './rows.js';
 import type { Tables } from './tables.js';
-import { ORGANIZATION_KEY } from './user-search.js';
+import { ORGANIZATION_KEY, searchGramsFunction } from './user-search.js';
 
 /** The area, or `null`. */
 export async function selectArea(db: Queryable, t: Tables, areaId: string): Promise<Area | null> {
@@ -92,8 +92,8 @@ export async function selectUsersByExternalIds(db: Queryable, t: Tables, externa
 
 /**
  * The statement that reads one page of users: every filter an equality on an
- * indexed column (or expression), `search` a `LIKE` on the trigram-indexed
- * search key, the cursor a range on the username key, ordered by it. One row
+ * indexed column (or expression), `search` its n-grams in the GIN index and a
+ * `LIKE` on the search key, the cursor a range on the username key, ordered by it. One row
  * more than asked tells whether another page follows. Exported for the tests
  * that read its plan.
  */
@@ -111,8 +111,12 @@ export function userPageQuery(t: Tables, filter: UserFilter, page: PageRequest):
   if (filter.kind !== undefined) equal('kind', filter.kind);
   if (filter.blockReason !== undefined) equal('block_reason', filter.blockReason);
   if (filter.source !== undefined) equal('source', filter.source);
+  // The grams find the candidates in the GIN index, LIKE keeps those that contain the text.
   // A search that folds to nothing matches everyone: no condition, so the plain indexes serve the rest.
-  if (filter.search !== undefined && searchKey(filter.search) !== '') {
+  const grams = filter.search === undefined ? [] : searchGrams(filter.search);
+  if (filter.search !== undefined && grams.length > 0) {
+    values.push(grams);
+    conditions.push(`${searchGramsFunction(t)}(search_key) @> $${values.length}::text[]`);
     values.push(searchLikePattern(filter.search));
     conditions.push(`search_key LIKE $${values.length}`);
   }

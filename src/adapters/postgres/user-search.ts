@@ -1,13 +1,12 @@
 /**
  * What finding people needs in PostgreSQL: the stored search key, filled in
- * code (SQL cannot fold like `userSearchKey()`), the `pg_trgm` extension whose
- * trigram index serves a "contains" search, and the indexes that serve each
- * filter of `listUsers` in username-key order.
+ * code (SQL cannot fold like `userSearchKey()`); an inverted (GIN) index on
+ * its n-grams, which serves a "contains" search of any length in any script;
+ * and the indexes that serve each filter of `listUsers` in username-key order.
  */
-import { StorageError } from '../../errors.js';
-import { userSearchKey } from '../../core/search.js';
+import { SEARCH_FIELD_SEPARATOR, SEARCH_GRAM_LENGTH, userSearchKey } from '../../core/search.js';
 import { run, type Queryable } from './queryable.js';
-import { quoteIdentifier, type Tables } from './tables.js';
+import { qualifiedName, type Tables } from './tables.js';
 
 /** The organization as the listing indexes hold it: the host company (`NULL`) as `''`, which no id is. */
 export const ORGANIZATION_KEY = "(coalesce(organization_id, ''))";
@@ -46,55 +45,6 @@ export async function fillSearchKeys(client: Queryable, t: Tables): Promise<void
 }
 
 /**
- * The schema `pg_trgm` is installed in, installing it first when it is
- * missing. Several repositories (in several schemas) may migrate at once: a
- * transaction-scoped advisory lock lets one of them create the extension and
- * the others find it. Fails with a `StorageError` that says what to do when
- * the server lacks the extension or the role may not create it.
- *
- * @param client - the migration's connection, inside its transaction
- * @returns the extension's schema, quoted
- */
-export async function trigramSchema(client: Queryable): Promise<string> {
-  const installed = async () =>
-    (
-      await run<{ schema: string }>(
-        client,
-        `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
-        [],
-        'looking up the pg_trgm extension',
-      )
-    ).rows[0]?.schema;
-  // Looked up first: an app server without the CREATE privilege migrates when a database owner installed it.
-  let schema = await installed();
-  if (schema !== undefined) return quoteIdentifier(schema);
-  await run(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', ['seatkeeper:create-extension:pg_trgm'], 'locking the extension check');
-  schema = await installed();
-  if (schema !== undefined) return quoteIdentifier(schema);
-  const available = await run(client, `SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`, [], 'looking for the pg_trgm extension');
-  if (available.rowCount === 0) {
-    throw new StorageError(
-      'The schema cannot be migrated: searching users needs the PostgreSQL extension pg_trgm, and this server does not have it. ' +
-        'It ships with PostgreSQL (the contrib modules: the postgresql-contrib package on most Linux distributions; every major managed service offers it). ' +
-        'Install it on the server, then run migrate() again. Nothing was changed.',
-    );
-  }
-  try {
-    await run(client, 'CREATE EXTENSION pg_trgm', [], 'creating the pg_trgm extension');
-  } catch (error) {
-    throw new StorageError(
-      'The schema cannot be migrated: searching users needs the PostgreSQL extension pg_trgm, and this role could not create it ' +
-        `(${error instanceof Error ? error.message : String(error)}). ` +
-        'Ask a database owner to run CREATE EXTENSION pg_trgm; in this database, then run migrate() again. Nothing was changed.',
-      { cause: error },
-    );
-  }
-  schema = await installed();
-  if (schema === undefined) throw new StorageError('The pg_trgm extension was created but cannot be found. Nothing was changed.');
-  return quoteIdentifier(schema);
-}
-
-/**
  * The indexes `listUsers` reads, by name: each filter's rows in username-key
  * order, so a page is one index range from the cursor on (keyset paging). The
  * key is unique, so it orders completely without the id. The organization is
@@ -121,5 +71,26 @@ export const USER_LIST_INDEXES = {
   source: ['seatkeeper_users_source_list_idx', '(source, username_key)'],
 } as const;
 
-/** The trigram index on `search_key` that serves `search` (contains). */
+/** The GIN index on the n-grams of `search_key` that serves `search` (contains). */
 export const USER_SEARCH_INDEX = 'seatkeeper_users_search_idx';
+
+/** The SQL function that gives a search key's n-grams, in `t`'s schema. */
+export function searchGramsFunction(t: Tables): string {
+  return qualifiedName(t.schema, 'seatkeeper_search_grams');
+}
+
+/**
+ * The SQL twin of `searchKeyGrams()` (a test holds them equal): every
+ * distinct run of 1 to 3 characters of the key that does not cross the field
+ * separator. `substr` and `length` count characters (code points in a UTF-8
+ * database), as the JavaScript side does. It only cuts text that code
+ * folded: the folding rule itself has one copy, in `searchKey()`.
+ * `IMMUTABLE`, so an index can be built on it.
+ */
+export function createSearchGramsFunction(t: Tables): string {
+  return `CREATE FUNCTION ${searchGramsFunction(t)}(key text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT gram ORDER BY gram), '{}')
+    FROM generate_series(1, ${SEARCH_GRAM_LENGTH}) AS n, generate_series(1, length(key) - n + 1) AS i, substr(key, i, n) AS gram
+    WHERE strpos(gram, chr(${SEARCH_FIELD_SEPARATOR.codePointAt(0) ?? 31})) = 0
+  $$`;
+}
