@@ -16,6 +16,12 @@ describe('searchKey', () => {
     expect(searchKey('ÅSA')).toBe('asa');
   });
 
+  it('width and full case folding come from the username fold: fullwidth letters, ß and SS', () => {
+    expect(searchKey('Ｅｍｉｌｅ')).toBe('emile');
+    expect(searchKey('Straße')).toBe('strasse');
+    expect(searchKey('STRASSE')).toBe('strasse');
+  });
+
   it('letters of their own are not base letters with a mark: ø, æ, ł stay themselves', () => {
     expect(searchKey('Øystein')).toBe('øystein');
     expect(searchKey('Æsir')).toBe('æsir');

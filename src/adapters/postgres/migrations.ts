@@ -10,6 +10,7 @@ import type { Tables } from './tables.js';
 import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
 import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
+import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
 import { createSearchGramsFunction, fillSearchKeys, searchGramsFunction, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
 
 /** One schema change. */
@@ -39,7 +40,8 @@ export interface MigrationResult {
  * code point, independent of the database's locale, the same as the in-memory
  * repository. `username_key` is the username folded by `usernameKey()` (the
  * one fold every repository uses); its unique index makes usernames unique
- * ignoring case in the database itself, not only in code.
+ * ignoring case in the database itself, not only in code. Version 4 moved the
+ * keys to the canonical username form (see `username-keys.ts`).
  */
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -203,6 +205,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'username keys recomputed by the canonical username form (RFC 8265 UsernameCaseMapped, full case folding); colliding names keep a legacy key',
+    // Computed in code: SQL cannot fold like usernameKey(). Nothing is renamed; diagnose() lists the collisions.
+    statements: (t) => [legacyKeyIndex(t)],
+    run: rekeyUsernames,
+  },
+  {
+    version: 5,
     name: 'search keys: the folded username, display name and email of each user, computed in code',
     // Added empty (no table rewrite), then filled in code: SQL cannot fold like userSearchKey(). The default keeps
     // inserts that name no search key working (a server still on the previous release during a rolling upgrade).
@@ -210,7 +219,7 @@ const MIGRATIONS: readonly Migration[] = [
     run: fillSearchKeys,
   },
   {
-    version: 5,
+    version: 6,
     name: 'finding people: an index in username order per listing filter, and a GIN index on the n-grams of the search key',
     // Built after the keys were filled: building an index once is cheaper than keeping it up through the fill.
     statements: (t) => [

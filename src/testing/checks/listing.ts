@@ -100,7 +100,7 @@ export const listingChecks: readonly SeatRepositoryCheck[] = [
 
   check(
     'listing',
-    'search finds a text anywhere in the username, display name or email, ignoring case and accents, NFC and NFD alike',
+    'search finds a text anywhere in the username, display name or email, ignoring case, width and accents, NFC and NFD alike',
     async (repository) => {
       const users = [
         user('zola', { username: 'EZola', displayName: 'Émile Zola', email: 'emile.zola@example.org' }),
@@ -112,6 +112,8 @@ export const listingChecks: readonly SeatRepositoryCheck[] = [
         user('odd', { username: '50%off', displayName: 'a_b \\ c', email: 'odd@shop.test' }),
         // The fields are searched one by one: "bc" spans "ab" and "cd" and finds nothing.
         user('split', { username: 'ab', displayName: 'cd', email: 'ef@x.test' }),
+        // Width and full case folding, as usernames compare: fullwidth letters, ß and ss.
+        user('wide', { username: 'Ｍａｒｉａ', displayName: 'Hauptstraße 1' }),
       ];
       await seed(repository, { areas: [area('a')], users });
       const expectations: ReadonlyArray<readonly [search: string, ids: readonly string[]]> = [
@@ -129,7 +131,7 @@ export const listingChecks: readonly SeatRepositoryCheck[] = [
         ['EXAMPLE.com', ['zoe']],
         ['@corp.', ['mallory']],
         ['øystein', ['oystein']],
-        ['as', ['oystein']],
+        ['as', ['oystein', 'wide']],
         ['oystein', []],
         ['%', ['odd']],
         ['50%o', ['odd']],
@@ -139,6 +141,10 @@ export const listingChecks: readonly SeatRepositoryCheck[] = [
         ['abcd', []],
         ['cd', ['split']],
         ['nobody', []],
+        ['maria', ['wide']],
+        ['ＭＡＲ', ['wide']],
+        ['STRASSE', ['wide']],
+        ['straße 1', ['wide']],
       ];
       for (const [search, ids] of expectations) {
         assert.deepEqual(await found(repository, search), idsInListOrder(users, ids), `search ${JSON.stringify(search)}`);
