@@ -14,6 +14,10 @@
  * field on its own: a search never spans two fields. A search that folds to
  * nothing (blank, or only marks) matches every user.
  *
+ * For stores that index the search: `searchKeyGrams` gives the n-grams an
+ * inverted index holds per user, `searchGrams` those a search looks up, and
+ * `searchLikePattern` the exact SQL test that follows.
+ *
  * Pure: no I/O, runs in a browser.
  *
  * @module
