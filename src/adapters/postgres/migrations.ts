@@ -11,6 +11,7 @@ import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_IND
 import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
 import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
+import { createSearchGramsFunction, fillSearchKeys, searchGramsFunction, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
 
 /** One schema change. */
 interface Migration {
@@ -208,6 +209,24 @@ const MIGRATIONS: readonly Migration[] = [
     // Computed in code: SQL cannot fold like usernameKey(). Nothing is renamed; diagnose() lists the collisions.
     statements: (t) => [legacyKeyIndex(t)],
     run: rekeyUsernames,
+  },
+  {
+    version: 5,
+    name: 'search keys: the folded username, display name and email of each user, computed in code',
+    // Added empty (no table rewrite), then filled in code: SQL cannot fold like userSearchKey(). The default keeps
+    // inserts that name no search key working (a server still on the previous release during a rolling upgrade).
+    statements: (t) => [`ALTER TABLE ${t.users} ADD COLUMN search_key text COLLATE "C" NOT NULL DEFAULT ''`],
+    run: fillSearchKeys,
+  },
+  {
+    version: 6,
+    name: 'finding people: an index in username order per listing filter, and a GIN index on the n-grams of the search key',
+    // Built after the keys were filled: building an index once is cheaper than keeping it up through the fill.
+    statements: (t) => [
+      ...Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
+      createSearchGramsFunction(t),
+      `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (${searchGramsFunction(t)}(search_key))`,
+    ],
   },
 ];
 
