@@ -21,9 +21,15 @@ export type { OrganizationsApi } from './service/organizations.js';
 export type { LicenseViewApi } from './service/license-view.js';
 export type { DiagnosticsApi } from './service/diagnostics.js';
 export type { ExplainUserApi } from './service/explain-user.js';
-export { notificationFilterSchema, type NotificationsApi, type NotificationFilter } from './service/notifications.js';
+export {
+  notificationFilterSchema,
+  purgeNotificationsInputSchema,
+  type NotificationsApi,
+  type NotificationFilter,
+  type PurgeNotificationsInput,
+} from './service/notifications.js';
 export type { DeliveryReport, DeliveryFailure } from './service/context.js';
-export type { LicensesApi, LicenseChangeResult } from './service/licenses.js';
+export { setAreaLicensesOptionsSchema, type LicensesApi, type LicenseChangeResult, type SetAreaLicensesOptions } from './service/licenses.js';
 export {
   usageSnapshotFilterSchema,
   peakUsageInputSchema,
@@ -37,6 +43,7 @@ export {
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
 export type { AuditApi, AuditLogPage } from './service/audit-log.js';
 export type { DormantUsersApi, ActivityResult } from './service/dormant.js';
+export type { RetirementApi, Retirement, RetirementResult } from './service/retire.js';
 export {
   activatePendingOptionsSchema,
   syncDirectoryOptionsSchema,
@@ -84,6 +91,7 @@ export {
   writeOptionsSchema,
   type Actor,
   type WriteOptions,
+  listUsersPageOptionsSchema,
   type AreaKind,
   type Access,
   type UserKind,
@@ -101,7 +109,17 @@ export {
   type BlockUserOptions,
   type UserFilter,
   type ListUsersOptions,
+  type ListUsersPageOptions,
 } from './core/schemas.js';
+export {
+  searchKey,
+  userSearchKey,
+  searchGrams,
+  searchKeyGrams,
+  searchLikePattern,
+  SEARCH_FIELD_SEPARATOR,
+  SEARCH_GRAM_LENGTH,
+} from './core/search.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export {
   SYSTEM_ACTORS,
@@ -132,6 +150,14 @@ export {
 } from './core/dormant.js';
 export type { MassBlockRefusal } from './core/mass-block.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
+export {
+  moveUserTargetSchema,
+  retireOrganizationOptionsSchema,
+  retireAreaOptionsSchema,
+  type MoveUserTarget,
+  type RetireOrganizationOptions,
+  type RetireAreaOptions,
+} from './core/lifecycle-schemas.js';
 export {
   DEFAULT_MINIMUM_PURCHASE,
   licenseRequestInputSchema,
@@ -169,6 +195,7 @@ export type { Finding, FindingCode, FindingSeverity } from './core/diagnostics.j
 export type { UserExplanation, UserExplanationCode, UserExplanationFacts, ExplainedArea, ExplainedOrganization } from './core/explain.js';
 export type { ExhaustionForecast, UsageTrend } from './core/forecast.js';
 export type { SeatShortage, PartnerQuotaShortage } from './core/seat-shortage.js';
+export type { RetirementRefused } from './core/retirement.js';
 export {
   directoryEntrySchema,
   directorySyncOptionsSchema,

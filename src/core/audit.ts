@@ -66,8 +66,8 @@ export type AuditSubjectType = 'user' | 'area' | 'organization' | 'license' | 's
  *   `user.activated` (blocked to active: `reinstateUser`, a directory sync or
  *   pending activation giving a seat, a dormant user signing in again);
  * - `user.moved` (another area or partner organization), `user.updated` (other fields);
- * - `area.created`, `area.updated` (name, grace seats; a change of licenses is a `license.changed`);
- * - `organization.created`, `organization.updated`;
+ * - `area.created`, `area.updated` (name, grace seats; a change of licenses is a `license.changed`), `area.deleted` (`retireArea`);
+ * - `organization.created`, `organization.updated`, `organization.deleted` (`retireOrganization`);
  * - `license.changed`: an area's `maxUsers` changed, one event per license history record
  *   (a purchase, each half of a move, an override);
  * - `setting.changed`: the responsible person.
@@ -81,8 +81,10 @@ export type AuditAction =
   | 'user.deleted'
   | 'area.created'
   | 'area.updated'
+  | 'area.deleted'
   | 'organization.created'
   | 'organization.updated'
+  | 'organization.deleted'
   | 'license.changed'
   | 'setting.changed';
 
@@ -208,34 +210,37 @@ function userAction(before: User | null, after: User | null): AuditAction {
 const NO_LIMIT: ReadonlySet<string> = new Set(['maxUsers']);
 
 /**
- * The event of an area's creation or change, or `null` when nothing recorded
- * changed. A creation records every field; a change leaves `maxUsers` out when
- * `licensesRecorded` (a `license.changed` event records it).
+ * The event of an area's creation, change or deletion (`after: null`), or
+ * `null` when nothing recorded changed. A creation records every field; a
+ * change leaves `maxUsers` out when `licensesRecorded` (a `license.changed`
+ * event records it).
  */
-export function areaAuditEvent(before: Area | null, after: Area, licensesRecorded: boolean): AuditEventDraft | null {
-  const diff = changedFields(before, after, before !== null && licensesRecorded ? NO_LIMIT : new Set());
-  if (diff === null) return null;
+export function areaAuditEvent(before: Area | null, after: Area | null, licensesRecorded: boolean): AuditEventDraft | null {
+  const area = after ?? before;
+  const diff = changedFields(before, after, before !== null && after !== null && licensesRecorded ? NO_LIMIT : new Set());
+  if (area === null || diff === null) return null;
   return {
-    action: before === null ? 'area.created' : 'area.updated',
-    subject: { type: 'area', id: after.id },
+    action: before === null ? 'area.created' : after === null ? 'area.deleted' : 'area.updated',
+    subject: { type: 'area', id: area.id },
     userId: null,
-    areaId: after.id,
+    areaId: area.id,
     before: before === null ? null : diff.before,
-    after: diff.after,
+    after: after === null ? null : diff.after,
   };
 }
 
-/** The event of a partner organization's creation or change, or `null` when nothing recorded changed. */
-export function organizationAuditEvent(before: Organization | null, after: Organization): AuditEventDraft | null {
+/** The event of a partner organization's creation, change or deletion (`after: null`), or `null` when nothing recorded changed. */
+export function organizationAuditEvent(before: Organization | null, after: Organization | null): AuditEventDraft | null {
+  const organization = after ?? before;
   const diff = changedFields(before, after);
-  if (diff === null) return null;
+  if (organization === null || diff === null) return null;
   return {
-    action: before === null ? 'organization.created' : 'organization.updated',
-    subject: { type: 'organization', id: after.id },
+    action: before === null ? 'organization.created' : after === null ? 'organization.deleted' : 'organization.updated',
+    subject: { type: 'organization', id: organization.id },
     userId: null,
-    areaId: after.areaId,
+    areaId: organization.areaId,
     before: before === null ? null : diff.before,
-    after: diff.after,
+    after: after === null ? null : diff.after,
   };
 }
 

@@ -126,6 +126,20 @@ export class AuditedTransaction implements SeatTransaction {
     this.#wrote(this.#organizations, 'organization', organization.id, organization);
   }
 
+  async deleteArea(areaId: string): Promise<boolean> {
+    if (!this.#areas.has(areaId)) this.#seen(this.#areas, areaId, await this.#inner.getArea(areaId));
+    const deleted = await this.#inner.deleteArea(areaId);
+    if (deleted) this.#wrote(this.#areas, 'area', areaId, null);
+    return deleted;
+  }
+
+  async deleteOrganization(organizationId: string): Promise<boolean> {
+    if (!this.#organizations.has(organizationId)) this.#seen(this.#organizations, organizationId, await this.#inner.getOrganization(organizationId));
+    const deleted = await this.#inner.deleteOrganization(organizationId);
+    if (deleted) this.#wrote(this.#organizations, 'organization', organizationId, null);
+    return deleted;
+  }
+
   async insertUsers(users: readonly User[]): Promise<void> {
     await this.#inner.insertUsers(users);
     for (const user of users) {
@@ -208,11 +222,11 @@ export class AuditedTransaction implements SeatTransaction {
       }
       case 'area': {
         const change = this.#areas.get(key as string) as Change<Area>;
-        return change.after == null ? null : areaAuditEvent(change.before, change.after, licensed.has(change.after.id));
+        return areaAuditEvent(change.before, change.after ?? null, licensed.has(key as string));
       }
       case 'organization': {
         const change = this.#organizations.get(key as string) as Change<Organization>;
-        return change.after == null ? null : organizationAuditEvent(change.before, change.after);
+        return organizationAuditEvent(change.before, change.after ?? null);
       }
       case 'setting': {
         const change = this.#settings.get(key as string) as Change<JsonValue>;

@@ -13,6 +13,7 @@ import { diagnosticsApi, type DiagnosticsApi } from './diagnostics.js';
 import { explainUserApi, type ExplainUserApi } from './explain-user.js';
 import { licenseViewApi, type LicenseViewApi } from './license-view.js';
 import { organizationsApi, type OrganizationsApi } from './organizations.js';
+import { retirementApi, type RetirementApi } from './retire.js';
 import { seatCheckApi, type SeatCheckApi } from './seat-check.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type ServiceContext } from './context.js';
 import { licensesApi, type LicensesApi } from './licenses.js';
@@ -104,7 +105,8 @@ export interface Seatkeeper
     BulkCreateApi,
     DirectorySyncApi,
     AuditApi,
-    DormantUsersApi {}
+    DormantUsersApi,
+    RetirementApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -162,5 +164,6 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...directorySyncApi(context),
     ...auditApi(context),
     ...dormantUsersApi(context),
+    ...retirementApi(context),
   };
 }

@@ -1,4 +1,5 @@
 import { usernameKey, type Area, type BlockReason, type Organization, type User } from '../../core/schemas.js';
+import { userSearchKey } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
 import { MemoryAuditTrail } from './memory-audit.js';
@@ -27,10 +28,32 @@ export class MemoryState {
   readonly audit = new MemoryAuditTrail();
   /** Username keys in order, for paging; rebuilt on the next listing after the set of keys changed. */
   #sortedKeys: string[] | null = [];
+  /**
+   * Search keys of stored users, computed by the first search that reads them.
+   * Keyed by the stored record, which a write replaces: a changed user is
+   * folded again, and writes pay nothing for searching.
+   */
+  readonly #searchKeys = new WeakMap<User, string>();
 
   /** The area's committed counts; zeros for an area without users. */
   countsOf(areaId: string): AreaSeatCounts {
     return this.counts.get(areaId) ?? emptyAreaCounts(areaId);
+  }
+
+  /** Forgets an area: its record, and its counts once no user is left in it. */
+  deleteArea(areaId: string): void {
+    this.areas.delete(areaId);
+    if (this.countsOf(areaId).users === 0) this.counts.delete(areaId);
+  }
+
+  /** The stored user's search key (`userSearchKey`). */
+  searchKeyOf(user: User): string {
+    let key = this.#searchKeys.get(user);
+    if (key === undefined) {
+      key = userSearchKey(user);
+      this.#searchKeys.set(user, key);
+    }
+    return key;
   }
 
   sortedKeys(): readonly string[] {

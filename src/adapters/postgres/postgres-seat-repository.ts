@@ -25,7 +25,7 @@ import type {
 import { checkOut } from './connection.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
-import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
+import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, purgeOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
 import { run, runScript } from './queryable.js';
 import { AREA_COLUMNS, areaFromRow, ORGANIZATION_COLUMNS, organizationFromRow, type AreaRow, type OrganizationRow } from './rows.js';
 import { PostgresTransaction, type LockedReads } from './sql-transaction.js';
@@ -303,8 +303,12 @@ export class PostgresSeatRepository implements SeatRepository {
     return selectOutboxEntries(this.#pool, this.#tables, filter.status);
   }
 
+  async purgeNotifications(deliveredBefore: Date): Promise<number> {
+    return purgeOutboxEntries(this.#pool, this.#tables, deliveredBefore);
+  }
+
   /**
-   * Users whose usernames became one name when schema version 4 recomputed the
+   * Users whose usernames became one name when schema version 2 recomputed the
    * keys by the canonical username form (`straße` and `STRASSE`): the user
    * holding the name, then the other, which keeps a legacy key until it is
    * renamed. Reads the legacy-keyed rows by their partial index, never every user.

@@ -13,7 +13,7 @@ import { insertAuditEvents, redactAuditEvents } from './audit-sql.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_TYPES, areaValues, organizationValues, userColumnArrays } from './rows.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMN_TYPES, USER_WRITE_COLUMNS, areaValues, organizationValues, userColumnArrays } from './rows.js';
 import {
   countAreaUsers,
   selectArea,
@@ -29,7 +29,7 @@ import {
 import type { Tables } from './tables.js';
 
 /** `unnest($1::text[], $2::text[], ...) AS v(id, username, ...)` over every user column. */
-const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_COLUMNS})`;
+const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
 
 /**
  * `username = v.username, ...` for every column but the id. A user whose
@@ -125,6 +125,26 @@ export class PostgresTransaction implements SeatTransaction {
     });
   }
 
+  deleteArea(areaId: string): Promise<boolean> {
+    this.#locked.delete(areaId);
+    this.#partners.delete(areaId);
+    this.#counts.delete(areaId);
+    return this.#step(async (db, t) => {
+      const { rowCount } = await run(db, `DELETE FROM ${t.areas} WHERE id = $1`, [areaId], `deleting area "${areaId}"`);
+      // Its counter rows are all at zero once its users are gone; a row still counting users is kept.
+      await run(db, `DELETE FROM ${t.userCounts} WHERE area_id = $1 AND users = 0`, [areaId], `deleting the counts of area "${areaId}"`);
+      return rowCount > 0;
+    });
+  }
+
+  deleteOrganization(organizationId: string): Promise<boolean> {
+    this.#partners.clear();
+    return this.#step(async (db, t) => {
+      const { rowCount } = await run(db, `DELETE FROM ${t.organizations} WHERE id = $1`, [organizationId], 'deleting an organization');
+      return rowCount > 0;
+    });
+  }
+
   getOrganization(organizationId: string): Promise<Organization | null> {
     return this.#step((db, t) => selectOrganization(db, t, organizationId));
   }
@@ -187,7 +207,7 @@ export class PostgresTransaction implements SeatTransaction {
     return this.#step((db, t) =>
       this.#allOrNothing(db, async () => {
         for (const chunk of chunks(sorted, this.#batchSize)) {
-          await run(db, `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(chunk), 'inserting users');
+          await run(db, `INSERT INTO ${t.users} (${USER_WRITE_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(chunk), 'inserting users');
         }
       }),
     );
@@ -295,7 +315,7 @@ export class PostgresTransaction implements SeatTransaction {
 async function insertOrNothing(db: Queryable, t: Tables, users: readonly User[]): Promise<void> {
   const { rows } = await run<{ id: string }>(
     db,
-    `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST} ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO ${t.users} (${USER_WRITE_COLUMNS}) SELECT * FROM ${USER_UNNEST} ON CONFLICT DO NOTHING RETURNING id`,
     userColumnArrays(users),
     'inserting users',
   );

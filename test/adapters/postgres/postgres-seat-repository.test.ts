@@ -1,8 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_SCHEMA_VERSION, PostgresSeatRepository } from '../../../src/adapters/postgres/index.js';
-import { migrate } from '../../../src/adapters/postgres/migrations.js';
-import { tablesIn } from '../../../src/adapters/postgres/tables.js';
 import {
   ConfigurationRefusedError,
   ConflictError,
@@ -130,31 +128,6 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         await pool.query(`DROP OWNED BY ${role}`);
         await pool.query(`DROP ROLE ${role}`);
       }
-    });
-
-    it('a schema where an earlier version let two primary areas in is not migrated: ConfigurationRefusedError names them and says how to fix it', async () => {
-      const pool = database().pool;
-      // As an earlier version left it: schema version 2, no index yet, two primary areas defined at the same moment.
-      const client = await pool.connect();
-      try {
-        await migrate(client, tablesIn('two_primaries'), 2);
-      } finally {
-        client.release();
-      }
-      const repository = new PostgresSeatRepository(pool, { schema: 'two_primaries' });
-      await repository.transaction({ areaIds: [] }, async (tx) => {
-        await tx.putArea({ ...area('main'), kind: 'primary' });
-        await tx.putArea({ ...area('other'), kind: 'primary', createdAt: new Date(T0.getTime() + 1) });
-      });
-      const refused = await repository.migrate().catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(ConfigurationRefusedError);
-      expect(refused).toMatchObject({ rule: 'SECOND_PRIMARY_AREA' });
-      expect((refused as Error).message).toMatch(/2 areas are primary \("main", "other"\).*"main".*UPDATE/s);
-      const { rows } = await pool.query('SELECT max(version) AS version FROM two_primaries.seatkeeper_schema_version');
-      expect(rows[0]).toEqual({ version: 2 });
-
-      await pool.query(`UPDATE two_primaries.seatkeeper_areas SET kind = 'extranet' WHERE id = 'other'`);
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [3, 4, 5] });
     });
 
     it('without migrate() a call fails with a StorageError that says to run it', async () => {
