@@ -368,8 +368,11 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
 
 /**
  * Tells the seat watch, once per area: with the number of users waiting for a
- * seat when some were created or kept blocked for want of one (the limit is
- * exceeded), else after any other seat change.
+ * license when some were created or kept blocked because the area has no seat
+ * left (the limit is exceeded), else after any other seat change. Users left
+ * blocked because their partner's quota is full or their partner is denied
+ * access wait for the host's admin, not for a license: they are no
+ * license-limit event, so they notify nobody.
  */
 async function observe(
   context: ServiceContext,
@@ -383,8 +386,10 @@ async function observe(
   const seatChanged = new Set<string>();
   const add = (map: Map<string, number>, areaId: string) => map.set(areaId, (map.get(areaId) ?? 0) + 1);
   for (const line of lines) {
-    if (isWaitingForLicense(line)) add(waiting, line.areaId);
-    if (line.action === 'create-blocked' && isWaitingForLicense(line)) add(createdBlocked, line.areaId);
+    if (isWaitingForLicense(line) && line.refusal?.code === 'LICENSE_LIMIT_REACHED') {
+      add(waiting, line.areaId);
+      if (line.action === 'create-blocked') add(createdBlocked, line.areaId);
+    }
     const moved = line.changes.includes('areaId') || line.changes.includes('organizationId');
     if (line.action === 'create' || line.action === 'activate' || line.action === 'block' || moved) {
       seatChanged.add(line.areaId);

@@ -98,6 +98,32 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         await seats.settleNotifications();
         expect(notifier.delivered).toHaveLength(1);
       });
+
+      it('a sync whose users a partner quota or a denied partner keeps out sends nothing; one over the area limit sends one', async () => {
+        const notifier = testNotifier();
+        const { seats } = await setup(20, notifier);
+        await seats.setResponsiblePerson('licences@example.com');
+        await seats.defineOrganization({ id: 'acme', areaId: 'primary', name: 'Acme', access: 'granted', maxUsers: 1 });
+        await seats.defineOrganization({ id: 'zed', areaId: 'primary', name: 'Zed', access: 'denied', maxUsers: null });
+        await seats.createUser({ username: 'host', areaId: 'primary' });
+
+        // 19 seats free: the partner users wait for the host's admin (a larger quota, access granted), not for a license.
+        const partners = await seats.syncDirectory([dir('a1', { organizationId: 'acme' }), dir('a2', { organizationId: 'acme' }), dir('z1', { organizationId: 'zed' })]);
+        expect(partners.lines.map((l) => `${l.username}:${l.action}:${l.refusal?.code ?? ''}`)).toEqual([
+          'a1:create:',
+          'a2:create-blocked:PARTNER_QUOTA_REACHED',
+          'z1:create-blocked:PARTNER_ACCESS_DENIED',
+        ]);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toEqual([]);
+
+        // The area's own limit: that one is a license-limit event.
+        await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 1 });
+        await seats.syncDirectory([dir('x1', { areaId: 'x' }), dir('x2', { areaId: 'x' })]);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toMatchObject([{ type: 'license-limit-exceeded', areaId: 'x', maxUsers: 1, using: 1 }]);
+        expect(notifier.delivered[0]?.attempted).toContain('directory sync created 1 user blocked; 1 user waits for a license');
+      });
     });
 
     describe('stale plans', () => {
