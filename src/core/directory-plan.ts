@@ -386,10 +386,14 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
   return [...moved, ...pending, ...returning, ...created];
 }
 
-/** Whether a draft that asks for no seat still changes what its profile counts for, or where. */
+/**
+ * Whether a draft that asks for no seat still changes what its profile counts
+ * for, or where: a profile created blocked (disabled in the directory) is
+ * counted too, though it takes no seat.
+ */
 function movesInCounts(draft: Draft): boolean {
   const { current } = draft;
-  return current !== null && (current.state !== draft.state || current.areaId !== draft.areaId || current.organizationId !== draft.organizationId);
+  return current === null || current.state !== draft.state || current.areaId !== draft.areaId || current.organizationId !== draft.organizationId;
 }
 
 function countedAs(draft: Draft): CountedProfile {
