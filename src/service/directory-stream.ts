@@ -186,25 +186,39 @@ async function runStream<L extends DirectorySyncLine>(
     // The feed, batch by batch, with the keys read so far: a repeat in a later batch is invalid.
     const seen = { externalIds: new Set<string>(), usernameKeys: new Set<string>() };
     let matched = 0;
+    // One batch is synced while the next is read and validated (an LDAP server sends its pages meanwhile).
+    let inFlight: Promise<void> | null = null;
     const feedBatch = async (raw: readonly unknown[]) => {
       const parsed = parseDirectoryFeed(raw, { offset: entries, earlier: seen });
       entries += raw.length;
       for (const key of parsed.externalIds) seen.externalIds.add(key);
       for (const key of parsed.usernameKeys) seen.usernameKeys.add(key);
       tally.add([], parsed.invalid);
-      matched += await run({ stage: 'feed', entries: parsed.valid, missing: [], holdBlocks: held !== null });
+      await inFlight;
+      const syncing = run({ stage: 'feed', entries: parsed.valid, missing: [], holdBlocks: held !== null }).then((found) => {
+        matched += found;
+      });
+      // Awaited before the next batch starts, or when the feed ends or fails; until then a failure must not count as unhandled.
+      syncing.catch(() => undefined);
+      inFlight = syncing;
     };
-    let buffer: unknown[] = [];
-    for await (const item of feed) {
-      if (Array.isArray(item)) for (const entry of item as unknown[]) buffer.push(entry);
-      else buffer.push(item);
-      if (buffer.length < STREAM_BATCH_SIZE) continue;
-      let start = 0;
-      for (; buffer.length - start >= STREAM_BATCH_SIZE; start += STREAM_BATCH_SIZE) await feedBatch(buffer.slice(start, start + STREAM_BATCH_SIZE));
-      buffer = buffer.slice(start);
+    try {
+      let buffer: unknown[] = [];
+      for await (const item of feed) {
+        if (Array.isArray(item)) for (const entry of item as unknown[]) buffer.push(entry);
+        else buffer.push(item);
+        if (buffer.length < STREAM_BATCH_SIZE) continue;
+        let start = 0;
+        for (; buffer.length - start >= STREAM_BATCH_SIZE; start += STREAM_BATCH_SIZE) await feedBatch(buffer.slice(start, start + STREAM_BATCH_SIZE));
+        buffer = buffer.slice(start);
+      }
+      if (buffer.length > 0) await feedBatch(buffer);
+    } catch (error) {
+      // The batch being synced when the feed failed is finished first: what was read is synced whole.
+      await (inFlight as Promise<void> | null)?.catch(() => undefined);
+      throw error;
     }
-    if (buffer.length > 0) await feedBatch(buffer);
-    buffer = [];
+    await inFlight;
 
     // Users missing from the feed: none when the feed's external ids found every profile of the covered areas.
     const named = (externalId: string) => seen.externalIds.has(externalId);

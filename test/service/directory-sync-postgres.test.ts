@@ -49,8 +49,11 @@ describe.skipIf(unavailable !== null)('a large streamed directory sync on Postgr
     expect(report.totals).toMatchObject({ create: 45_000, createBlocked: 5_000, waitingForLicense: 5_000, invalid: 0 });
     expect(report.lines).toHaveLength(1_000);
     expect(report.sampled).toMatchObject({ entries: 50_000, omitted: { lines: 49_000, waitingForLicense: 4_000 } });
-    // Entries are synced 5,000 at a time as they are read: the feed is never held whole.
-    expect(storedWhenRead).toEqual([0, 10_000, 20_000, 30_000, 40_000]);
+    // Entries are synced 5,000 at a time as they are read (one batch syncing while the next is read): the feed is never held whole.
+    storedWhenRead.forEach((stored, i) => {
+      expect(stored).toBeLessThanOrEqual(i * 10_000);
+      expect(stored).toBeGreaterThanOrEqual(i * 10_000 - 5_000);
+    });
     // Loose: the seen-sets of 50,000 keys, one batch and the report's first lines, plus garbage not yet collected.
     expect((peak - start) / 2 ** 20).toBeLessThan(200);
   });
