@@ -123,6 +123,20 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
   }
 }
 
+/** How a streamed sync has {@link activatePendingInArea} hand on the seats its last blocks freed. */
+export interface PendingForSync {
+  /** Only these pending users: the ones the sync left waiting. */
+  readonly only: (user: User) => boolean;
+  /** A user's position in the sync's feed: among users blocked at the same time, the first in the feed gets a seat first. */
+  readonly position: (user: User) => number;
+  /**
+   * What the seat watch is told once they are activated: the sync's own
+   * figures (who it left waiting in the whole area), not only the part of the
+   * queue that was read.
+   */
+  readonly event: (activated: readonly User[]) => AreaSeatEvents;
+}
+
 /** What activating the pending users of one area did. */
 export interface AreaPendingActivation {
   /** The users activated, in the order they got their seats: oldest `blockedAt` first. */
@@ -147,10 +161,11 @@ export interface AreaPendingActivation {
  *
  * @param context - the service context
  * @param areaId - the area
- * @param only - only these pending users (a streamed sync hands the seats its last blocks free to the users it left waiting)
+ * @param forSync - set by a streamed sync handing the seats its last blocks free to the users it left waiting
  * @returns who was activated and who still waits
  */
-export async function activatePendingInArea(context: ServiceContext, areaId: string, only?: (user: User) => boolean): Promise<AreaPendingActivation> {
+export async function activatePendingInArea(context: ServiceContext, areaId: string, forSync?: PendingForSync): Promise<AreaPendingActivation> {
+  const only = forSync?.only;
   return inAreaTransaction(context, [areaId], async (tx) => {
     const now = context.clock();
     const activated: DirectoryPlanLine[] = [];
@@ -163,8 +178,9 @@ export async function activatePendingInArea(context: ServiceContext, areaId: str
       if (area === undefined) break;
       const queue = await tx.listBlockedUsers(areaId, 'license-limit', limit);
       const linked = queue.filter((user) => user.kind === 'licensed' && user.externalId !== null && (only === undefined || only(user)));
-      // The queue's order (blockedAt, then id) is the feed order, which the planner uses to break blockedAt ties.
-      const entries = linked.map((user, index) => ({ index, entry: pendingEntry(user) }));
+      // The queue's order (blockedAt, then id) is the feed order, which the planner uses to break blockedAt ties;
+      // for a sync, its own feed's order (users created blocked by one batch share their blockedAt).
+      const entries = linked.map((user, index) => ({ index: forSync?.position(user) ?? index, entry: pendingEntry(user) }));
       const byExternalId = new Map(linked.map((user) => [user.externalId as string, user]));
       const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername: new Map(), missing: [] }, PENDING_OPTIONS);
       const written = await write(context, tx, fresh.lines, fresh.rounds, now);
@@ -184,7 +200,8 @@ export async function activatePendingInArea(context: ServiceContext, areaId: str
       }
       limit = Math.max(limit * 2, waiting.length + PENDING_BATCH);
     }
-    await observe(context, tx, [...activated, ...waiting], [areaId], 'activating pending directory users');
+    if (forSync === undefined) await observe(context, tx, [...activated, ...waiting], [areaId], 'activating pending directory users');
+    else await tellSeatWatch(context, tx, areaId, forSync.event(activatedUsers), 'directory sync');
     return { activated: activatedUsers, waiting: waiting.map((line) => line.current as User), moreWaiting };
   });
 }

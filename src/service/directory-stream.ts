@@ -325,8 +325,11 @@ class LockedApply implements BatchRunner<DirectorySyncResultLine> {
   readonly writes = true;
   /** Areas batches had to lock beyond their entries' own: later batches lock them at once. */
   private readonly alsoLock = new Set<string>();
-  /** Feed users left waiting for a license (for any reason), by external id, with their position in the feed. */
-  private readonly waitingIds = new Map<string, number>();
+  /**
+   * Feed users left waiting for a license (for any reason), by external id:
+   * their position in the feed, and whether the area's limit was the reason.
+   */
+  private readonly waitingIds = new Map<string, { readonly index: number; readonly licenseLimit: boolean }>();
   /** Per area, the users left waiting for a license that the seat watch is told about at the end. */
   private readonly events = new Map<string, AreaSeatEvents>();
   /** Areas where the blocks written after the feed was read gave seats back. */
@@ -409,7 +412,9 @@ class LockedApply implements BatchRunner<DirectorySyncResultLine> {
         seatChanged: false,
       });
     }
-    for (const line of done.lines) if (isWaitingForLicense(line)) this.waitingIds.set(line.externalId, line.index as number);
+    for (const line of done.lines) {
+      if (isWaitingForLicense(line)) this.waitingIds.set(line.externalId, { index: line.index as number, licenseLimit: line.refusal?.code === 'LICENSE_LIMIT_REACHED' });
+    }
     if (batch.stage !== 'feed') for (const areaId of done.freed) this.freedAtEnd.add(areaId);
   }
 
@@ -417,15 +422,23 @@ class LockedApply implements BatchRunner<DirectorySyncResultLine> {
     const settled: DirectorySyncResultLine[] = [];
     const areaIds = [...new Set([...this.events.keys(), ...(completed ? this.freedAtEnd : [])])].sort();
     for (const areaId of areaIds) {
+      const event = this.events.get(areaId) ?? { waiting: 0, createdBlocked: 0, seatChanged: false };
       if (completed && this.freedAtEnd.has(areaId) && this.waitingIds.size > 0) {
         // Seats given back after the feed was read go to the users it left waiting, as activatePendingDirectoryUsers
-        // hands them out (oldest blockedAt first); that activation tells the seat watch who still waits.
-        const done = await activatePendingInArea(this.context, areaId, (user) => this.waitingIds.has(user.externalId as string));
-        for (const user of done.activated) settled.push(activatedLine(user, this.waitingIds.get(user.externalId as string) ?? null));
+        // hands them out (oldest blockedAt first); then the seat watch hears how many still wait.
+        const done = await activatePendingInArea(this.context, areaId, {
+          only: (user) => this.waitingIds.has(user.externalId as string),
+          position: (user) => this.waitingIds.get(user.externalId as string)?.index ?? 0,
+          event: (activated) => ({
+            ...event,
+            waiting: event.waiting - activated.filter((user) => this.waitingIds.get(user.externalId as string)?.licenseLimit === true).length,
+            seatChanged: activated.length > 0,
+          }),
+        });
+        for (const user of done.activated) settled.push(activatedLine(user, this.waitingIds.get(user.externalId as string)?.index ?? null));
         continue;
       }
-      const event = this.events.get(areaId);
-      if (event === undefined || event.waiting === 0) continue;
+      if (event.waiting === 0) continue;
       await inAreaTransaction(this.context, [areaId], (tx) => tellSeatWatch(this.context, tx, areaId, event, 'directory sync'));
     }
     return settled;

@@ -509,6 +509,21 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         expect(notifier.delivered[0]?.attempted).toContain('directory sync created 2 users blocked; 2 users wait for a license');
       });
 
+      it('when the seats freed at the end are fewer than the users waiting, the one notification counts who still waits', async () => {
+        const notifier = testNotifier();
+        const { seats } = await setup(5, notifier);
+        await seats.setResponsiblePerson('licences@example.com');
+        await seats.syncDirectory(['a', 'b', 'c', 'd', 'e'].map((n) => dir(n)));
+
+        const report = await seats.syncDirectory(streamOf([dir('a', { enabled: false }), ...['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => dir(n))], 3));
+        expect(report.totals).toMatchObject({ block: 1, createBlocked: 3, activate: 1, waitingForLicense: 2 });
+        expect(report.waitingForLicense.map((l) => l.username)).toEqual(['g', 'h']);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toHaveLength(1);
+        expect(notifier.delivered[0]).toMatchObject({ type: 'license-limit-exceeded', maxUsers: 5, using: 5 });
+        expect(notifier.delivered[0]?.attempted).toContain('directory sync created 3 users blocked; 2 users wait for a license');
+      });
+
       it('a dry run counts every user, lists the first 1,000 lines, hands out seats batch after batch, and cannot be applied', async () => {
         const { seats } = await setup(5_100);
         const feed = many(6_000, 'n');
