@@ -62,12 +62,20 @@ export interface DirectoryState {
  * @returns the usernames of new, adopted and renamed profiles
  */
 export function usernamesToLookUp(entries: readonly IndexedDirectoryEntry[], byExternalId: ReadonlyMap<string, User>): string[] {
-  return entries
-    .filter(({ entry }) => {
-      const profile = byExternalId.get(entry.externalId);
-      return profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username);
-    })
-    .map(({ entry }) => entry.username);
+  return entries.filter(({ entry }) => !keepsUsername(entry, byExternalId)).map(({ entry }) => entry.username);
+}
+
+/**
+ * Whether the profile holding an entry's external id already holds the
+ * entry's username (ignoring case): then it is the only possible holder, and
+ * storage keeps any other profile from taking that name.
+ *
+ * @param entry - a valid feed entry
+ * @param byExternalId - the profiles found by their external ids
+ */
+export function keepsUsername(entry: DirectoryEntry, byExternalId: ReadonlyMap<string, User>): boolean {
+  const profile = byExternalId.get(entry.externalId);
+  return profile !== undefined && usernameKey(profile.username) === usernameKey(entry.username);
 }
 
 /** The profile fields and state a line leads to. */

@@ -34,7 +34,7 @@ import {
   type InvalidDirectoryEntry,
   type ResolvedDirectorySyncOptions,
 } from '../core/directory-entry.js';
-import { blocksAllowed, massBlockGuard, planDirectoryChanges, type DirectoryPlanOutcome, type DirectoryState } from '../core/directory-plan.js';
+import { blocksAllowed, keepsUsername, massBlockGuard, planDirectoryChanges, type DirectoryPlanOutcome, type DirectoryState } from '../core/directory-plan.js';
 import {
   addDirectoryTallies,
   countDirectoryLines,
@@ -49,7 +49,7 @@ import {
   type DirectorySyncSample,
   type DirectorySyncTallies,
 } from '../core/directory-report.js';
-import type { Area, Organization, User } from '../core/schemas.js';
+import { usernameKey, type Area, type Organization, type User } from '../core/schemas.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { ConflictError, UnknownAreaError } from '../errors.js';
@@ -129,6 +129,12 @@ interface BatchDone<L extends DirectorySyncLine> {
   readonly held: readonly DirectoryPlanLine[];
   /** How many of the profiles found by the entries' external ids live in the covered areas. */
   readonly matched: number;
+  /**
+   * The username keys of entries whose own profile holds that username once
+   * the batch is done: in a dry run, those it already held; in a sync, every
+   * entry the batch wrote or found unchanged (see `runStream`).
+   */
+  readonly kept: readonly string[];
 }
 
 /** Plans a batch (a dry run) or plans and applies it under its areas' locks. */
@@ -173,11 +179,11 @@ async function runStream<L extends DirectorySyncLine>(
   // Blocks are held back until the guard has weighed the whole feed; forced, they are written batch by batch.
   const held = options.force ? null : new HeldBlocks(before, options.maxBlockShare);
   const run = async (batch: Batch) => {
-    if (batch.entries.length === 0 && batch.missing.length === 0) return 0;
+    if (batch.entries.length === 0 && batch.missing.length === 0) return { matched: 0, kept: [] };
     const done = await runner.run(batch);
     held?.hold(done.held);
     tally.add(done.lines, done.invalid);
-    return done.matched;
+    return done;
   };
 
   let entries = 0;
@@ -195,8 +201,12 @@ async function runStream<L extends DirectorySyncLine>(
       for (const key of parsed.usernameKeys) seen.usernameKeys.add(key);
       tally.add([], parsed.invalid);
       await inFlight;
-      const syncing = run({ stage: 'feed', entries: parsed.valid, missing: [], holdBlocks: held !== null }).then((found) => {
-        matched += found;
+      const syncing = run({ stage: 'feed', entries: parsed.valid, missing: [], holdBlocks: held !== null }).then((done) => {
+        matched += done.matched;
+        // A username its entry's own profile holds is guarded by storage from here on: no later entry may rename
+        // that profile (its external id is read), and any other entry asking for the name finds it taken. The set
+        // keeps the rest (invalid and held-back entries; in a dry run, new and renamed ones too), so it stays small.
+        for (const key of done.kept) seen.usernameKeys.delete(key);
       });
       // Awaited before the next batch starts, or when the feed ends or fails; until then a failure must not count as unhandled.
       syncing.catch(() => undefined);
@@ -299,13 +309,20 @@ class DryRun implements BatchRunner<DirectoryPlanLine> {
     const state = { areas, organizations, counts: [...this.counts.values()], ...profiles, missing: batch.missing };
     const { outcome, held } = planBatch(batch, state, options);
     for (const c of outcome.counts) this.counts.set(c.areaId, c);
-    return { lines: outcome.lines, invalid: outcome.invalid, held, matched: matchedInCovered(profiles.byExternalId, covered) };
+    return { lines: outcome.lines, invalid: outcome.invalid, held, matched: matchedInCovered(profiles.byExternalId, covered), kept: keptUsernames(batch, profiles.byExternalId) };
   }
 
   async finish(): Promise<readonly DirectoryPlanLine[]> {
     // The dry run keeps no waiting users to hand seats to: it shows them waiting.
     return [];
   }
+}
+
+/** The username keys of a batch's entries whose own stored profile already holds that username (a dry run writes nothing). */
+function keptUsernames(batch: Batch, byExternalId: ReadonlyMap<string, User>): string[] {
+  const kept: string[] = [];
+  for (const { entry } of batch.entries) if (keepsUsername(entry, byExternalId)) kept.push(usernameKey(entry.username));
+  return kept;
 }
 
 /** Asked for by a batch whose lines write in areas it did not lock: it runs again with them locked. */
@@ -399,7 +416,9 @@ class LockedApply implements BatchRunner<DirectorySyncResultLine> {
     for (const { current, action, areaId, organizationId } of outcome.lines) {
       if (current?.state === 'active' && (action === 'block' || current.areaId !== areaId || current.organizationId !== organizationId)) freed.add(current.areaId);
     }
-    return { lines, invalid: outcome.invalid, held, matched, events, freed };
+    // Every entry with a line now has a profile holding its username.
+    const kept = outcome.lines.flatMap((line) => (line.entry === null ? [] : [usernameKey(line.username)]));
+    return { lines, invalid: outcome.invalid, held, matched, kept, events, freed };
   }
 
   /** Keeps what the end of the sync needs from a batch it applied. */

@@ -450,6 +450,14 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         expect(await user(seats, 'u10')).toMatchObject({ externalId: 'ad-u10', state: 'active' });
         expect(await user(seats, 'u20')).toMatchObject({ externalId: 'ad-u20' });
         expect(await seats.findUserByUsername('twin-a')).toBeNull();
+
+        // Synced again with a repeat two batches later: u20's profile already holds its name, so the repeat finds it
+        // taken (the sync need not remember names their own profiles hold); nothing else changes.
+        const again = await seats.syncDirectory(streamOf([...feed.slice(0, 5_050), ...many(4_950, 'v'), dir('u20', { externalId: 'ad-someone-else' })], 1_000));
+        expect(again.invalid.map((i) => [i.index, i.issues.map((x) => x.code).join()])).toEqual([[10_000, 'username_taken']]);
+        expect(again.totals).toMatchObject({ unchanged: 5_050, invalid: 1 });
+        expect(again.totals.create + again.totals.createBlocked).toBe(4_950);
+        expect(await user(seats, 'u20')).toMatchObject({ externalId: 'ad-u20' });
       });
 
       it('onMissing block: the guard weighs the blocks of every batch and the missing users before anyone is blocked', async () => {
