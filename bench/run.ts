@@ -12,6 +12,7 @@ import { benchCreateUser } from './create-user.bench.js';
 import { benchDirectorySync } from './directory-sync.bench.js';
 import { table, type BenchFigure } from './harness.js';
 import { benchPostgres } from './postgres.bench.js';
+import { benchPostgresImport } from './postgres-import.bench.js';
 import { benchSummary } from './summary.bench.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -42,6 +43,7 @@ const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['directorySync', () => benchDirectorySync(quick ? 10_000 : 100_000)],
   ['csv', async () => benchCsv(quick ? 10_000 : 100_000, !quick)],
   ['postgres', () => benchPostgres(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000)],
+  ['postgresImport', () => benchPostgresImport(quick ? 5_000 : 50_000)],
 ];
 for (const [name, run] of suites) {
   if (only !== null && !only.includes(name)) continue;

@@ -71,7 +71,8 @@ export class SeatkeeperError extends Error {
  * entry gets against the site: `duplicate_external_id` / `duplicate_username`
  * (twice in one feed), `system_user` (the entry names a system user),
  * `unknown_area`, `area_not_covered` (outside the sync's areas),
- * `unknown_organization`, `username_taken` (by a user outside the directory).
+ * `unknown_organization`, `username_taken` (by a user outside the directory),
+ * `username_not_allowed` (a name that could pass for another: see `USERNAME_NOT_ALLOWED`).
  */
 export type InputIssueCode =
   | z.core.$ZodIssueCode
@@ -82,7 +83,8 @@ export type InputIssueCode =
   | 'unknown_area'
   | 'area_not_covered'
   | 'unknown_organization'
-  | 'username_taken';
+  | 'username_taken'
+  | 'username_not_allowed';
 
 /** One problem found while validating input; a flattened zod issue. */
 export interface InputIssue {

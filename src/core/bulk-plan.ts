@@ -7,7 +7,9 @@
  * @module
  */
 import { UnknownAreaError } from '../errors.js';
-import { usernameKey } from './schemas.js';
+import { externalIdRepeatedMessage, externalIdTakenMessage, usernameNotAllowedMessage, usernameRepeatedMessage, usernameTakenMessage } from './key-messages.js';
+import { usernameKey, type User } from './schemas.js';
+import { usernameProblem } from './username.js';
 import { decideSeat, type SeatContext, type SeatDecision } from './seat-policy.js';
 import { seatShortage, type SeatShortage } from './seat-shortage.js';
 import { addToCounts, type AreaSeatCounts } from './usage.js';
@@ -32,8 +34,11 @@ export interface BulkPlanInput {
   readonly candidates: readonly BulkCandidate[];
   /** The seat context of every area a candidate names, read under the lock. */
   readonly contexts: ReadonlyMap<string, SeatContext>;
-  /** Usernames already taken in storage, folded with `usernameKey`. */
-  readonly takenUsernames: ReadonlySet<string>;
+  /**
+   * The users already holding a username in storage, by `usernameKey`: a
+   * refusal names the holder only to a requester of the holder's organization.
+   */
+  readonly takenUsernames: ReadonlyMap<string, Pick<User, 'username' | 'organizationId'>>;
   /** External ids already taken in storage. */
   readonly takenExternalIds: ReadonlySet<string>;
   /** The smallest number of seats a purchase may add, for the shortage report. */
@@ -51,11 +56,15 @@ export interface BulkPlan {
 /**
  * Decides each candidate in order, as if each accepted one had been created
  * before the next is decided:
- * 1. a username taken in storage, or by an earlier candidate, is `USERNAME_TAKEN`;
- * 2. an external id taken likewise is `EXTERNAL_ID_TAKEN`;
- * 3. a candidate created blocked takes no seat and is accepted;
- * 4. an active one gets a seat by {@link decideSeat}, against counts advanced by
+ * 1. a username that could pass for another (`usernameProblem`) is `USERNAME_NOT_ALLOWED`;
+ * 2. a username taken in storage, or by an earlier candidate, is `USERNAME_TAKEN`;
+ * 3. an external id taken likewise is `EXTERNAL_ID_TAKEN`;
+ * 4. a candidate created blocked takes no seat and is accepted;
+ * 5. an active one gets a seat by {@link decideSeat}, against counts advanced by
  *    every candidate accepted before it.
+ *
+ * Refusals of the first three carry no seat figures, and name no user of
+ * another organization (see `usernameTakenMessage`).
  *
  * A refused candidate takes nothing, so a later one may still fit (a partner
  * with quota left, another area). The first candidate with a key claims it even
@@ -80,17 +89,23 @@ export function planBulkCreate(input: BulkPlanInput): BulkPlan {
     const context = input.contexts.get(candidate.areaId);
     if (context === undefined) throw new UnknownAreaError(candidate.areaId);
     const current = counts.get(candidate.areaId) ?? context.counts;
-    const keyTaken = (code: 'USERNAME_TAKEN' | 'EXTERNAL_ID_TAKEN', message: string): SeatDecision => ({
+    // A refusal about the name or id: it carries no seat figures.
+    const keyTaken = (code: 'USERNAME_NOT_ALLOWED' | 'USERNAME_TAKEN' | 'EXTERNAL_ID_TAKEN', message: string): SeatDecision => ({
       ok: false,
-      reason: { code, message, areaId: candidate.areaId, maxUsers: context.area.maxUsers, using: current.using },
+      reason: { code, message, areaId: candidate.areaId },
     });
 
+    const problem = usernameProblem(candidate.username);
+    if (problem !== null) return keyTaken('USERNAME_NOT_ALLOWED', usernameNotAllowedMessage(candidate.username, problem));
     const key = usernameKey(candidate.username);
-    if (input.takenUsernames.has(key) || claimedUsernames.has(key)) return keyTaken('USERNAME_TAKEN', usernameMessage(candidate.username, input.takenUsernames.has(key)));
+    const holder = input.takenUsernames.get(key);
+    if (holder !== undefined) return keyTaken('USERNAME_TAKEN', usernameTakenMessage(candidate.username, holder, candidate.organizationId));
+    if (claimedUsernames.has(key)) return keyTaken('USERNAME_TAKEN', usernameRepeatedMessage(candidate.username));
     claimedUsernames.add(key);
     const { externalId } = candidate;
     if (externalId !== null) {
-      if (input.takenExternalIds.has(externalId) || claimedExternalIds.has(externalId)) return keyTaken('EXTERNAL_ID_TAKEN', externalIdMessage(externalId, input.takenExternalIds.has(externalId)));
+      if (input.takenExternalIds.has(externalId)) return keyTaken('EXTERNAL_ID_TAKEN', externalIdTakenMessage(externalId));
+      if (claimedExternalIds.has(externalId)) return keyTaken('EXTERNAL_ID_TAKEN', externalIdRepeatedMessage(externalId));
       claimedExternalIds.add(externalId);
     }
 
@@ -131,16 +146,4 @@ function addDemand(
   } else {
     wanted.unallocated += 1;
   }
-}
-
-function usernameMessage(username: string, inStorage: boolean): string {
-  return inStorage
-    ? `The username "${username}" is already taken (usernames are unique site-wide, ignoring case). Choose another.`
-    : `The username "${username}" appears more than once in this batch (usernames are unique site-wide, ignoring case); only its first occurrence can be created.`;
-}
-
-function externalIdMessage(externalId: string, inStorage: boolean): string {
-  return inStorage
-    ? `Another user already has external id "${externalId}". External ids are unique.`
-    : `The external id "${externalId}" appears more than once in this batch; only its first occurrence can be created.`;
 }

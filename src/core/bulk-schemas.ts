@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { createUserInputSchema, userStateSchema } from './schemas.js';
+import { NAME_MAX_LENGTH, requiredText } from './text-rules.js';
 
 /** One user of a `createUsers` batch: the fields of `createUser`, and whether it starts active or blocked. */
 export const bulkUserInputSchema = createUserInputSchema.extend({
@@ -31,7 +32,7 @@ export const bulkCreateOptionsSchema = z.strictObject({
   /** How the users came to exist: `manual` (default) or `csv`. */
   source: z.enum(['manual', 'csv']).optional(),
   /** Kept as `blockedBy` on entries created blocked (an admin's id or name). Default `bulk import`. */
-  blockedBy: z.string().trim().min(1).max(200).optional(),
+  blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
 });
 /** Options of `createUsers`. */
 export type BulkCreateOptions = z.input<typeof bulkCreateOptionsSchema>;

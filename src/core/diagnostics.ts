@@ -25,6 +25,8 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
  * - `PARTNER_WITHOUT_QUOTA`: a granted partner has no quota set, so no partner admin of its area sees Remaining.
  * - `NO_RESPONSIBLE_PERSON`: nobody is told when a limit is exceeded.
  * - `LEGACY_GUEST_NOT_MIGRATED`: the system guest was renamed and has not been made a licensed user yet.
+ * - `USERNAME_COLLISION`: two users stored before the username comparison rules changed
+ *   have names that are now the same (`straße` and `STRASSE`); one should be renamed.
  */
 export type FindingCode =
   | 'NO_PRIMARY_AREA'
@@ -37,7 +39,8 @@ export type FindingCode =
   | 'DENIED_PARTNER_HAS_ACTIVE_USERS'
   | 'PARTNER_WITHOUT_QUOTA'
   | 'NO_RESPONSIBLE_PERSON'
-  | 'LEGACY_GUEST_NOT_MIGRATED';
+  | 'LEGACY_GUEST_NOT_MIGRATED'
+  | 'USERNAME_COLLISION';
 
 /** One configuration finding. */
 export interface Finding {
@@ -65,16 +68,22 @@ export interface DiagnosticsInput {
   readonly responsiblePerson: string | null;
   /** System guests renamed by the site and not migrated yet. */
   readonly legacyGuests: readonly Pick<User, 'id' | 'username' | 'areaId'>[];
+  /** Pairs of users whose usernames are the same name by today's rules: the holder of the name, then the other. Default none. */
+  readonly usernameCollisions?: readonly (readonly [CollidingUser, CollidingUser])[];
   /** The smallest purchase a license request may ask for, to phrase purchase advice. Default 5. */
   readonly minimumPurchase?: number;
 }
+
+/** What a `USERNAME_COLLISION` finding names of each user. */
+export type CollidingUser = Pick<User, 'id' | 'username' | 'areaId'>;
 
 const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { error: 0, warning: 1, info: 2 };
 
 /**
  * Finds configuration problems: over-limit and over-allocated areas, quota
  * mistakes with denied partners, missing quotas that hide figures from partner
- * admins, no responsible person, and legacy guests not migrated. Errors come
+ * admins, no responsible person, legacy guests not migrated, and usernames
+ * that collide under today's comparison rules. Errors come
  * first, then warnings, then information; within a severity, site-wide
  * findings first, then by area in the order given.
  *
@@ -114,6 +123,20 @@ export function diagnoseConfiguration(input: DiagnosticsInput): Finding[] {
           fix: `Run migrateLegacyGuest(): "${guest.username}" becomes an active licensed user taking a seat in ${areaName}, and a new inactive guest is created.`,
           areaId: guest.areaId,
           userId: guest.id,
+        },
+      ),
+    );
+  }
+  for (const [holder, other] of input.usernameCollisions ?? []) {
+    findings.push(
+      finding(
+        'USERNAME_COLLISION',
+        'warning',
+        `The users "${holder.username}" (id ${holder.id}) and "${other.username}" (id ${other.id}) have the same username by the comparison rules (case, width and accent composition are ignored), so they can pass for each other; looking up either name finds "${holder.username}".`,
+        {
+          fix: `Rename one of them with updateUser(id, { username }); nothing is renamed automatically.`,
+          areaId: other.areaId,
+          userId: other.id,
         },
       ),
     );

@@ -163,7 +163,7 @@ export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFee
       issues.push({
         path: ['username'],
         code: 'duplicate_username',
-        message: `username "${username}" appears ${repeatedUsername} times in the feed (ignoring case); every occurrence is left out`,
+        message: `username "${username}" appears ${repeatedUsername} times in the feed (usernames are compared ignoring case, width and accent composition); every occurrence is left out`,
       });
     }
     invalid.push({ index, externalId, username, issues });

@@ -31,6 +31,7 @@
 import type { InputIssue } from '../errors.js';
 import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
 import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
+import { usernameProblem } from './username.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
 import { decideSeat, type SeatRefusal } from './seat-policy.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts, type CountedProfile } from './usage.js';
@@ -162,6 +163,9 @@ export function planDirectoryChanges(
         message: `"${current.username}" is a system user; a directory sync never manages system users`,
       });
     }
+    // A new name must not pass for another; a profile keeping the name it has is left as it is.
+    const problem = current !== undefined && current.username === entry.username ? null : usernameProblem(entry.username);
+    if (problem !== null) issues.push({ path: ['username'], code: 'username_not_allowed', message: problem.message });
     if (issues.length > 0) invalid.push({ index, externalId: entry.externalId, username: entry.username, issues });
     else candidates.push({ index, entry, current: current ?? null, holder: holder ?? null });
   }
@@ -271,7 +275,7 @@ function orderRenames(candidates: readonly Candidate[], invalid: InvalidDirector
           code: 'username_taken',
           message: byCurrentId.has(held.id)
             ? `username "${entry.username}" is held by "${held.username}", whose own rename in this feed cannot be applied first (a swap or a chain through an invalid entry); rename through an unused username over two syncs`
-            : `username "${entry.username}" is taken by another profile (${held.externalId === null ? 'no external id' : `external id "${held.externalId}"`}) that this feed does not rename; usernames are unique site-wide, ignoring case`,
+            : `username "${entry.username}" is taken by another profile (${held.externalId === null ? 'no external id' : `external id "${held.externalId}"`}) that this feed does not rename; usernames are unique site-wide, compared ignoring case, width and accent composition`,
         },
       ],
     });

@@ -9,13 +9,15 @@
 import { z } from 'zod';
 import { ConfigurationRefusedError, InternalError, type InputIssue } from '../errors.js';
 import { idSchema, type Area, type Organization } from './schemas.js';
+import { storedText } from './text-rules.js';
 import { allocation, type AreaSeatCounts } from './usage.js';
 
 /** The default smallest purchase: licenses are added at least 5 at a time. */
 export const DEFAULT_MINIMUM_PURCHASE = 5;
 
 const quantitySchema = z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000_000);
-const noteSchema = z.string().trim().max(2000, 'must be at most 2000 characters');
+/** A note is stored with the license history, so the text rules of every stored text apply. */
+const noteSchema = z.string().trim().pipe(storedText(2000));
 
 /** Input of `requestLicenses`: buy seats for one area, or move seats between two. */
 export const licenseRequestInputSchema = z.discriminatedUnion('type', [
@@ -68,7 +70,7 @@ export const addLicenseRequestSchema = z.strictObject({
   /** When it was requested, ISO 8601 (UTC). */
   requestedAt: z.iso.datetime(),
   /** Free text for the vendor, or `null`. */
-  note: z.string().nullable(),
+  note: noteSchema.nullable(),
   /** Plain text a host can mail to its vendor. */
   summary: z.string(),
 });
@@ -104,7 +106,7 @@ export const moveLicenseRequestSchema = z.strictObject({
   /** When it was requested, ISO 8601 (UTC). */
   requestedAt: z.iso.datetime(),
   /** Free text for the vendor, or `null`. */
-  note: z.string().nullable(),
+  note: noteSchema.nullable(),
   /** Plain text a host can mail to its vendor. */
   summary: z.string(),
 });

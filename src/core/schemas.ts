@@ -6,29 +6,43 @@
  * @module
  */
 import { z } from 'zod';
-import { DISPLAY_NAME_MAX_LENGTH, EMAIL_PATTERN, ID_MAX_LENGTH, NO_CONTROL_CHARACTERS, USERNAME_MAX_LENGTH } from './text-rules.js';
+import { canonicalUsername } from './username.js';
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  EMAIL_LOCAL_PART_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  ID_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  requiredText,
+  storedText,
+  USERNAME_MAX_LENGTH,
+} from './text-rules.js';
 
-/** An id chosen by the host: 1-200 characters, trimmed, no control characters. */
-export const idSchema = z
+/** An id chosen by the host: 1-200 characters, trimmed, well-formed, no control characters. */
+export const idSchema = requiredText(ID_MAX_LENGTH);
+
+/**
+ * A username: 1-255 characters, trimmed, well-formed, no control characters.
+ * Unique site-wide by its canonical form (see the Usernames guide): case,
+ * width and Unicode composition do not make two names different. Names that
+ * could pass for another (invisible characters, mixed scripts) are refused
+ * when a user is created or renamed, with `USERNAME_NOT_ALLOWED`.
+ */
+export const usernameSchema = requiredText(USERNAME_MAX_LENGTH);
+
+/** An email address, trimmed: at most 254 characters, at most 64 before the `@` (RFC 5321). */
+export const emailSchema = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(ID_MAX_LENGTH, `must be at most ${ID_MAX_LENGTH} characters`)
-  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+  .pipe(storedText(EMAIL_MAX_LENGTH))
+  .refine((email) => email.lastIndexOf('@') <= EMAIL_LOCAL_PART_MAX_LENGTH, `must have at most ${EMAIL_LOCAL_PART_MAX_LENGTH} characters before the @`)
+  .pipe(z.email({ error: 'must be a valid email address' }));
 
-/** A username: unique site-wide, compared ignoring case. */
-export const usernameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(USERNAME_MAX_LENGTH, `must be at most ${USERNAME_MAX_LENGTH} characters`)
-  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+/** A display name, free text up to 500 characters; an empty one means "no display name" (`null`). */
+export const displayNameSchema = storedText(DISPLAY_NAME_MAX_LENGTH).transform((name) => (name.trim() === '' ? null : name));
 
-/** An email address, trimmed. */
-export const emailSchema = z.string().trim().pipe(z.email({ pattern: EMAIL_PATTERN, error: 'must be a valid email address' }));
-
-/** A display name, free text up to 500 characters. */
-export const displayNameSchema = z.string().max(DISPLAY_NAME_MAX_LENGTH, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
+/** The name of an area or organization, as admins see it. */
+const nameSchema = requiredText(NAME_MAX_LENGTH);
 
 /** A seat count: a whole number, zero or more. */
 export const seatCountSchema = z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100_000_000);
@@ -79,7 +93,7 @@ export const areaInputSchema = z.strictObject({
   /** `primary` (exactly one: the intranet) or `extranet`. */
   kind: areaKindSchema,
   /** The name admins see. */
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: nameSchema,
   /** The number of purchased seats, an integer >= 0. */
   maxUsers: seatCountSchema,
   /** Seats a host allows over `maxUsers` before refusing (they still count as exceeded). Default 0. */
@@ -113,7 +127,7 @@ export const organizationInputSchema = z.strictObject({
   /** The area whose seats it uses. */
   areaId: idSchema,
   /** The name admins see. */
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: nameSchema,
   /** `granted` (may take seats) or `denied` (keeps its users, gets no new seats). */
   access: accessSchema,
   /** The partner's quota, or `null` for none set. */
@@ -144,7 +158,7 @@ export interface Organization {
 
 /** Input of `createUser`: a licensed profile created by hand. */
 export const createUserInputSchema = z.strictObject({
-  /** Unique site-wide, ignoring case. */
+  /** Unique site-wide by its canonical form (case, width and accent composition ignored). */
   username: usernameSchema,
   /** The area whose seat the user takes. */
   areaId: idSchema,
@@ -152,8 +166,8 @@ export const createUserInputSchema = z.strictObject({
   organizationId: idSchema.nullable().optional(),
   /** The email address. */
   email: emailSchema.optional(),
-  /** The name shown in lists. */
-  displayName: displayNameSchema.optional(),
+  /** The name shown in lists; empty or `null` for none. */
+  displayName: displayNameSchema.nullable().optional(),
   /** The directory id (AD objectGUID, SCIM id...), unique when set. */
   externalId: idSchema.optional(),
 });
@@ -178,7 +192,7 @@ export type UpdateUserInput = z.input<typeof updateUserInputSchema>;
 export interface User {
   /** The user's id, assigned by seatkeeper. */
   readonly id: string;
-  /** Unique site-wide, ignoring case. */
+  /** Unique site-wide by its canonical form (case, width and accent composition ignored). */
   readonly username: string;
   /** The email address, if known. */
   readonly email: string | null;
@@ -213,7 +227,7 @@ export interface User {
 /** Options of `blockUser`. */
 export const blockUserOptionsSchema = z.strictObject({
   /** Who blocks (an admin's id or name), kept on the profile for `explainUser`. */
-  blockedBy: z.string().trim().min(1).max(200).optional(),
+  blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
 });
 /** Options of `blockUser`. */
 export type BlockUserOptions = z.input<typeof blockUserOptionsSchema>;
@@ -244,9 +258,12 @@ export const listUsersOptionsSchema = userFilterSchema.extend({
 /** Options of `listUsers`: a filter and a page size. */
 export type ListUsersOptions = z.input<typeof listUsersOptionsSchema>;
 
-/** The fold used to compare usernames: usernames are unique ignoring case. */
+/**
+ * The key usernames are compared and stored unique by: their canonical form
+ * (width-mapped, case-folded, NFC; PRECIS UsernameCaseMapped, RFC 8265).
+ */
 export function usernameKey(username: string): string {
-  return username.trim().toLowerCase();
+  return canonicalUsername(username);
 }
 
 /**

@@ -7,12 +7,18 @@
 import type { Area, Organization } from './schemas.js';
 import { unallocatedRemaining, type AreaSeatCounts } from './usage.js';
 
-/** Why a seat was refused. Stable; switch on these. */
+/**
+ * Why a user was refused. Stable; switch on these. `USERNAME_NOT_ALLOWED`: the
+ * name could pass for another (invisible characters, bidi controls, mixed
+ * scripts); `USERNAME_TAKEN`: another user has the same name by the username
+ * comparison rules; the rest are about seats.
+ */
 export type SeatRefusalCode =
   | 'LICENSE_LIMIT_REACHED'
   | 'PARTNER_QUOTA_REACHED'
   | 'PARTNER_ACCESS_DENIED'
   | 'USERNAME_TAKEN'
+  | 'USERNAME_NOT_ALLOWED'
   | 'EXTERNAL_ID_TAKEN';
 
 /**
@@ -20,8 +26,10 @@ export type SeatRefusalCode =
  * carries only what the person who caused it may see, so it is safe to show
  * them: a refusal for a partner's user has that partner's figures as its
  * admin's license view shows them (its `using`; its quota only when every
- * partner of the area has one), never the area's; a `USERNAME_TAKEN` or
- * `EXTERNAL_ID_TAKEN` refusal has no figures at all.
+ * partner of the area has one), never the area's; a `USERNAME_NOT_ALLOWED`,
+ * `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN` refusal has no figures at all, and
+ * names the user holding a username only when that user belongs to the same
+ * organization as the one being created or renamed.
  */
 export interface SeatRefusal {
   /** The stable code. */

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { bulkModeSchema } from '../core/bulk-schemas.js';
 import { idSchema } from '../core/schemas.js';
+import { NAME_MAX_LENGTH, requiredText } from '../core/text-rules.js';
 import { InvalidInputError, UnknownAreaError, UnknownOrganizationError } from '../errors.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { parseInput } from '../service/validate.js';
@@ -68,7 +69,7 @@ export const peopleImportOptionsSchema = z.strictObject({
     .refine((label) => encodingSupported(label), 'must be an encoding this runtime can decode, e.g. utf-8 or windows-1252')
     .optional(),
   /** Kept as `blockedBy` on users imported blocked. Default `csv import`. */
-  blockedBy: z.string().trim().min(1).max(200).optional(),
+  blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
   /** The largest upload read, in bytes (UTF-8 bytes for text). Default 50 MiB. A larger one is not read past it, and nothing is imported. */
   maxBytes: z.number().int().min(1).optional(),
   /** The most data rows read. Default 100,000, at most 10,000,000. A file with more is not read past it, and nothing is imported. */

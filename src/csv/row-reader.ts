@@ -174,7 +174,7 @@ export class RowReader {
     const key = usernameKey(row.username);
     const first = this.#usernames.get(key);
     if (first !== undefined) {
-      this.#error(line, 'username', `The username "${row.username}" is already on line ${first} (usernames are unique ignoring case).`);
+      this.#error(line, 'username', `The username "${row.username}" is already on line ${first} (usernames are unique ignoring case, width and accent composition).`);
       return false;
     }
     if (row.externalId !== undefined) {

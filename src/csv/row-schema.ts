@@ -1,15 +1,22 @@
 /**
  * The zod schema of one People CSV row, after its header is mapped to column
  * keys, neutralised cells are restored and blank cells are left out. It is the
- * only check a row's cells go through.
+ * only check a row's cells go through, and every text cell is checked by the
+ * same schemas (and text rules) as the write it leads to, so a dry run accepts
+ * exactly what the import writes.
  *
  * @module
  */
 import { z } from 'zod';
 import { displayNameSchema, emailSchema, idSchema, usernameSchema } from '../core/schemas.js';
+import { REFERENCE_MAX_LENGTH, requiredText } from '../core/text-rules.js';
 
-/** A reference to an area or organization: its id or its name (names are matched ignoring case). */
-const referenceSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/**
+ * A reference to an area or organization: its id or its name (names are
+ * matched ignoring case). The text rules of every stored text apply, so a cell
+ * that no area or organization could be named by is refused as such.
+ */
+const referenceSchema = requiredText(REFERENCE_MAX_LENGTH);
 
 /** One People CSV row. Informational columns (block reason, source, created, updated) are not imported. */
 export const peopleCsvRowSchema = z.object({

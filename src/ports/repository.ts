@@ -240,6 +240,22 @@ export interface SeatRepository extends SeatReader {
   /** Outbox entries, oldest first, optionally only pending or delivered ones. */
   listNotifications(filter?: { readonly status?: 'pending' | 'delivered' }): Promise<readonly OutboxEntry[]>;
 
+  /**
+   * Optional. Pairs of stored users whose usernames have the same key
+   * (`usernameKey`) although the unique key rule should have kept them apart:
+   * data written before the rule changed (a store that kept an older fold of
+   * the username must not rename anyone when it moves to the new one; it keeps
+   * the newer user of each pair under a distinct legacy key instead). Each pair
+   * is the user holding the name, then the other. Called by `diagnose()`,
+   * outside any transaction; it must not load every user (read only the
+   * legacy-keyed ones, by an index, and their holders).
+   *
+   * A store whose key index has always been built with `usernameKey` (the
+   * in-memory one) never has such pairs and may leave this out.
+   * `PostgresSeatRepository` implements it for sites migrated from an earlier schema version.
+   */
+  findUsernameCollisions?(): Promise<readonly (readonly [User, User])[]>;
+
   /** License change history, oldest first, optionally for one area. */
   listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]>;
   /** Usage snapshots, oldest first, optionally for one area and a time range. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bulkCreateOptionsSchema, bulkUserInputSchema, type BulkCreateOptions, type BulkMode, type BulkUserInput } from '../core/bulk-schemas.js';
 import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
 import type { UserResult } from '../core/results.js';
-import type { SeatContext, SeatRefusal } from '../core/seat-policy.js';
+import type { SeatContext, SeatRefusal, SeatRefusalCode } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
 import type { User } from '../core/schemas.js';
 import { ConflictError } from '../errors.js';
@@ -27,7 +27,7 @@ export interface BulkCreateReport {
   /**
    * One result per entry, in the order given. `ok: true` carries the user: stored
    * when `written` is true, else the record that would have been stored (its id
-   * is not reserved). `ok: false` carries the refusal: `USERNAME_TAKEN`,
+   * is not reserved). `ok: false` carries the refusal: `USERNAME_NOT_ALLOWED`, `USERNAME_TAKEN`,
    * `EXTERNAL_ID_TAKEN`, `LICENSE_LIMIT_REACHED`, `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED`.
    */
   readonly results: readonly UserResult[];
@@ -126,7 +126,7 @@ async function runBatch(
     (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
   );
   const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
-  const takenUsernames = new Set((await findUsersByUsernames(tx, candidates.map((c) => c.username))).keys());
+  const takenUsernames = await findUsersByUsernames(tx, candidates.map((c) => c.username));
   const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
@@ -167,6 +167,8 @@ async function runBatch(
  * refusal there (a limit reached is preferred: that is what the responsible
  * person must hear about), or the write.
  */
+const KEY_REFUSALS: ReadonlySet<SeatRefusalCode> = new Set(['USERNAME_NOT_ALLOWED', 'USERNAME_TAKEN', 'EXTERNAL_ID_TAKEN']);
+
 async function observeAreas(
   context: ServiceContext,
   tx: SeatTransaction,
@@ -177,7 +179,8 @@ async function observeAreas(
 ): Promise<void> {
   const refusals = new Map<string, SeatRefusal>();
   for (const result of results) {
-    if (result.ok || result.reason.code === 'USERNAME_TAKEN' || result.reason.code === 'EXTERNAL_ID_TAKEN') continue;
+    // Only seat refusals concern the responsible person; a refused name or id does not.
+    if (result.ok || KEY_REFUSALS.has(result.reason.code)) continue;
     const seen = refusals.get(result.reason.areaId);
     if (seen === undefined || (seen.code !== 'LICENSE_LIMIT_REACHED' && result.reason.code === 'LICENSE_LIMIT_REACHED')) {
       refusals.set(result.reason.areaId, result.reason);

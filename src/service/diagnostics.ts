@@ -11,8 +11,10 @@ export interface DiagnosticsApi {
    * Checks the configuration and says what to fix, in plain words: areas over
    * their limit or over-allocated, partner quotas that hide Remaining from
    * partner admins or that a denied partner still holds, partners over their
-   * quota, no responsible person, and a renamed legacy guest not yet migrated.
-   * Read-only; reads aggregate counts and the (few) system users.
+   * quota, no responsible person, a renamed legacy guest not yet migrated, and
+   * stored usernames that are one name by today's comparison rules (when the
+   * repository implements `findUsernameCollisions`). Read-only; reads aggregate
+   * counts, the (few) system users and the (few) colliding users.
    *
    * @returns the findings, errors first; empty when all is well
    * @example
@@ -41,11 +43,17 @@ export function diagnosticsApi(context: ServiceContext): DiagnosticsApi {
 
   return {
     async diagnose() {
-      const [site, responsible, guests] = await Promise.all([summary(), repository.getSetting(RESPONSIBLE_PERSON_KEY), legacyGuests()]);
+      const [site, responsible, guests, collisions] = await Promise.all([
+        summary(),
+        repository.getSetting(RESPONSIBLE_PERSON_KEY),
+        legacyGuests(),
+        repository.findUsernameCollisions?.() ?? [],
+      ]);
       return diagnoseConfiguration({
         areas: site.areas,
         responsiblePerson: typeof responsible === 'string' && responsible.trim() !== '' ? responsible : null,
         legacyGuests: guests,
+        usernameCollisions: collisions,
         minimumPurchase: context.options.minimumPurchase,
       });
     },

@@ -30,12 +30,17 @@ export async function findUsersByExternalIds(reader: Pick<SeatReader, 'findUsers
 
 /**
  * The users holding these usernames, by username key, looked up at most
- * {@link MAX_KEYS_PER_LOOKUP} at a time however many are asked for.
+ * {@link MAX_KEYS_PER_LOOKUP} at a time however many are asked for. Where a
+ * store still has two users of one key (see `findUsernameCollisions`), the
+ * first it returns, the holder of the name, is kept.
  */
 export async function findUsersByUsernames(reader: Pick<SeatReader, 'findUsersByUsernames'>, usernames: readonly string[]): Promise<Map<string, User>> {
   const found = new Map<string, User>();
   for (let start = 0; start < usernames.length; start += MAX_KEYS_PER_LOOKUP) {
-    for (const user of await reader.findUsersByUsernames(usernames.slice(start, start + MAX_KEYS_PER_LOOKUP))) found.set(usernameKey(user.username), user);
+    for (const user of await reader.findUsersByUsernames(usernames.slice(start, start + MAX_KEYS_PER_LOOKUP))) {
+      const key = usernameKey(user.username);
+      if (!found.has(key)) found.set(key, user);
+    }
   }
   return found;
 }

@@ -1,3 +1,4 @@
+import { externalIdTakenMessage, usernameNotAllowedMessage, usernameTakenMessage } from '../core/key-messages.js';
 import { decideSeat, type SeatRefusal } from '../core/seat-policy.js';
 import type { UserResult } from '../core/results.js';
 import {
@@ -16,11 +17,12 @@ import {
   type UserSource,
 } from '../core/schemas.js';
 import { ConflictError, UnknownUserError } from '../errors.js';
-import type { SeatReader, SeatTransaction } from '../ports/repository.js';
+import { usernameProblem } from '../core/username.js';
+import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
 import { parseInput } from './validate.js';
-import { countArea, findUserByUsername } from './reads.js';
+import { findUserByUsername } from './reads.js';
 
 /** Creating, changing, blocking, reinstating, deleting and finding users. */
 export interface UsersApi {
@@ -29,9 +31,10 @@ export interface UsersApi {
    * the insert are one atomic step under the area's lock: parallel calls never
    * take more seats than there are.
    *
-   * @param input - username (unique site-wide, ignoring case), areaId, optional organizationId, email, displayName, externalId
+   * @param input - username (unique site-wide by its canonical form: case, width and accent composition ignored), areaId, optional organizationId, email, displayName, externalId
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
-   *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
+   *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_NOT_ALLOWED` (a name that
+   *   could pass for another), `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
    * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
    * @example
    * ```ts
@@ -46,7 +49,9 @@ export interface UsersApi {
    *
    * @param userId - the user
    * @param changes - username, email, displayName, externalId; `null` clears a field
-   * @returns the updated user, or a `USERNAME_TAKEN` / `EXTERNAL_ID_TAKEN` refusal
+   * @returns the updated user, or a `USERNAME_NOT_ALLOWED` / `USERNAME_TAKEN` /
+   *   `EXTERNAL_ID_TAKEN` refusal. Only a new username is checked: a user keeps the
+   *   name it has even when that name would not be allowed today.
    * @throws InvalidInputError, UnknownUserError
    */
   updateUser(userId: string, changes: UpdateUserInput): Promise<UserResult>;
@@ -82,7 +87,7 @@ export interface UsersApi {
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
-   * The user with this username, ignoring case, or `null`.
+   * The user with this username by its canonical form (case, width and accent composition ignored), or `null`.
    *
    * @example
    * ```ts
@@ -108,7 +113,7 @@ export interface NewUserFields {
   readonly areaId: string;
   readonly organizationId?: string | null | undefined;
   readonly email?: string | undefined;
-  readonly displayName?: string | undefined;
+  readonly displayName?: string | null | undefined;
   readonly externalId?: string | undefined;
 }
 
@@ -125,9 +130,11 @@ export function usersApi(context: ServiceContext): UsersApi {
       const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
-      return withUniqueKeys(context, current.areaId, () => inUserArea(context, current, async (tx, user) => {
-        const taken = await keyRefusal(tx, { username: data.username ?? user.username, externalId: data.externalId ?? undefined }, user);
-        if (taken !== null) return { ok: false, reason: await withAreaFigures(tx, user.areaId, taken) };
+      return withUniqueKeys(current.areaId, data, () => inUserArea(context, current, async (tx, user) => {
+        // An unchanged name is not checked again: it may predate today's rules (see diagnose()).
+        const rename = data.username !== undefined && data.username !== user.username ? data.username : undefined;
+        const taken = await keyRefusal(tx, { username: rename, externalId: data.externalId ?? undefined }, user.organizationId, user);
+        if (taken !== null) return { ok: false, reason: { ...taken, areaId: user.areaId } };
         const updated: User = {
           ...user,
           username: data.username ?? user.username,
@@ -223,13 +230,12 @@ export async function createLicensedUser(
   source: UserSource,
   attempted: string,
 ): Promise<UserResult> {
-  return await withUniqueKeys(context, data.areaId, () => inAreaTransaction(context, [data.areaId], async (tx) => {
+  return await withUniqueKeys(data.areaId, data, () => inAreaTransaction(context, [data.areaId], async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
-    const taken = await keyRefusal(tx, data, null);
-    if (taken !== null) {
-      return { ok: false, reason: { ...taken, areaId: data.areaId, maxUsers: seatContext.area.maxUsers, using: seatContext.counts.using } };
-    }
+    const taken = await keyRefusal(tx, data, data.organizationId ?? null, null);
+    // A refusal about the name or id carries no seat figures.
+    if (taken !== null) return { ok: false, reason: { ...taken, areaId: data.areaId } };
     const seat = decideSeat(seatContext, data.organizationId ?? null);
     if (!seat.ok) {
       await context.watch.observe(tx, data.areaId, { attempted, refusal: seat.reason });
@@ -283,56 +289,56 @@ export function newUser(
 type KeyRefusal = Pick<SeatRefusal, 'code' | 'message'>;
 
 /**
- * A `USERNAME_TAKEN` / `EXTERNAL_ID_TAKEN` refusal if another user holds the
- * username (ignoring case) or external id, else `null`. `self` is the user
- * being changed, whose own keys do not count.
+ * Why a user's new keys are refused, or `null`: `USERNAME_NOT_ALLOWED` when the
+ * username could pass for another (`usernameProblem`), `USERNAME_TAKEN` when
+ * another user holds it by the username comparison rules, `EXTERNAL_ID_TAKEN`
+ * when another user holds the external id. `self` is the user being changed,
+ * whose own keys do not count. The messages carry only what the requester may
+ * see (see `usernameTakenMessage`).
+ *
+ * @param keys - the new username (`undefined`: not changing) and external id
+ * @param organizationId - the organization of the user being created or changed (`null`: the host company)
+ * @param self - the user being changed, or `null` for a new one
  */
 async function keyRefusal(
   tx: SeatTransaction,
-  keys: { readonly username: string; readonly externalId?: string | null | undefined },
+  keys: { readonly username?: string | undefined; readonly externalId?: string | null | undefined },
+  organizationId: string | null,
   self: User | null,
 ): Promise<KeyRefusal | null> {
-  const byName = await findUserByUsername(tx, keys.username);
-  if (byName !== null && byName.id !== self?.id) {
-    return {
-      code: 'USERNAME_TAKEN',
-      message: `The username "${keys.username}" is already taken (usernames are unique site-wide, ignoring case). Choose another.`,
-    };
+  if (keys.username !== undefined) {
+    const problem = usernameProblem(keys.username);
+    if (problem !== null) return { code: 'USERNAME_NOT_ALLOWED', message: usernameNotAllowedMessage(keys.username, problem) };
+    const byName = await findUserByUsername(tx, keys.username);
+    if (byName !== null && byName.id !== self?.id) {
+      return { code: 'USERNAME_TAKEN', message: usernameTakenMessage(keys.username, byName, organizationId) };
+    }
   }
   if (keys.externalId != null) {
     const [byExternal] = await tx.findUsersByExternalIds([keys.externalId]);
-    if (byExternal !== undefined && byExternal.id !== self?.id) {
-      return {
-        code: 'EXTERNAL_ID_TAKEN',
-        message: `Another user ("${byExternal.username}") already has external id "${keys.externalId}". External ids are unique.`,
-      };
-    }
+    if (byExternal !== undefined && byExternal.id !== self?.id) return { code: 'EXTERNAL_ID_TAKEN', message: externalIdTakenMessage(keys.externalId) };
   }
   return null;
 }
 
-/** Completes a key refusal with the area's current figures. */
-async function withAreaFigures(
-  reader: Pick<SeatReader, 'getArea' | 'countUsers'>,
-  areaId: string,
-  refusal: KeyRefusal,
-): Promise<SeatRefusal> {
-  const [area, counts] = await Promise.all([reader.getArea(areaId), countArea(reader, areaId)]);
-  return { ...refusal, areaId, maxUsers: area?.maxUsers ?? 0, using: counts.using };
-}
-
 /**
  * Runs a write (under an area lock) and turns a unique-key collision that only
- * storage caught (a race with another area's transaction) into a refusal
- * carrying the figures of `areaId`.
+ * storage caught (a race with another area's transaction) into a refusal,
+ * worded from the keys asked for and without seat figures.
  */
-async function withUniqueKeys(context: ServiceContext, areaId: string, write: () => Promise<UserResult>): Promise<UserResult> {
+async function withUniqueKeys(
+  areaId: string,
+  asked: { readonly username?: string | undefined; readonly externalId?: string | null | undefined },
+  write: () => Promise<UserResult>,
+): Promise<UserResult> {
   try {
     return await write();
   } catch (error) {
     if (!(error instanceof ConflictError) || error.field === 'id') throw error;
-    const code = error.field === 'username' ? 'USERNAME_TAKEN' : 'EXTERNAL_ID_TAKEN';
-    const repository = context.repository;
-    return { ok: false, reason: await withAreaFigures(repository, areaId, { code, message: error.message }) };
+    const reason: KeyRefusal =
+      error.field === 'username'
+        ? { code: 'USERNAME_TAKEN', message: asked.username === undefined ? error.message : usernameTakenMessage(asked.username, null, null) }
+        : { code: 'EXTERNAL_ID_TAKEN', message: asked.externalId == null ? error.message : externalIdTakenMessage(asked.externalId) };
+    return { ok: false, reason: { ...reason, areaId } };
   }
 }

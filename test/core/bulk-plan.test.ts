@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownAreaError, type Area, type AreaSeatCounts, type Organization } from '../../src/index.js';
 import { planBulkCreate, type BulkCandidate } from '../../src/core/bulk-plan.js';
+import { usernameKey } from '../../src/core/schemas.js';
 import { type SeatContext } from '../../src/core/seat-policy.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
@@ -26,11 +27,15 @@ function candidate(username: string, extra: Partial<BulkCandidate> = {}): BulkCa
   return { username, externalId: null, areaId: 'primary', organizationId: null, active: true, ...extra };
 }
 
-function plan(candidates: BulkCandidate[], contexts: SeatContext[], taken: { usernames?: string[]; externalIds?: string[] } = {}) {
+/** A stored username, of the host company unless an organization is given. */
+type Stored = string | { readonly username: string; readonly organizationId: string | null };
+
+function plan(candidates: BulkCandidate[], contexts: SeatContext[], taken: { usernames?: Stored[]; externalIds?: string[] } = {}) {
+  const holders = (taken.usernames ?? []).map((u) => (typeof u === 'string' ? { username: u, organizationId: null } : u));
   return planBulkCreate({
     candidates,
     contexts: new Map(contexts.map((c) => [c.area.id, c])),
-    takenUsernames: new Set(taken.usernames ?? []),
+    takenUsernames: new Map(holders.map((h) => [usernameKey(h.username), h])),
     takenExternalIds: new Set(taken.externalIds ?? []),
     minimumPurchase: 5,
   });
@@ -55,9 +60,43 @@ describe('planBulkCreate', () => {
   it('a username taken in storage, ignoring case, or by an earlier candidate is USERNAME_TAKEN', () => {
     const p = plan([candidate('Alice'), candidate('bob'), candidate('BOB')], [seatContext('primary', 10, 0)], { usernames: ['alice'] });
     expect(codes(p)).toEqual(['USERNAME_TAKEN', 'ok', 'USERNAME_TAKEN']);
-    expect(p.decisions[0]).toMatchObject({ ok: false, reason: { message: expect.stringContaining('already taken') } });
+    expect(p.decisions[0]).toMatchObject({ ok: false, reason: { message: expect.stringContaining('is taken by "alice"') } });
     expect(p.decisions[2]).toMatchObject({ ok: false, reason: { message: expect.stringContaining('more than once in this batch') } });
     expect(p.shortages).toEqual([]);
+  });
+
+  it('usernames compare by their canonical form: ß is ss, composed is decomposed, full-width is ordinary', () => {
+    const p = plan([candidate('STRASSE'), candidate('e\u0301mile'), candidate('\uff41dmin')], [seatContext('primary', 10, 0)], {
+      usernames: ['straße', '\u00e9mile', 'admin'],
+    });
+    expect(codes(p)).toEqual(['USERNAME_TAKEN', 'USERNAME_TAKEN', 'USERNAME_TAKEN']);
+    expect(p.decisions[0]).toMatchObject({
+      ok: false,
+      reason: { message: 'The username "STRASSE" is taken by "straße" (usernames are compared ignoring case, width and accent composition). Choose another.' },
+    });
+  });
+
+  it('a USERNAME_TAKEN refusal names the holder only to a requester of its own organization, and no key refusal carries seat figures', () => {
+    const p = plan(
+      [candidate('ALICE', { organizationId: 'acme' }), candidate('BOB', { organizationId: 'acme' }), candidate('CAROL'), candidate('dan', { externalId: 'x1' })],
+      [seatContext('primary', 10, 0, [{ id: 'acme' }])],
+      { usernames: [{ username: 'alice', organizationId: null }, { username: 'bob', organizationId: 'acme' }, { username: 'carol', organizationId: 'globex' }], externalIds: ['x1'] },
+    );
+    const messages = p.decisions.map((d) => (d.ok ? '' : d.reason.message));
+    expect(messages[0]).not.toContain('"alice"');
+    expect(messages[1]).toContain('is taken by "bob"');
+    expect(messages[2]).not.toContain('"carol"');
+    expect(messages[3]).toBe('Another user already has external id "x1". External ids are unique.');
+    for (const decision of p.decisions) {
+      expect(decision.ok).toBe(false);
+      if (!decision.ok) expect(Object.keys(decision.reason).sort()).toEqual(['areaId', 'code', 'message']);
+    }
+  });
+
+  it('a username that could pass for another is USERNAME_NOT_ALLOWED, and claims nothing', () => {
+    const p = plan([candidate('admin\u200b'), candidate('\u0430dmin'), candidate('ab\u202ecd'), candidate('admin')], [seatContext('primary', 10, 0)]);
+    expect(codes(p)).toEqual(['USERNAME_NOT_ALLOWED', 'USERNAME_NOT_ALLOWED', 'USERNAME_NOT_ALLOWED', 'ok']);
+    expect(p.decisions[0]).toMatchObject({ ok: false, reason: { message: expect.stringContaining('invisible character U+200B') } });
   });
 
   it('the first candidate with a username claims it even when refused a seat', () => {

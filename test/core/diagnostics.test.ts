@@ -101,6 +101,15 @@ describe('diagnoseConfiguration', () => {
     expect(findings[0]?.fix).toMatch(/migrateLegacyGuest\(\): "visitor" becomes an active licensed user taking a seat in Primary Area/);
   });
 
+  it('usernames that are one name by the comparison rules are a warning naming both users, and asking for a rename', () => {
+    const holder = { id: 'u1', username: 'straße', areaId: 'primary' };
+    const other = { id: 'u2', username: 'STRASSE', areaId: 'extranet' };
+    const findings = diagnose([usage(10, 0)], { usernameCollisions: [[holder, other]] });
+    expect(findings).toEqual([expect.objectContaining({ code: 'USERNAME_COLLISION', severity: 'warning', userId: 'u2', areaId: 'extranet' })]);
+    expect(findings[0]?.message).toContain('"straße" (id u1) and "STRASSE" (id u2)');
+    expect(findings[0]?.fix).toMatch(/^Rename one of them with updateUser/);
+  });
+
   it('no primary area is an error', () => {
     const extranet = { ...usage(10, 0), kind: 'extranet' as const };
     expect(codes([extranet])).toEqual(['NO_PRIMARY_AREA']);

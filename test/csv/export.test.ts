@@ -69,32 +69,39 @@ describe('exportPeopleCsv', () => {
     expect(excel.endsWith('\n')).toBe(true);
   });
 
-  it('quotes cells with the delimiter, quotes, line breaks or edge spaces, and they read back unchanged', async () => {
+  it('quotes cells with the delimiter, quotes or edge spaces, and they read back unchanged', async () => {
     const { seats } = await makeSite();
-    const names = ['Doe, Jane', 'The "Boss"', 'two\nlines', 'cr\r\nlf', ' padded ', 'semi;colon', 'tab\there', 'Zoë 日本 🎉'];
+    const names = ['Doe, Jane', 'The "Boss"', ' padded ', 'semi;colon', 'pipe|here', 'Zoë 日本 🎉', 'e\u0301mile', 'zero\u200bwidth'];
     for (const [i, displayName] of names.entries()) await seats.createUser({ username: `user${i}`, areaId: 'primary', displayName });
     for (const delimiter of [',', ';', '\t', '|'] as const) {
       const text = await collect(exportPeopleCsv(seats, { columns: ['username', 'displayName'], delimiter }));
       expect(parse(text, delimiter).slice(1).map((row) => row[1])).toEqual(names);
     }
     const text = await collect(exportPeopleCsv(seats, { columns: ['displayName'] }));
-    expect(text).toContain('"Doe, Jane"\r\n"The ""Boss"""\r\n"two\nlines"\r\n');
+    expect(text).toContain('"Doe, Jane"\r\n"The ""Boss"""\r\n" padded "\r\n');
+  });
+
+  it('has no cell with a line break or tab from stored text: no stored text can hold one', async () => {
+    const { seats } = await makeSite();
+    for (const displayName of ['two\nlines', 'cr\r\nlf', 'tab\there']) {
+      await expect(seats.createUser({ username: 'user', areaId: 'primary', displayName })).rejects.toBeInstanceOf(InvalidInputError);
+    }
   });
 
   it('neutralises every cell that could start a formula', async () => {
     const { seats } = await makeSite();
     await seats.createUser({ username: '=cmd', areaId: 'primary', displayName: "@SUM(1+1)*cmd|' /C calc'!A0" });
     await seats.createUser({ username: '+1', areaId: 'primary', displayName: '-1', email: '-x@example.com' });
-    await seats.createUser({ username: 'tabbed', areaId: 'primary', displayName: '\tTAB' });
-    await seats.createUser({ username: 'cr', areaId: 'primary', displayName: '\rCR' });
+    await seats.createUser({ username: 'spaced', areaId: 'primary', displayName: '  =1+1' });
+    await seats.createUser({ username: 'wide', areaId: 'primary', displayName: '\uFF1D1+1' });
     await seats.createUser({ username: "'=quoted", areaId: 'primary', displayName: "'tis fine" });
     const rows = parse(await collect(exportPeopleCsv(seats, { columns: ['username', 'displayName', 'email'] })));
     expect(rows.slice(1)).toEqual([
       ["''=quoted", "'tis fine", ''],
       ["'+1", "'-1", "'-x@example.com"],
       ["'=cmd", "'@SUM(1+1)*cmd|' /C calc'!A0", ''],
-      ['cr', "'\rCR", ''],
-      ['tabbed', "'\tTAB", ''],
+      ['spaced', "'  =1+1", ''],
+      ['wide', "'\uFF1D1+1", ''],
     ]);
   });
 

@@ -10,6 +10,7 @@ import type { Tables } from './tables.js';
 import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
 import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
+import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
 
 /** One schema change. */
 interface Migration {
@@ -21,6 +22,8 @@ interface Migration {
   readonly precondition?: (client: Queryable, t: Tables) => Promise<void>;
   /** The DDL statements, in order. */
   readonly statements: (t: Tables) => readonly string[];
+  /** A step done in code after the statements, for changes SQL cannot compute (same transaction). */
+  readonly run?: (client: Queryable, t: Tables) => Promise<void>;
 }
 
 /** The result of `PostgresSeatRepository.migrate()`. */
@@ -36,7 +39,8 @@ export interface MigrationResult {
  * code point, independent of the database's locale, the same as the in-memory
  * repository. `username_key` is the username folded by `usernameKey()` (the
  * one fold every repository uses); its unique index makes usernames unique
- * ignoring case in the database itself, not only in code.
+ * ignoring case in the database itself, not only in code. Version 4 moved the
+ * keys to the canonical username form (see `username-keys.ts`).
  */
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -198,6 +202,13 @@ const MIGRATIONS: readonly Migration[] = [
     },
     statements: (t) => [`CREATE UNIQUE INDEX ${quoteIdentifier(ONE_PRIMARY_AREA_INDEX)} ON ${t.areas} ((true)) WHERE kind = 'primary'`],
   },
+  {
+    version: 4,
+    name: 'username keys recomputed by the canonical username form (RFC 8265 UsernameCaseMapped, full case folding); colliding names keep a legacy key',
+    // Computed in code: SQL cannot fold like usernameKey(). Nothing is renamed; diagnose() lists the collisions.
+    statements: (t) => [legacyKeyIndex(t)],
+    run: rekeyUsernames,
+  },
 ];
 
 /** The schema version this code expects. */
@@ -207,8 +218,12 @@ export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version
  * Brings the schema to {@link CURRENT_SCHEMA_VERSION}. Runs on one client that
  * the caller has checked out and releases; everything happens in one
  * transaction, rolled back on any failure.
+ *
+ * @param client - the checked-out connection
+ * @param t - the table names
+ * @param target - the version to stop at; default the current one (an older one builds a schema as an older release left it, for upgrade tests)
  */
-export async function migrate(client: Queryable, t: Tables): Promise<MigrationResult> {
+export async function migrate(client: Queryable, t: Tables, target: number = CURRENT_SCHEMA_VERSION): Promise<MigrationResult> {
   await run(client, 'BEGIN', [], 'starting the migration');
   try {
     // Keyed by schema, so repositories in different schemas migrate independently.
@@ -234,14 +249,15 @@ export async function migrate(client: Queryable, t: Tables): Promise<MigrationRe
     const current = rows[0]?.version ?? 0;
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > target) continue;
       await migration.precondition?.(client, t);
       for (const statement of migration.statements(t)) await run(client, statement, [], `migrating to version ${migration.version}`);
+      await migration.run?.(client, t);
       await run(client, `INSERT INTO ${t.schemaVersion} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 'recording the migration');
       applied.push(migration.version);
     }
     await run(client, 'COMMIT', [], 'committing the migration');
-    return { version: Math.max(current, CURRENT_SCHEMA_VERSION), applied };
+    return { version: Math.max(current, applied[applied.length - 1] ?? 0), applied };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

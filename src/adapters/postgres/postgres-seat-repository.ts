@@ -39,6 +39,7 @@ import {
   selectUsersByUsernames,
 } from './sql-reads.js';
 import { tablesIn, type Tables } from './tables.js';
+import { selectUsernameCollisions } from './username-keys.js';
 
 /** Options of {@link PostgresSeatRepository}. */
 export interface PostgresSeatRepositoryOptions {
@@ -110,8 +111,11 @@ const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeout: 10_000, statementTimeout: 
  *   users table keep, so counting costs the same at any number of users;
  *   look-ups by username or external id are one `= ANY($1)` statement however
  *   many keys; user batches are written by multi-row `unnest` statements.
- * - Usernames are unique ignoring case by a unique index on the folded
- *   username, external ids by a unique index: a collision throws `ConflictError`.
+ * - Usernames are unique by a unique index on their canonical form
+ *   (`usernameKey`, computed in code), external ids by a unique index: a
+ *   collision throws `ConflictError`. Names that already collided when a site
+ *   moved to the canonical form keep a legacy key and are listed by
+ *   `findUsernameCollisions` (and `diagnose()`); nothing is renamed.
  * - Every transaction sets a lock timeout, a statement timeout and an
  *   idle-in-transaction timeout (options `lockTimeout`, `statementTimeout`,
  *   `idleInTransactionTimeout`): a server stuck while holding an area's lock
@@ -290,6 +294,16 @@ export class PostgresSeatRepository implements SeatRepository {
 
   async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
     return selectOutboxEntries(this.#pool, this.#tables, filter.status);
+  }
+
+  /**
+   * Users whose usernames became one name when schema version 4 recomputed the
+   * keys by the canonical username form (`straße` and `STRASSE`): the user
+   * holding the name, then the other, which keeps a legacy key until it is
+   * renamed. Reads the legacy-keyed rows by their partial index, never every user.
+   */
+  async findUsernameCollisions(): Promise<readonly (readonly [User, User])[]> {
+    return selectUsernameCollisions(this.#pool, this.#tables);
   }
 
   async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {

@@ -19,6 +19,7 @@ import {
   type UserRow,
 } from './rows.js';
 import type { Tables } from './tables.js';
+import { CANONICAL_PART, IS_LEGACY_KEY } from './username-keys.js';
 
 /** The area, or `null`. */
 export async function selectArea(db: Queryable, t: Tables, areaId: string): Promise<Area | null> {
@@ -63,13 +64,20 @@ export async function selectUser(db: Queryable, t: Tables, userId: string): Prom
   return rows[0] === undefined ? null : userFromRow(rows[0]);
 }
 
-/** The users holding any of these usernames, ignoring case: one indexed statement. */
+/**
+ * The users holding any of these usernames by their canonical form: one
+ * statement on two indexes. Users keeping a legacy key (see `username-keys.ts`)
+ * come too, each right after the holder of its canonical key.
+ */
 export async function selectUsersByUsernames(db: Queryable, t: Tables, usernames: readonly string[]): Promise<User[]> {
   if (usernames.length === 0) return [];
   const keys = [...new Set(usernames.map(usernameKey))];
   const { rows } = await run<UserRow>(
     db,
-    `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE username_key = ANY($1::text[]) ORDER BY username_key`,
+    `SELECT ${USER_COLUMNS} FROM ${t.users} WHERE username_key = ANY($1::text[])
+     UNION ALL
+     SELECT ${USER_COLUMNS} FROM ${t.users} WHERE ${IS_LEGACY_KEY} AND ${CANONICAL_PART} = ANY($1::text[])
+     ORDER BY username_key`,
     [keys],
     'looking up users by username',
   );

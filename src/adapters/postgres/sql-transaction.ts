@@ -29,9 +29,15 @@ import type { Tables } from './tables.js';
 /** `unnest($1::text[], $2::text[], ...) AS v(id, username, ...)` over every user column. */
 const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_COLUMNS})`;
 
-/** `username = v.username, ...` for every column but the id. */
+/**
+ * `username = v.username, ...` for every column but the id. A user whose
+ * username does not change keeps its stored key, which may be a legacy key
+ * (see `username-keys.ts`): blocking or editing such a user must not collide.
+ */
 const USER_ASSIGNMENTS = USER_COLUMN_TYPES.filter(([column]) => column !== 'id')
-  .map(([column]) => `${column} = v.${column}`)
+  .map(([column]) =>
+    column === 'username_key' ? `username_key = CASE WHEN u.username = v.username COLLATE "C" THEN u.username_key ELSE v.username_key END` : `${column} = v.${column}`,
+  )
   .join(', ');
 
 /**

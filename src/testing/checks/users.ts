@@ -54,6 +54,30 @@ export const userChecks: readonly SeatRepositoryCheck[] = [
     });
   }),
 
+  check('users', 'usernames compare by their canonical form (usernameKey): ß is ss, composed is decomposed, full-width is ordinary', async (repository) => {
+    const strasse = user('u1', { username: 'straße' });
+    const emile = user('u2', { username: '\u00e9mile' });
+    const admin = user('u3', { username: 'admin' });
+    await seed(repository, { areas: [area('a')], users: [strasse, emile, admin] });
+    assert.deepEqual(await byName(repository, 'STRASSE'), strasse);
+    assert.deepEqual(await byName(repository, 'e\u0301mile'), emile);
+    assert.deepEqual(await byName(repository, '\uff41\uff44\uff4d\uff49\uff4e'), admin);
+    const sameNames: readonly (readonly [string, string])[] = [
+      ['u4', 'Strasse'],
+      ['u5', 'E\u0301MILE'],
+      ['u6', '\uff21\uff24\uff2d\uff29\uff2e'],
+    ];
+    for (const [id, username] of sameNames) {
+      await assert.rejects(
+        repository.transaction({ areaIds: ['a'] }, (tx) => tx.insertUsers([user(id, { username })])),
+        conflictOn('username'),
+        `${username} is the same name as a stored one`,
+      );
+    }
+    // A store written through the port alone never holds two users of one name.
+    if (repository.findUsernameCollisions !== undefined) assert.deepEqual(await repository.findUsernameCollisions(), []);
+  }),
+
   check('users', 'batched look-ups by username and external id return each match once and skip unknown keys', async (repository) => {
     const users = [user('u1', { username: 'Ann', externalId: 'x1' }), user('u2', { username: 'Bob', externalId: 'x2' }), user('u3', { username: 'Cy' })];
     await seed(repository, { areas: [area('a')], users });

@@ -79,10 +79,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
   describe('migrate()', () => {
     it('creates every table and index once, records the version, and does nothing the second time', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'm1' });
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] });
       expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [] });
       const { rows: versions } = await database().pool.query('SELECT version FROM m1.seatkeeper_schema_version ORDER BY version');
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       const { rows: indexes } = await database().pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'm1' ORDER BY indexname`);
       expect(indexes.map((i) => i.indexname)).toEqual(
         expect.arrayContaining([
@@ -94,6 +94,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
           'seatkeeper_outbox_pending_idx',
           'seatkeeper_organizations_area_idx',
           'seatkeeper_areas_one_primary',
+          'seatkeeper_users_legacy_key_idx',
         ]),
       );
     });
@@ -101,7 +102,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
     it('six instances migrating one schema at once: exactly one applies the migration, none fails', async () => {
       const repositories = Array.from({ length: 6 }, () => new PostgresSeatRepository(database().pool, { schema: 'm2' }));
       const results = await Promise.all(repositories.map((r) => r.migrate()));
-      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3] }]);
+      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] }]);
       expect(results.every((r) => r.version === CURRENT_SCHEMA_VERSION)).toBe(true);
     });
 
@@ -134,7 +135,8 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       const pool = database().pool;
       // As an earlier version left it: no index yet, two primary areas defined at the same moment.
       await pool.query('DROP INDEX two_primaries.seatkeeper_areas_one_primary');
-      await pool.query('DELETE FROM two_primaries.seatkeeper_schema_version WHERE version = 3');
+      await pool.query('DROP INDEX two_primaries.seatkeeper_users_legacy_key_idx');
+      await pool.query('DELETE FROM two_primaries.seatkeeper_schema_version WHERE version >= 3');
       await repository.transaction({ areaIds: [] }, async (tx) => {
         await tx.putArea({ ...area('main'), kind: 'primary' });
         await tx.putArea({ ...area('other'), kind: 'primary', createdAt: new Date(T0.getTime() + 1) });
@@ -147,7 +149,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect(rows[0]).toEqual({ version: 2 });
 
       await pool.query(`UPDATE two_primaries.seatkeeper_areas SET kind = 'extranet' WHERE id = 'other'`);
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [3] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [3, 4] });
     });
 
     it('without migrate() a call fails with a StorageError that says to run it', async () => {
