@@ -68,7 +68,7 @@ describe.skipIf(unavailable !== null)('seatkeeper on PostgreSQL', () => {
   it('migrate creates the tables and prints the version; a second run has nothing to do', async () => {
     const { cli, schema } = scenario();
     const first = await ok(cli(['migrate']));
-    expect(first.stdout).toMatch(/^Schema version (\d+) in PostgreSQL at postgres:\/\/\S+ \(applied 1, 2, \d+\)\.\n$/);
+    expect(first.stdout).toMatch(/^Schema version (\d+) in PostgreSQL at postgres:\/\/\S+ \(applied 1(, \d+)+\)\.\n$/);
     const again = await ok(cli(['migrate', '--json']));
     expect(JSON.parse(again.stdout)).toEqual({ version: expect.any(Number), applied: [] });
     const { rows } = await database().pool.query('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1', [schema]);
