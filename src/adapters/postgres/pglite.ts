@@ -13,9 +13,6 @@
  */
 import type { Pool } from 'pg';
 
-/** Parsers by type OID, as PGlite's query options take them. */
-type PgliteParsers = { [typeId: number]: (value: string) => unknown };
-
 /** One statement's result as PGlite gives it. */
 export interface PgliteResults {
   /** The returned rows. */
@@ -34,10 +31,10 @@ export interface PgliteResults {
  * A `PGlite` from `@electric-sql/pglite` has both.
  */
 export interface PgliteDatabase {
-  /** Runs one parameterised statement (the extended protocol). */
-  query(text: string, params?: unknown[], options?: { parsers?: PgliteParsers }): Promise<PgliteResults>;
-  /** Runs statements without parameters (the simple protocol), one result each. */
-  exec(text: string, options?: { parsers?: PgliteParsers }): Promise<PgliteResults[]>;
+  /** Runs one parameterised statement (the extended protocol), reading columns with `options.parsers` (by type OID). */
+  query(text: string, params?: unknown[], options?: { parsers?: { [typeId: number]: (value: string) => unknown } }): Promise<PgliteResults>;
+  /** Runs statements without parameters (the simple protocol), one result each, reading columns with `options.parsers`. */
+  exec(text: string, options?: { parsers?: { [typeId: number]: (value: string) => unknown } }): Promise<PgliteResults[]>;
 }
 
 /**
@@ -45,7 +42,7 @@ export interface PgliteDatabase {
  * fit a JavaScript number); PGlite reads them as numbers. The repository is
  * written for `pg`, so PGlite is asked to read them as `pg` does.
  */
-const PG_PARSERS: PgliteParsers = Object.freeze({
+const PG_PARSERS: { [typeId: number]: (value: string) => unknown } = Object.freeze({
   20: (value: string) => value, // int8
   1700: (value: string) => value, // numeric
 });
