@@ -33,6 +33,8 @@ export interface CliRunOptions {
   readonly cwd?: string;
   /** Text written to standard input. */
   readonly input?: string;
+  /** Options for node itself, before the script (e.g. `--import`). */
+  readonly nodeOptions?: readonly string[];
 }
 
 /** The environment of every run: this one without the variables the command line reads. */
@@ -53,7 +55,7 @@ function baseEnv(): Record<string, string> {
  */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), CLI, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...baseEnv(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -93,12 +93,30 @@ describe('seatkeeper usage', () => {
     expect(run.stderr).toContain('Cannot read /nonexistent/people.csv');
   });
 
-  it('exits with 3 when the PostgreSQL server cannot be reached, and says nothing was written', async () => {
+  it('exits with 3 when the PostgreSQL server cannot be reached, and says to retry', async () => {
     const run = await runCli(['status'], { env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/seatkeeper' } });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('PostgreSQL was not available');
     expect(run.stderr).toContain('ECONNREFUSED');
+    expect(run.stderr).toContain('retry');
     expect(run.stdout).toBe('');
+  });
+
+  it('says which package to install, with exit code 1, when the storage asked for needs one that is missing', async () => {
+    const hide = (packages: string) => ({
+      env: { SEATKEEPER_TEST_HIDE: packages },
+      nodeOptions: ['--import', join(ROOT, 'test/cli/fixtures/hide-packages.mjs')],
+    });
+    const embedded = await runCli(['status', '--data-dir', '/nonexistent/data'], hide('@electric-sql/pglite'));
+    expect(embedded.code).toBe(1);
+    expect(embedded.stderr).toContain('The embedded database (used when no database URL is given) needs the @electric-sql/pglite package, which is not installed.');
+    expect(embedded.stderr).toContain('npm install @electric-sql/pglite');
+    const server = await runCli(['status', '--database-url', 'postgres://127.0.0.1:1/x'], hide('pg'));
+    expect(server.code).toBe(1);
+    expect(server.stderr).toContain('npm install pg');
+    const ldap = await runCli(['sync-ldap', '--url', 'ldap://127.0.0.1:1', '--base-dn', 'dc=example,dc=com', '--preset', 'openldap', '--database-url', 'postgres://127.0.0.1:1/x'], hide('ldapts'));
+    expect(ldap.code).toBe(1);
+    expect(ldap.stderr).toContain('npm install ldapts');
   });
 
   it('leaves the password out of what it prints about a URL', async () => {
