@@ -54,7 +54,9 @@ export async function withSeats<T>(
   options: { readonly migrate?: boolean } = {},
 ): Promise<T> {
   const global = command.optsWithGlobals<GlobalOptions>();
-  const storage = await openStorage({ databaseUrl: global.databaseUrl, dataDir: global.dataDir, schema: global.schema });
+  // An empty DATABASE_URL (exported but blank) means none, as it does to most tools.
+  const databaseUrl = global.databaseUrl === '' ? undefined : global.databaseUrl;
+  const storage = await openStorage({ databaseUrl, dataDir: global.dataDir, schema: global.schema });
   try {
     if (storage.embedded && options.migrate !== false) await storage.repository.migrate();
     return await work(createSeatkeeper({ repository: storage.repository }), storage);

@@ -68,6 +68,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     case 'postgres:':
     case 'postgresql:':
       return openPostgres(options.databaseUrl, url, options.schema);
+    // Another store is one case here and one opener below, e.g. mysql: -> MySqlSeatRepository from seatkeeper/mysql.
     default:
       throw new CliError(EXIT.USAGE, `Unsupported database URL scheme "${url.protocol}" in ${redacted(url)}.`, {
         hint: 'Use a postgres:// or postgresql:// URL, or none for the embedded database in --data-dir.',
