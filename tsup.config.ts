@@ -24,6 +24,7 @@ const library = {
     index: 'src/index.ts',
     'csv/index': 'src/csv/index.ts',
     'ldap/index': 'src/ldap/index.ts',
+    'mysql/index': 'src/adapters/mysql/index.ts',
     'postgres/index': 'src/adapters/postgres/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/vitest': 'src/testing/vitest.ts',
@@ -37,7 +38,7 @@ const library = {
   target: 'node20',
   splitting: true,
   treeshake: true,
-  external: ['pg', 'ldapts', 'vitest', 'zod', 'date-fns', 'papaparse', 'scim-patch', 'scim2-parse-filter'],
+  external: ['pg', 'mysql2', 'mysql2/promise', 'ldapts', 'vitest', 'zod', 'date-fns', 'papaparse', 'scim-patch', 'scim2-parse-filter', 'unicode-properties'],
   esbuildPlugins: [vitestGlobalsInCommonJs],
 } satisfies Options;
 

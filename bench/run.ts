@@ -4,13 +4,15 @@
  * BENCH_QUICK=1 runs smaller sizes (a smoke run, not the recorded figures).
  * BENCH_ONLY=postgres,createUser runs only the named suites (results.json is then partial).
  * The PostgreSQL suite needs a server at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
- * and skips itself, saying why, when none answers.
+ * and skips itself, saying why, when none answers; the MySQL suite likewise needs one at MYSQL_URL
+ * (default mysql://root@127.0.0.1:3306/).
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchCreateUser } from './create-user.bench.js';
 import { benchDirectorySync } from './directory-sync.bench.js';
 import { table, type BenchFigure } from './harness.js';
+import { benchMySql } from './mysql.bench.js';
 import { benchPostgres } from './postgres.bench.js';
 import { benchPostgresImport } from './postgres-import.bench.js';
 import { benchSummary } from './summary.bench.js';
@@ -44,6 +46,7 @@ const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['csv', async () => benchCsv(quick ? 10_000 : 100_000, !quick)],
   ['postgres', () => benchPostgres(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000)],
   ['postgresImport', () => benchPostgresImport(quick ? 5_000 : 50_000)],
+  ['mysql', () => benchMySql(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000, quick ? 5_000 : 50_000)],
 ];
 for (const [name, run] of suites) {
   if (only !== null && !only.includes(name)) continue;

@@ -12,6 +12,7 @@ const expected = {
   'seatkeeper/csv': ['exportPeopleCsv', 'importPeopleCsv', 'toReadableStream', 'pipeToWritable'],
   'seatkeeper/ldap': ['readLdapDirectory', 'readLdapDirectoryPages', 'LDAP_PRESETS', 'LdapBindError', 'LdapUnavailableError', 'LdapSizeLimitError', 'LdapSearchError'],
   'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION', 'pglitePool'],
+  'seatkeeper/mysql': ['MySqlSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['runSeatRepositoryChecks', 'runSeatRepositoryCheck', 'seatRepositoryChecks'],
   'seatkeeper/testing/vitest': ['describeSeatRepository'],
   'seatkeeper/scim': ['createScimHandler', 'scimHandlerOptionsSchema'],
@@ -67,6 +68,24 @@ for (const [kind, load] of [
   else {
     failed = true;
     console.error(`FAIL ${kind} seatkeeper/ldap errors are not instances of seatkeeper's SeatkeeperError`);
+  }
+}
+// seatkeeper/mysql refuses a malformed pool with seatkeeper's InvalidInputError, in either format (mysql2 stays unloaded until a pool is passed).
+for (const [kind, load] of [
+  ['esm', async (entry) => import(entry)],
+  ['cjs', async (entry) => require(entry)],
+]) {
+  const [{ SeatkeeperError }, { MySqlSeatRepository }] = await Promise.all([load('seatkeeper'), load('seatkeeper/mysql')]);
+  try {
+    new MySqlSeatRepository({});
+    failed = true;
+    console.error(`FAIL ${kind} seatkeeper/mysql accepted a malformed pool`);
+  } catch (error) {
+    if (error instanceof SeatkeeperError && error.code === 'INVALID_INPUT') console.log(`ok ${kind} seatkeeper/mysql errors are SeatkeeperErrors`);
+    else {
+      failed = true;
+      console.error(`FAIL ${kind} seatkeeper/mysql threw ${error} instead of seatkeeper's InvalidInputError`);
+    }
   }
 }
 // The bin: it starts, and loads no database driver, LDAP client or progress bar until a command needs one

@@ -49,8 +49,8 @@ describe('importPeopleCsv: time linear in the upload', () => {
     const large = make(8_000_000);
     const smallMs = await fastest(() => dryRun(() => pieces(small)));
     const largeMs = await fastest(() => dryRun(() => pieces(large)));
-    // Quadratic reading would take 4x; 3x leaves room for a noisy machine.
-    expect(largeMs / Math.max(smallMs, 5)).toBeLessThan(3);
+    // Quadratic reading would take 4x; 3.5x leaves room for a noisy machine.
+    expect(largeMs / Math.max(smallMs, 5)).toBeLessThan(3.5);
   });
 });
 
