@@ -37,15 +37,16 @@ export function buildProgram(session: Session): Command {
   const program = new Command('seatkeeper')
     .description(
       'User-license (seat) accounting from the command line: licenses per area, the People CSV, LDAP sync, diagnostics.\n\n' +
-        'Storage: a PostgreSQL database (--database-url or DATABASE_URL), or without one an embedded PostgreSQL (PGlite) ' +
+        'Storage: a PostgreSQL or MySQL database (--database-url or DATABASE_URL), or without one an embedded PostgreSQL (PGlite) ' +
         'in a local folder (--data-dir). Moving to a server changes nothing but the URL.',
     )
     .version(packageVersion(), '-V, --version', 'print the version')
-    .addOption(new Option('--database-url <url>', 'the database: postgres://user:password@host:5432/database').env('DATABASE_URL'))
+    .addOption(new Option('--database-url <url>', 'the database: postgres://user:password@host:5432/database or mysql://...').env('DATABASE_URL'))
     .addOption(
       new Option('--data-dir <dir>', 'the folder of the embedded database, used when no database URL is given').default(DEFAULT_DATA_DIR).conflicts('databaseUrl'),
     )
-    .option('--schema <name>', "the PostgreSQL schema of seatkeeper's tables (default: the connection's search_path)")
+    .option('--schema <name>', "the PostgreSQL schema (MySQL: the database) of seatkeeper's tables (default: the connection's)")
+    .option('--table-prefix <prefix>', "MySQL: the prefix of seatkeeper's table names (default seatkeeper_)")
     .helpCommand(false)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({

@@ -36,6 +36,7 @@ interface GlobalOptions {
   readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly schema?: string;
+  readonly tablePrefix?: string;
 }
 
 /**
@@ -56,7 +57,7 @@ export async function withSeats<T>(
   const global = command.optsWithGlobals<GlobalOptions>();
   // An empty DATABASE_URL (exported but blank) means none, as it does to most tools.
   const databaseUrl = global.databaseUrl === '' ? undefined : global.databaseUrl;
-  const storage = await openStorage({ databaseUrl, dataDir: global.dataDir, schema: global.schema });
+  const storage = await openStorage({ databaseUrl, dataDir: global.dataDir, schema: global.schema, tablePrefix: global.tablePrefix });
   try {
     if (storage.embedded && options.migrate !== false) await storage.repository.migrate();
     return await work(createSeatkeeper({ repository: storage.repository }), storage);
@@ -69,8 +70,9 @@ export async function withSeats<T>(
 
 /** Adds what to do to a failure the command line can explain better than the library. */
 function withAdvice(error: unknown, storage: Storage): unknown {
-  // 42P01: undefined table. The library's message speaks to programmers (repository.migrate()).
-  if (error instanceof StorageError && (error.cause as { readonly code?: unknown } | undefined)?.code === '42P01') {
+  // A missing table (PostgreSQL's SQLSTATE 42P01, MySQL's errno 1146): the library's message speaks to programmers (repository.migrate()).
+  const cause = error instanceof StorageError ? (error.cause as { readonly code?: unknown; readonly errno?: unknown } | undefined) : undefined;
+  if (cause?.code === '42P01' || cause?.errno === 1146) {
     return new CliError(EXIT.REFUSED, `The seatkeeper tables are missing in ${storage.description}.`, {
       hint: 'Create them with: seatkeeper migrate',
       cause: error,

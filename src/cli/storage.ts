@@ -1,11 +1,12 @@
 /**
  * Where the command line keeps its data: a PostgreSQL server (a `postgres://`
- * URL) or, without a URL, an embedded PostgreSQL (PGlite) in a local folder,
- * both through `PostgresSeatRepository` and its migrations. Each kind of
+ * URL), a MySQL or MariaDB server (a `mysql://` URL) or, without a URL, an
+ * embedded PostgreSQL (PGlite) in a local folder through the same
+ * `PostgresSeatRepository` and migrations as a PostgreSQL server. Each kind of
  * storage is one `case` of {@link openStorage} and one opener below.
  *
- * The drivers are loaded only for the storage asked for, so `pg` and
- * `@electric-sql/pglite` are needed only by those who use them.
+ * The drivers are loaded only for the storage asked for, so `pg`, `mysql2`
+ * and `@electric-sql/pglite` are needed only by those who use them.
  *
  * @module
  */
@@ -45,8 +46,10 @@ export interface StorageOptions {
   readonly databaseUrl: string | undefined;
   /** The embedded database's folder. */
   readonly dataDir: string;
-  /** The PostgreSQL schema of seatkeeper's tables, if not the connection's default. */
+  /** The PostgreSQL schema (MySQL: the database) of seatkeeper's tables, if not the connection's default. */
   readonly schema: string | undefined;
+  /** MySQL: the prefix of seatkeeper's table names, if not `seatkeeper_`. */
+  readonly tablePrefix: string | undefined;
 }
 
 /** How long a command waits for another one to finish with the embedded database. */
@@ -62,18 +65,29 @@ const LOCK_FILE = 'seatkeeper-cli.lock';
  * @throws CliError with exit code 3 when the embedded database stays busy
  */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  if (options.databaseUrl === undefined) return openEmbedded(options.dataDir, options.schema);
+  if (options.databaseUrl === undefined) {
+    refuseOption(options.tablePrefix, '--table-prefix', 'MySQL');
+    return openEmbedded(options.dataDir, options.schema);
+  }
   const url = parseUrl(options.databaseUrl);
   switch (url.protocol) {
     case 'postgres:':
     case 'postgresql:':
+      refuseOption(options.tablePrefix, '--table-prefix', 'MySQL');
       return openPostgres(options.databaseUrl, url, options.schema);
-    // Another store is one case here and one opener below, e.g. mysql: -> MySqlSeatRepository from seatkeeper/mysql.
+    case 'mysql:':
+      return openMySql(options.databaseUrl, url, options.schema, options.tablePrefix);
+    // Another store is one case here and one opener below.
     default:
       throw new CliError(EXIT.USAGE, `Unsupported database URL scheme "${url.protocol}" in ${redacted(url)}.`, {
-        hint: 'Use a postgres:// or postgresql:// URL, or none for the embedded database in --data-dir.',
+        hint: 'Use a postgres://, postgresql:// or mysql:// URL, or none for the embedded database in --data-dir.',
       });
   }
+}
+
+/** A storage option given for a storage that has no such thing is a usage error, not silently ignored. */
+function refuseOption(value: string | undefined, option: string, forWhat: string): void {
+  if (value !== undefined) throw new CliError(EXIT.USAGE, `${option} is for ${forWhat} databases only.`);
 }
 
 function parseUrl(text: string): URL {
@@ -99,6 +113,21 @@ async function openPostgres(connectionString: string, url: URL, schema: string |
   return {
     repository: new PostgresSeatRepository(pool, schema === undefined ? {} : { schema }),
     description: `PostgreSQL at ${redacted(url)}`,
+    embedded: false,
+    close: () => pool.end(),
+  };
+}
+
+async function openMySql(uri: string, url: URL, database: string | undefined, tablePrefix: string | undefined): Promise<Storage> {
+  const { default: mysql } = await loadOptional(() => import('mysql2/promise'), 'mysql2', 'MySQL URLs need', 'mysql2/promise');
+  const { MySqlSeatRepository } = await import('seatkeeper/mysql');
+  const pool = mysql.createPool({ uri, connectionLimit: 4, connectTimeout: 10_000 });
+  return {
+    repository: new MySqlSeatRepository(pool, {
+      ...(database === undefined ? {} : { database }),
+      ...(tablePrefix === undefined ? {} : { tablePrefix }),
+    }),
+    description: `MySQL at ${redacted(url)}`,
     embedded: false,
     close: () => pool.end(),
   };

@@ -114,6 +114,9 @@ describe('seatkeeper usage', () => {
     const server = await runCli(['status', '--database-url', 'postgres://127.0.0.1:1/x'], hide('pg'));
     expect(server.code).toBe(1);
     expect(server.stderr).toContain('npm install pg');
+    const mysql = await runCli(['status', '--database-url', 'mysql://root@127.0.0.1:1/x'], hide('mysql2/promise'));
+    expect(mysql.code).toBe(1);
+    expect(mysql.stderr).toContain('MySQL URLs need the mysql2 package');
     const ldap = await runCli(['sync-ldap', '--url', 'ldap://127.0.0.1:1', '--base-dn', 'dc=example,dc=com', '--preset', 'openldap', '--database-url', 'postgres://127.0.0.1:1/x'], hide('ldapts'));
     expect(ldap.code).toBe(1);
     expect(ldap.stderr).toContain('npm install ldapts');
