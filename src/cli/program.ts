@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { SeatkeeperError } from 'seatkeeper';
+import { ConfigurationRefusedError, SeatkeeperError } from 'seatkeeper';
 import { addDiagnoseCommand, addMigrateCommand } from './commands/diagnose.js';
 import { addExportCommand, addImportCommand } from './commands/people.js';
 import { addSetupCommands } from './commands/setup.js';
@@ -90,7 +90,6 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode>
 
 function reportFailure(error: unknown, session: Session): ExitCode {
   if (error instanceof CommanderError) {
-    // Help and version end a run normally; commander has already printed every other problem.
     // Help asked for, and the version, end a run normally; help shown for a missing command is a usage error.
     // Commander has already printed every problem.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
@@ -98,11 +97,13 @@ function reportFailure(error: unknown, session: Session): ExitCode {
   }
   const { stderr } = session.io;
   const message = error instanceof Error ? error.message : String(error);
-  writeLine(stderr, session.err.red(`seatkeeper: ${message}`));
+  // A library error leads with its stable code (and a refused configuration with its rule), for scripts to match.
+  const code = error instanceof ConfigurationRefusedError ? `${error.code} (${error.rule}): ` : error instanceof SeatkeeperError ? `${error.code}: ` : '';
+  writeLine(stderr, session.err.red(`seatkeeper: ${code}${message}`));
   if (error instanceof CliError && error.hint !== undefined) writeLine(stderr, error.hint);
-  const code = exitCodeFor(error);
+  const exitCode = exitCodeFor(error);
   if (!(error instanceof SeatkeeperError) && !(error instanceof CliError) && error instanceof Error && session.io.env.SEATKEEPER_DEBUG === '1') {
     writeLine(stderr, error.stack ?? '');
   }
-  return code;
+  return exitCode;
 }

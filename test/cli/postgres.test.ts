@@ -111,7 +111,7 @@ describe.skipIf(unavailable !== null)('seatkeeper on PostgreSQL', () => {
     const users = (areaId: string, n: number, organizationId: string | null = null) =>
       Array.from({ length: n }, (_, i) => ({ username: `${areaId}-${organizationId ?? 'host'}-${i}`, areaId, organizationId }));
     await seats.createUsers([...users('primary', 96), ...users('full', 1), ...users('full', 2, 'acme'), ...users('over', 4)]);
-    await seats.defineArea({ id: 'over', kind: 'extranet', name: 'Over', maxUsers: 2 });
+    await seats.setAreaLicenses('over', 2, { reason: 'contract shrank', allowBelowUse: true });
 
     const plain = await ok(cli(['status']));
     expect(plain.stdout).toMatch(/^primary +Primary +primary +100 +96 +4 +! warning$/m);
@@ -123,6 +123,22 @@ describe.skipIf(unavailable !== null)('seatkeeper on PostgreSQL', () => {
     expect(coloured.stdout).toContain(`${ESC}38;5;208m! warning${ESC}39m`);
     expect(coloured.stdout).toContain(`${ESC}31m✖ exhausted`);
     expect(coloured.stdout).toContain(`${ESC}31m✖ exceeded (2 over)${ESC}39m`);
+  });
+
+  it('define-area run again keeps the seats; set-licenses changes them and keeps the reason in the history', async () => {
+    const { cli, library } = scenario();
+    await ok(cli(['migrate']));
+    await ok(cli(['define-area', 'primary', '--kind', 'primary', '--name', 'Primary', '--max-users', '10']));
+    const again = await ok(cli(['define-area', 'primary', '--kind', 'primary', '--name', 'Intranet', '--max-users', '50']));
+    expect(again.stdout).toBe(
+      'Area primary (primary, "Intranet"): 10 seats.\nIt already existed and keeps its seats; to change them: seatkeeper set-licenses primary 50 --reason "..."\n',
+    );
+    const set = await ok(cli(['set-licenses', 'primary', '50', '--reason', 'contract 2026-114']));
+    expect(set.stdout).toBe('Area primary now has 50 seats.\n');
+    expect((await ok(cli(['set-licenses', 'primary', '50', '--reason', 'again']))).stdout).toBe('Area primary already has 50 seats; nothing changed.\n');
+    expect(await library().licenseHistory('primary')).toEqual([expect.objectContaining({ type: 'set', maxUsersBefore: 10, maxUsersAfter: 50, note: 'contract 2026-114' })]);
+    const unknown = await cli(['set-licenses', 'nowhere', '5', '--reason', 'x']);
+    expect(unknown.code).toBe(1);
   });
 
   it('create-user is refused with exit code 1 when no seat is free, and writes nothing', async () => {
@@ -237,13 +253,19 @@ describe.skipIf(unavailable !== null)('seatkeeper on PostgreSQL', () => {
     await ok(cli(['define-area', 'primary', '--kind', 'primary', '--name', 'Primary', '--max-users', '2']));
     const warnings = await ok(cli(['diagnose']));
     expect(warnings.stdout).toContain('[warning] NO_RESPONSIBLE_PERSON');
+    expect(warnings.stdout).toContain('[warning] SUPERUSER_MISSING');
     await ok(cli(['set-responsible-person', 'licences@example.com']));
+    expect((await ok(cli(['ensure-system-users']))).stdout).toBe('Created superuser and guest.\n');
+    expect((await ok(cli(['ensure-system-users']))).stdout).toBe('The system users exist; nothing to do.\n');
     const clean = await ok(cli(['diagnose']));
     expect(clean.stdout).toBe('No findings: the configuration is consistent.\n');
 
     await ok(cli(['create-user', 'alice', '--area', 'primary']));
     await ok(cli(['create-user', 'bob', '--area', 'primary']));
-    await ok(cli(['define-area', 'primary', '--kind', 'primary', '--name', 'Primary', '--max-users', '1']));
+    const refused = await cli(['set-licenses', 'primary', '1', '--reason', 'contract shrank']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('LICENSES_BELOW_USE');
+    await ok(cli(['set-licenses', 'primary', '1', '--reason', 'contract shrank', '--allow-below-use']));
     const errors = await cli(['diagnose']);
     expect(errors.code).toBe(1);
     expect(errors.stdout).toMatch(/^\[error\] AREA_OVER_LIMIT: Primary uses 2 seats but has 1/m);

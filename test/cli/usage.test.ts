@@ -6,7 +6,7 @@ import { ensureBuilt, ROOT, runCli } from './support.js';
 // None of these reach a database: usage is checked before any storage is opened.
 beforeAll(ensureBuilt, 300_000);
 
-const COMMANDS = ['status', 'diagnose', 'export', 'import', 'sync-ldap', 'define-area', 'define-organization', 'set-responsible-person', 'create-user', 'migrate'];
+const COMMANDS = ['status', 'diagnose', 'export', 'import', 'sync-ldap', 'define-area', 'set-licenses', 'define-organization', 'ensure-system-users', 'set-responsible-person', 'create-user', 'migrate'];
 
 describe('seatkeeper usage', () => {
   it('lists every command, the storage options and the exit codes in --help, and exits with 0', async () => {

@@ -1,5 +1,6 @@
 /**
- * The setup commands: `define-area`, `define-organization` and `create-user`,
+ * The setup commands: `define-area`, `set-licenses`, `define-organization`,
+ * `ensure-system-users`, `set-responsible-person` and `create-user`,
  * enough to set a site up from a shell (and to follow the README's steps).
  *
  * @module
@@ -18,16 +19,17 @@ import { wholeNumber, withSeats, type Session } from '../session.js';
 export function addSetupCommands(program: Command, session: Session): void {
   program
     .command('define-area')
-    .summary('create an area (a license pool), or change its name or seats')
+    .summary('create an area (a license pool), or rename it')
     .description(
-      'Creates an area, or updates it when the id exists. A site has exactly one primary area (the intranet) and any ' +
-        'number of extranet areas. A changed number of seats is kept in the license change history.',
+      'Creates an area with --max-users seats, or, when the id exists, updates its name and grace seats. An existing ' +
+        "area's seats and kind never change here, so running the same setup again is safe: change seats with " +
+        '`seatkeeper set-licenses`. A site has exactly one primary area (the intranet) and any number of extranet areas.',
     )
     .argument('<id>', 'the area id, e.g. primary')
     .addOption(new Option('--kind <kind>', 'primary (exactly one per site) or extranet').choices(['primary', 'extranet']).makeOptionMandatory())
     .requiredOption('--name <name>', 'the name admins see')
-    .requiredOption('--max-users <n>', 'the seats bought', wholeNumber())
-    .option('--grace-seats <n>', 'seats allowed over --max-users before refusing (they still count as exceeded)', wholeNumber())
+    .requiredOption('--max-users <n>', 'the seats a new area starts with', wholeNumber())
+    .option('--grace-seats <n>', 'seats allowed over the limit before refusing (they still count as exceeded)', wholeNumber())
     .action(
       async (
         id: string,
@@ -43,9 +45,36 @@ export function addSetupCommands(program: Command, session: Session): void {
             ...(options.graceSeats === undefined ? {} : { graceSeats: options.graceSeats }),
           });
           writeLine(session.io.stdout, `Area ${area.id} (${area.kind}, "${area.name}"): ${area.maxUsers.toLocaleString('en-US')} seats.`);
+          if (area.maxUsers !== options.maxUsers) {
+            writeLine(
+              session.io.stdout,
+              `It already existed and keeps its seats; to change them: seatkeeper set-licenses ${area.id} ${options.maxUsers} --reason "..."`,
+            );
+          }
         });
       },
     );
+
+  program
+    .command('set-licenses')
+    .summary("set an area's number of seats, kept in the license history")
+    .description(
+      "Sets an existing area's seats outside a purchase: a correction, a contract that changed, a pool counted before " +
+        'seatkeeper. The change is kept in the license history with the reason. Raising is always allowed; lowering below ' +
+        'the seats in use or below the partner quotas is refused (exit code 1) unless --allow-below-use: nobody loses a ' +
+        'seat, and the area then reports exceeded.',
+    )
+    .argument('<area>', 'the area id')
+    .argument('<n>', 'its new number of seats', wholeNumber())
+    .requiredOption('--reason <text>', 'why the seats change, kept in the history (e.g. "contract 2026-114 renewed at 80")')
+    .option('--allow-below-use', 'set them even below the seats in use or the partner quotas')
+    .action(async (areaId: string, maxUsers: number, options: { readonly reason: string; readonly allowBelowUse?: boolean }, command: Command) => {
+      await withSeats(command, async (seats) => {
+        const result = await seats.setAreaLicenses(areaId, maxUsers, { reason: options.reason, allowBelowUse: options.allowBelowUse === true });
+        const seatsText = maxUsers.toLocaleString('en-US');
+        writeLine(session.io.stdout, result.applied ? `Area ${areaId} now has ${seatsText} seats.` : `Area ${areaId} already has ${seatsText} seats; nothing changed.`);
+      });
+    });
 
   program
     .command('define-organization')
@@ -81,6 +110,23 @@ export function addSetupCommands(program: Command, session: Session): void {
         });
       },
     );
+
+  program
+    .command('ensure-system-users')
+    .summary('create the system users SuperUser and Guest when missing')
+    .description(
+      'Creates the system users SuperUser and Guest in the primary area when they are missing. They never take a seat. ' +
+        'Idempotent: run it after defining the primary area, and again whenever you like.',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      await withSeats(command, async (seats) => {
+        const created = await seats.ensureSystemUsers();
+        writeLine(
+          session.io.stdout,
+          created.length === 0 ? 'The system users exist; nothing to do.' : `Created ${created.map((u) => u.username).join(' and ')}.`,
+        );
+      });
+    });
 
   program
     .command('set-responsible-person')
