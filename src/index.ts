@@ -202,6 +202,7 @@ export {
   DEFAULT_MAX_BLOCK_SHARE,
   type DirectoryEntryInput,
   type DirectoryEntry,
+  type DirectoryFeed,
   type DirectorySyncOptions,
   type ResolvedDirectorySyncOptions,
   type InvalidDirectoryEntry,
@@ -220,6 +221,7 @@ export type {
   DirectorySyncRefusal,
   DirectorySyncPlan,
   DirectorySyncReport,
+  DirectorySyncSample,
 } from './core/directory-report.js';
 
 // Ports, and the in-memory repository.

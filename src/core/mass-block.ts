@@ -45,11 +45,22 @@ export function massBlockOverflow(blocking: ReadonlyMap<string, number>, using: 
   const over: MassBlockArea[] = [];
   for (const [areaId, count] of [...blocking].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const active = using.get(areaId) ?? 0;
-    // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
-    const allowed = Math.floor(maxBlockShare * active + 1e-9);
+    const allowed = blocksAllowed(active, maxBlockShare);
     if (count > allowed) over.push({ areaId, blocking: count, using: active, allowed });
   }
   return over;
+}
+
+/**
+ * The most users one run may block in an area: `floor(maxBlockShare * using)`.
+ *
+ * @param using - the area's active licensed users before the run
+ * @param maxBlockShare - the share, 0 to 1
+ * @returns how many may be blocked
+ */
+export function blocksAllowed(using: number, maxBlockShare: number): number {
+  // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
+  return Math.floor(maxBlockShare * using + 1e-9);
 }
 
 /** The share as a percentage for messages: `0.2` is `20`. */
