@@ -8,24 +8,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { startConsole } from './server.js';
-
-/** The flags the console's browser runs with: headless, no sandbox (containers), nothing fetched in the background. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-] as const;
 
 const images = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 const running = await startConsole({ port: 0 });
-// launch() starts Chromium on a fresh, temporary profile of its own, removed when it closes.
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   await page.goto(`${running.url}/license?partner=northwind`);

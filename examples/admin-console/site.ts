@@ -76,8 +76,8 @@ const SUPPLIER_DIRECTORY: readonly DirectoryEntryInput[] = take(people('supplier
 /**
  * A directory feed for the sync page: the directory users as they are, one
  * with a new display name, one disabled in the directory, three new hires
- * (one gets the Primary Area's last host seat, two wait for a license) and one
- * entry with a malformed email address.
+ * (two get a seat: the host's last one and the one the disabled user frees;
+ * the third waits for a license) and one entry with a malformed email address.
  */
 export function sampleDirectoryFeed(): DirectoryEntryInput[] {
   const hires = take(people('intranet.example', 900), 3).map((p, i) => ({
