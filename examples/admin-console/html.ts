@@ -110,6 +110,7 @@ h1 { font-size: 1.35rem; margin: .2rem 0 .8rem; } h2 { font-size: 1.1rem; margin
 .who { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #5b6577; margin: 0 0 .2rem; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; background: #fff; }
 th, td { text-align: left; padding: .3rem .45rem; border-bottom: 1px solid #e6e9ef; vertical-align: middle; }
+td:first-child { white-space: nowrap; }
 th { font-weight: 600; color: #4a5363; font-size: .82rem; background: #f7f8fb; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .mark { display: inline-flex; vertical-align: -4px; margin-left: .3rem; }
