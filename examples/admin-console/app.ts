@@ -15,7 +15,7 @@ import { exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/c
 import { layout, STYLES, type Html, type Notice } from './html.js';
 import { csvPage, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS } from './pages/csv.js';
 import { licensePage } from './pages/license.js';
-import { parsePlacement, peoplePage, personPage, readPeopleQuery } from './pages/people.js';
+import { parsePlacement, peoplePage, personPage, readNames, readPeopleQuery } from './pages/people.js';
 import { syncPage, type SyncForm } from './pages/sync.js';
 
 /** Options of {@link createConsoleApp}. */
@@ -192,14 +192,16 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
       return c.html(layout('Directory sync', '/sync', syncPage(form, null), { kind: 'error', text: 'The feed must be a JSON array of entries.' }), 400);
     }
     const plan = await seats.planDirectorySync(entries, { onMissing: form.onMissing, force: form.force });
-    return page(c, 'Directory sync', '/sync', syncPage(form, { kind: 'plan', plan, planId: plans.put(plan) }));
+    const names = await readNames(seats);
+    return page(c, 'Directory sync', '/sync', syncPage(form, { kind: 'plan', plan, planId: plans.put(plan) }, names.area));
   });
 
   app.post('/sync/apply', async (c) => {
     const plan = plans.take(text((await c.req.parseBody()).planId));
     if (plan === null) return redirectWith(c, '/sync', { kind: 'error', text: 'That dry run has expired or was applied already: run it again.' });
     const report = await seats.applyDirectorySync(plan);
-    return page(c, 'Directory sync', '/sync', syncPage(sampleFeed, { kind: 'report', report }));
+    const names = await readNames(seats);
+    return page(c, 'Directory sync', '/sync', syncPage(sampleFeed, { kind: 'report', report }, names.area));
   });
 
   app.notFound((c) => page(c, 'Not found', '', problem('No such page.'), 404));

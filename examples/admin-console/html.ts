@@ -119,7 +119,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .hint { color: #5b6577; font-size: .85rem; margin: .4rem 0; }
 .notice { padding: .55rem .8rem; border-radius: 5px; margin: 0 0 1rem; }
 .notice-ok { background: #e6f4ea; border: 1px solid #a8d5b5; } .notice-refused { background: #fff4e5; border: 1px solid #f3c48b; } .notice-error { background: #fdecea; border: 1px solid #f1a9a5; }
-form.inline { display: inline; } form.bar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .4rem 0 .8rem; }
+form.inline { display: inline; } .bar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .4rem 0 .8rem; }
 label { display: flex; flex-direction: column; gap: .15rem; font-size: .82rem; color: #4a5363; }
 input, select, textarea, button { font: inherit; } input, select { padding: .25rem .4rem; }
 textarea { width: 100%; box-sizing: border-box; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }

@@ -33,8 +33,9 @@ const ACTIONS: readonly (readonly [Exclude<keyof DirectorySyncCounts, 'waitingFo
  *
  * @param form - the feed and options to show in the form
  * @param outcome - a plan to apply, or the report of one just applied
+ * @param areaName - an area's name by its id
  */
-export function syncPage(form: SyncForm, outcome: SyncOutcome): Html {
+export function syncPage(form: SyncForm, outcome: SyncOutcome, areaName: (id: string) => string = (id) => id): Html {
   return html`<h1>Directory sync</h1>
 <div class="panel">
   <p>Paste the directory's users as a JSON array of entries
@@ -52,7 +53,7 @@ export function syncPage(form: SyncForm, outcome: SyncOutcome): Html {
     </div>
   </form>
 </div>
-${outcome === null ? '' : outcome.kind === 'plan' ? planSection(outcome.plan, outcome.planId) : reportSection(outcome.report)}`;
+${outcome === null ? '' : outcome.kind === 'plan' ? planSection(outcome.plan, outcome.planId, areaName) : reportSection(outcome.report, areaName)}`;
 }
 
 function countsList(totals: DirectorySyncTotals): Html {
@@ -64,11 +65,11 @@ function countsList(totals: DirectorySyncTotals): Html {
 </ul>`;
 }
 
-function perArea(plan: Pick<DirectorySyncPlan, 'areas'>): Html {
+function perArea(plan: Pick<DirectorySyncPlan, 'areas'>, areaName: (id: string) => string): Html {
   return html`<table data-testid="sync-areas">
   <thead><tr><th>Area</th>${ACTIONS.map(([, label]) => html`<th class="num">${label}</th>`)}<th class="num">waiting</th></tr></thead>
   <tbody>${plan.areas.map(
-    (a) => html`<tr><td>${a.areaId}</td>${ACTIONS.map(([key]) => html`<td class="num">${count(a[key])}</td>`)}<td class="num">${count(a.waitingForLicense)}</td></tr>`,
+    (a) => html`<tr><td>${areaName(a.areaId)}</td>${ACTIONS.map(([key]) => html`<td class="num">${count(a[key])}</td>`)}<td class="num">${count(a.waitingForLicense)}</td></tr>`,
   )}</tbody>
 </table>`;
 }
@@ -77,13 +78,13 @@ function issues(list: readonly InputIssue[]): string {
   return list.map((i) => `${i.path.join('.')}${i.path.length > 0 ? ': ' : ''}${i.message}`).join('; ');
 }
 
-function planSection(plan: DirectorySyncPlan, planId: string): Html {
+function planSection(plan: DirectorySyncPlan, planId: string, areaName: (id: string) => string): Html {
   const changes = plan.lines.filter((line) => line.action !== 'unchanged');
   return html`<section class="panel" data-testid="sync-plan">
   <h2>Dry run</h2>
   ${plan.refused === null ? '' : html`<p class="notice notice-refused" data-testid="sync-refused">${plan.refused.message}</p>`}
   ${countsList(plan.totals)}
-  ${perArea(plan)}
+  ${perArea(plan, areaName)}
   ${plan.invalid.length === 0
     ? ''
     : html`<h3>Invalid entries (left out)</h3>
@@ -93,7 +94,7 @@ function planSection(plan: DirectorySyncPlan, planId: string): Html {
     ? html`<p class="hint">Nothing to change.</p>`
     : html`<h3>Changes</h3>
   <table data-testid="sync-lines"><thead><tr><th>Username</th><th>Area</th><th>Action</th><th>Blocked because</th><th>Fields</th></tr></thead>
-  <tbody>${changes.map((l) => html`<tr><td>${l.username}</td><td>${l.areaId}</td><td>${l.action}</td><td>${l.reason ?? ''}</td><td>${l.changes.join(', ')}</td></tr>`)}</tbody></table>`}
+  <tbody>${changes.map((l) => html`<tr><td>${l.username}</td><td>${areaName(l.areaId)}</td><td>${l.action}</td><td>${l.reason ?? ''}</td><td>${l.changes.join(', ')}</td></tr>`)}</tbody></table>`}
   <form method="post" action="/sync/apply">
     <input type="hidden" name="planId" value="${planId}">
     <button type="submit" data-testid="apply-sync"${plan.refused === null ? '' : html` disabled`}>Apply this plan</button>
@@ -101,12 +102,12 @@ function planSection(plan: DirectorySyncPlan, planId: string): Html {
 </section>`;
 }
 
-function reportSection(report: DirectorySyncReport): Html {
+function reportSection(report: DirectorySyncReport, areaName: (id: string) => string): Html {
   return html`<section class="panel" data-testid="sync-report">
   <h2>Applied</h2>
   ${report.refused === null ? '' : html`<p class="notice notice-refused">${report.refused.message}</p>`}
   ${countsList(report.totals)}
-  ${perArea(report)}
+  ${perArea(report, areaName)}
   ${report.skipped.length === 0
     ? ''
     : html`<h3>Left alone (changed since the dry run)</h3><ul>${report.skipped.map((s) => html`<li>${s.username}: ${s.message}</li>`)}</ul>`}
