@@ -32,8 +32,8 @@ console.log(`Plan: ${plan.totals.create} to create, ${plan.totals.createBlocked}
 const first = await seats.applyDirectorySync(plan);
 show('Sync at the limit: the profiles exist but cannot log in', first);
 
-// Two licenses are bought (a license request, here simply a larger area).
-await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 5 });
+// Two licenses are bought (below the minimum purchase of 5, so recorded as an explicit override).
+await seats.setAreaLicenses('primary', 5, { reason: 'two licenses bought, order 4711' });
 const second = await seats.syncDirectory(feed);
 show('Next sync after the purchase: the waiting profiles are activated', second);
 

@@ -59,7 +59,7 @@ try {
   show('First sync', first);
 
   // Licenses are bought: the next sync activates the waiting profiles, oldest first.
-  await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 2500 });
+  await seats.applyLicenseChange(await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 500 }));
   const second = await seats.syncDirectory((await readLdapDirectory(directory)).entries, { onMissing: 'block' });
   show('Next sync after buying 500 licenses', second);
 

@@ -69,7 +69,7 @@ export class SeatkeeperError extends Error {
  * (`invalid_type`, `too_small`, `custom`...), `invalid_encoding` for bytes that
  * are not text in the expected encoding, or one of the checks a directory feed
  * entry gets against the site: `duplicate_external_id` / `duplicate_username`
- * (twice in one feed), `system_user` (the entry names a system user),
+ * (twice in one feed), `system_user` (the entry names a system user, or a name reserved for one),
  * `unknown_area`, `area_not_covered` (outside the sync's areas),
  * `unknown_organization`, `username_taken` (by a user outside the directory),
  * `username_not_allowed` (a name that could pass for another: see `USERNAME_NOT_ALLOWED`).
@@ -180,7 +180,13 @@ export class ConflictError extends SeatkeeperError {
  * - `MOVE_MORE_THAN_OWNED`: a license move takes more seats than the source area has;
  * - `MOVE_BELOW_USE`: a license move would leave the source area with fewer seats than it uses;
  * - `MOVE_BELOW_ALLOCATED`: a license move would leave fewer seats than the source area's partner quotas;
- * - `SECOND_PRIMARY_AREA`: a site has exactly one primary area.
+ * - `SECOND_PRIMARY_AREA`: a site has exactly one primary area;
+ * - `KIND_CHANGE`: an existing area's kind (primary or extranet) never changes;
+ * - `LICENSES_BELOW_USE`: `setAreaLicenses` would leave an area with fewer seats than it uses (`allowBelowUse: true` overrides);
+ * - `LICENSES_BELOW_ALLOCATED`: `setAreaLicenses` would leave fewer seats than the area's partner quotas set aside (`allowBelowUse: true` overrides);
+ * - `SYSTEM_USER_PROTECTED`: the SuperUser is never blocked or deleted, and no system user moves out of the primary area;
+ * - `PRIMARY_AREA_RETIRED`: the primary area cannot be retired;
+ * - `AREA_HAS_ORGANIZATIONS`: an area is retired only once no partner organization belongs to it.
  */
 export type ConfigurationRule =
   | 'OVER_ALLOCATED'
@@ -189,12 +195,18 @@ export type ConfigurationRule =
   | 'MOVE_MORE_THAN_OWNED'
   | 'MOVE_BELOW_USE'
   | 'MOVE_BELOW_ALLOCATED'
-  | 'SECOND_PRIMARY_AREA';
+  | 'SECOND_PRIMARY_AREA'
+  | 'KIND_CHANGE'
+  | 'LICENSES_BELOW_USE'
+  | 'LICENSES_BELOW_ALLOCATED'
+  | 'SYSTEM_USER_PROTECTED'
+  | 'PRIMARY_AREA_RETIRED'
+  | 'AREA_HAS_ORGANIZATIONS';
 
 /**
  * A configuration change was refused because it would break a licensing rule;
- * `rule` says which. Where the message says so, `allowOverLimit: true` makes
- * the change anyway.
+ * `rule` says which. Nothing was written. Where the message says so, an
+ * override (`allowOverLimit: true`, `allowBelowUse: true`) makes the change anyway.
  */
 export class ConfigurationRefusedError extends SeatkeeperError {
   /** The rule that refused the change. */

@@ -21,9 +21,15 @@ export type { OrganizationsApi } from './service/organizations.js';
 export type { LicenseViewApi } from './service/license-view.js';
 export type { DiagnosticsApi } from './service/diagnostics.js';
 export type { ExplainUserApi } from './service/explain-user.js';
-export { notificationFilterSchema, type NotificationsApi, type NotificationFilter } from './service/notifications.js';
+export {
+  notificationFilterSchema,
+  purgeNotificationsInputSchema,
+  type NotificationsApi,
+  type NotificationFilter,
+  type PurgeNotificationsInput,
+} from './service/notifications.js';
 export type { DeliveryReport, DeliveryFailure } from './service/context.js';
-export type { LicensesApi, LicenseChangeResult } from './service/licenses.js';
+export { setAreaLicensesOptionsSchema, type LicensesApi, type LicenseChangeResult, type SetAreaLicensesOptions } from './service/licenses.js';
 export {
   usageSnapshotFilterSchema,
   peakUsageInputSchema,
@@ -35,6 +41,7 @@ export {
   type AreaForecastInput,
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
+export type { RetirementApi, Retirement, RetirementResult } from './service/retire.js';
 export {
   activatePendingOptionsSchema,
   type DirectorySyncApi,
@@ -97,6 +104,14 @@ export {
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {
+  moveUserTargetSchema,
+  retireOrganizationOptionsSchema,
+  retireAreaOptionsSchema,
+  type MoveUserTarget,
+  type RetireOrganizationOptions,
+  type RetireAreaOptions,
+} from './core/lifecycle-schemas.js';
+export {
   DEFAULT_MINIMUM_PURCHASE,
   licenseRequestInputSchema,
   type LicenseRequestInput,
@@ -133,6 +148,7 @@ export type { Finding, FindingCode, FindingSeverity } from './core/diagnostics.j
 export type { UserExplanation, UserExplanationCode, UserExplanationFacts, ExplainedArea, ExplainedOrganization } from './core/explain.js';
 export type { ExhaustionForecast, UsageTrend } from './core/forecast.js';
 export type { SeatShortage, PartnerQuotaShortage } from './core/seat-shortage.js';
+export type { RetirementRefused } from './core/retirement.js';
 export {
   directoryEntrySchema,
   directorySyncOptionsSchema,

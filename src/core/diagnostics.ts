@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { User } from './schemas.js';
+import type { SystemRole, User } from './schemas.js';
+import { SYSTEM_USERNAMES } from './system-users.js';
 import { seatsWithinQuotas, type AreaUsage, type OrganizationUsage } from './usage.js';
 
 /** How urgent a finding is: `error` (seats are wrong now), `warning` (will surprise someone), `info` (worth knowing). */
@@ -27,6 +28,8 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
  * - `LEGACY_GUEST_NOT_MIGRATED`: the system guest was renamed and has not been made a licensed user yet.
  * - `USERNAME_COLLISION`: two users stored before the username comparison rules changed
  *   have names that are now the same (`straße` and `STRASSE`); one should be renamed.
+ * - `SUPERUSER_MISSING`: the site has no SuperUser (`ensureSystemUsers` was never run, or its name is held by another user).
+ * - `GUEST_MISSING`: the site has no system guest (it was deleted, `ensureSystemUsers` was never run, or its name is held by another user).
  */
 export type FindingCode =
   | 'NO_PRIMARY_AREA'
@@ -40,7 +43,9 @@ export type FindingCode =
   | 'PARTNER_WITHOUT_QUOTA'
   | 'NO_RESPONSIBLE_PERSON'
   | 'LEGACY_GUEST_NOT_MIGRATED'
-  | 'USERNAME_COLLISION';
+  | 'USERNAME_COLLISION'
+  | 'SUPERUSER_MISSING'
+  | 'GUEST_MISSING';
 
 /** One configuration finding. */
 export interface Finding {
@@ -72,6 +77,16 @@ export interface DiagnosticsInput {
   readonly usernameCollisions?: readonly (readonly [CollidingUser, CollidingUser])[];
   /** The smallest purchase a license request may ask for, to phrase purchase advice. Default 5. */
   readonly minimumPurchase?: number;
+  /** System users the site lacks (looked for only when a primary area exists). Default none. */
+  readonly missingSystemUsers?: readonly MissingSystemUser[];
+}
+
+/** A system user the site lacks, for a `SUPERUSER_MISSING` or `GUEST_MISSING` finding. */
+export interface MissingSystemUser {
+  /** Which system user. */
+  readonly role: SystemRole;
+  /** The user that holds its name (stored before the name was reserved), or `null` when the name is free. */
+  readonly nameHeldBy: Pick<User, 'id' | 'username' | 'areaId'> | null;
 }
 
 /** What a `USERNAME_COLLISION` finding names of each user. */
@@ -82,8 +97,8 @@ const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { error: 0, war
 /**
  * Finds configuration problems: over-limit and over-allocated areas, quota
  * mistakes with denied partners, missing quotas that hide figures from partner
- * admins, no responsible person, legacy guests not migrated, and usernames
- * that collide under today's comparison rules. Errors come
+ * admins, no responsible person, legacy guests not migrated, usernames
+ * that collide under today's comparison rules, and missing system users. Errors come
  * first, then warnings, then information; within a severity, site-wide
  * findings first, then by area in the order given.
  *
@@ -141,11 +156,25 @@ export function diagnoseConfiguration(input: DiagnosticsInput): Finding[] {
       ),
     );
   }
+  for (const missing of input.missingSystemUsers ?? []) findings.push(missingSystemUserFinding(missing));
   for (const area of input.areas) findings.push(...areaFindings(area, minimumPurchase));
   return findings
     .map((f, index) => ({ f, index }))
     .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.index - b.index)
     .map(({ f }) => f);
+}
+
+function missingSystemUserFinding({ role, nameHeldBy }: MissingSystemUser): Finding {
+  const name = SYSTEM_USERNAMES[role];
+  const what = role === 'superuser' ? 'no SuperUser, the account that can always administer it' : 'no system guest account';
+  const fix =
+    nameHeldBy === null
+      ? 'Run ensureSystemUsers(): it creates the missing system user in the primary area, taking no seat.'
+      : `Its name "${name}" is held by the user "${nameHeldBy.username}" (id ${nameHeldBy.id}), stored before the name was reserved: rename that user with updateUser(id, { username }), then run ensureSystemUsers().`;
+  return finding(role === 'superuser' ? 'SUPERUSER_MISSING' : 'GUEST_MISSING', 'warning', `The site has ${what}.`, {
+    fix,
+    ...(nameHeldBy === null ? {} : { areaId: nameHeldBy.areaId, userId: nameHeldBy.id }),
+  });
 }
 
 function areaFindings(area: AreaUsage, minimumPurchase: number): Finding[] {

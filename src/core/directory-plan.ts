@@ -34,6 +34,7 @@ import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, Direct
 import { usernameProblem } from './username.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
 import { decideSeat, type SeatRefusal } from './seat-policy.js';
+import { reservedFor } from './system-users.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts, type CountedProfile } from './usage.js';
 
 /** What the planner reads: everything a service fetched with batched look-ups and aggregate counts. */
@@ -162,6 +163,9 @@ export function planDirectoryChanges(
         code: 'system_user',
         message: `"${current.username}" is a system user; a directory sync never manages system users`,
       });
+    } else if (reservedFor(entry.username) !== null && (current === undefined || usernameKey(current.username) !== usernameKey(entry.username))) {
+      // Reserved even while the site has no such system user, so ensureSystemUsers can always create it.
+      issues.push({ path: ['username'], code: 'system_user', message: `"${entry.username}" is reserved for a system user; a directory sync never takes it` });
     }
     // A new name must not pass for another; a profile keeping the name it has is left as it is.
     const problem = current !== undefined && current.username === entry.username ? null : usernameProblem(entry.username);

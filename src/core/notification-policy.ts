@@ -27,7 +27,7 @@ export type ExceededCause = z.infer<typeof exceededCauseSchema>;
 export const episodeSchema = z.strictObject({
   /** When the episode started. */
   startedAt: z.iso.datetime(),
-  /** What was attempted when it started, e.g. `create user "bob"`. */
+  /** What was attempted when it started, e.g. `create a user`. */
   firstAttempted: z.string(),
   /** Why it started. */
   cause: exceededCauseSchema,
@@ -144,7 +144,7 @@ export function exceededCause(event: AlertEvent, using: number, maxUsers: number
  * ```ts
  * const { state, send } = decideAlert({
  *   previous: INITIAL_ALERT_STATE, maxUsers: 10, using: 10, status: 'exhausted',
- *   event: { attempted: 'create user "bob"', refusal }, now, reminderEvery: null, warnings: false, canNotify: true,
+ *   event: { attempted: 'create a user', refusal }, now, reminderEvery: null, warnings: false, canNotify: true,
  * });
  * // send: { type: 'license-limit-exceeded', reminder: false, cause: 'seat-refused', ... }
  * ```

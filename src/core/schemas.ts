@@ -86,7 +86,7 @@ export const userSourceSchema = z.enum(['manual', 'csv', 'directory', 'system'])
 /** How a profile came to exist. */
 export type UserSource = z.infer<typeof userSourceSchema>;
 
-/** Input of `defineArea`: creates the area, or updates it when the id exists. */
+/** Input of `defineArea`: creates the area; for an existing id only its name and grace seats change, never its licenses or kind. */
 export const areaInputSchema = z.strictObject({
   /** The area's id, unique site-wide. */
   id: idSchema,
@@ -94,7 +94,7 @@ export const areaInputSchema = z.strictObject({
   kind: areaKindSchema,
   /** The name admins see. */
   name: nameSchema,
-  /** The number of purchased seats, an integer >= 0. */
+  /** The number of purchased seats of a new area, an integer >= 0; ignored for an existing area (see `setAreaLicenses`). */
   maxUsers: seatCountSchema,
   /** Seats a host allows over `maxUsers` before refusing (they still count as exceeded). Default 0. */
   graceSeats: seatCountSchema.optional(),

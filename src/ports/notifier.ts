@@ -37,7 +37,10 @@ export interface LicenseNotification {
   readonly maxUsers: number;
   /** Its seats in use when the event happened. */
   readonly using: number;
-  /** What was attempted, e.g. `create user "alice"` or `directory sync created 3 users blocked`. */
+  /**
+   * What was attempted, e.g. `create a user` or `directory sync created 3 users blocked`.
+   * It never names a user: no notification keeps a person's name or email.
+   */
   readonly attempted: string;
   /** When it happened (from the injected clock). */
   readonly occurredAt: Date;

@@ -85,7 +85,11 @@ export interface LicenseChangeRecord {
   readonly id: string;
   /** The request it applied, if any; shared by both halves of a move. */
   readonly requestId: string | null;
-  /** `add` (a purchase), `move` (between areas) or `set` (defineArea changed the limit). */
+  /**
+   * `add` (a purchase), `move` (between areas) or `set` (an explicit override
+   * by `setAreaLicenses`; records written by earlier versions: `defineArea`
+   * changed the limit).
+   */
   readonly type: 'add' | 'move' | 'set';
   /** The area whose limit changed. */
   readonly areaId: string;
@@ -95,7 +99,7 @@ export interface LicenseChangeRecord {
   readonly maxUsersAfter: number;
   /** When it was applied. */
   readonly appliedAt: Date;
-  /** Free text, e.g. the vendor's order number. */
+  /** Free text: the vendor's order number of a purchase, the reason given for a `set`. */
   readonly note: string | null;
 }
 
@@ -184,10 +188,29 @@ export interface SeatReader {
  * Writes take copies of what they are given.
  */
 export interface SeatTransaction extends SeatReader {
-  /** Creates or replaces an area. Called by `defineArea` and license changes, with the area locked. */
+  /** Creates or replaces an area. Called by `defineArea`, license changes and `setAreaLicenses`, with the area locked. */
   putArea(area: Area): Promise<void>;
   /** Creates or replaces an organization. Called by `defineOrganization`, with its area (and the area it leaves) locked. */
   putOrganization(organization: Organization): Promise<void>;
+  /**
+   * Deletes an area record; `false` if there was none. Called by
+   * `retireArea`, with the area locked, once no user and no partner
+   * organization is left in it (the service moved or blocked them first in the
+   * same transaction): an implementation need not check, and must not delete
+   * users. It may drop what it keeps per area beside the record (a counter row
+   * at zero); the license history and usage snapshots of the area stay.
+   * Afterwards `getArea` and `listAreas`, through this transaction and once
+   * committed, no longer return it.
+   */
+  deleteArea(areaId: string): Promise<boolean>;
+  /**
+   * Deletes a partner organization record; `false` if there was none. Called
+   * by `retireOrganization`, with the organization's area locked, once no user
+   * of the organization is left (the service moved its users to another
+   * organization or to the host company first, in the same transaction).
+   * Afterwards `getOrganization` and `listOrganizations` no longer return it.
+   */
+  deleteOrganization(organizationId: string): Promise<boolean>;
   /**
    * Inserts new users, with their areas locked. Throws `ConflictError` (and
    * writes none) if an id, username key or external id is taken.
@@ -239,6 +262,14 @@ export interface SeatRepository extends SeatReader {
   markNotificationFailed(id: string, failure: { readonly attempts: number; readonly nextAttemptAt: Date; readonly lastError: string }): Promise<void>;
   /** Outbox entries, oldest first, optionally only pending or delivered ones. */
   listNotifications(filter?: { readonly status?: 'pending' | 'delivered' }): Promise<readonly OutboxEntry[]>;
+  /**
+   * Deletes every delivered outbox entry whose `deliveredAt` is strictly
+   * before `deliveredBefore`, and returns how many it deleted. Pending entries
+   * are never deleted, however old. Called by `purgeNotifications` (a host's
+   * retention schedule), outside any transaction and without a lock: an entry
+   * delivered meanwhile is purged by a later call.
+   */
+  purgeNotifications(deliveredBefore: Date): Promise<number>;
 
   /**
    * Optional. Pairs of stored users whose usernames have the same key

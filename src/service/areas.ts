@@ -7,19 +7,29 @@ import { parseInput } from './validate.js';
 /** Defining license pools. */
 export interface AreasApi {
   /**
-   * Creates an area, or updates it when the id exists. There is exactly one
-   * `primary` area; defining a second is refused. Lowering `maxUsers` below the
-   * seats in use is allowed (the area then reports `exceeded` and the
-   * responsible person is told); nobody loses a seat. A changed `maxUsers` is
-   * kept in the license change history.
+   * Creates an area when its id is new; for an existing area, changes only its
+   * name and grace seats. Safe to call on every start-up: it **never changes
+   * an existing area's licenses**. The `maxUsers` given is the limit a new
+   * area starts with; for an existing area it is ignored and the stored limit
+   * stays (the returned area carries it). Licenses change only through license
+   * changes: `applyLicenseChange` (purchases and moves) or `setAreaLicenses`
+   * (an explicit override), each kept in the license history.
    *
-   * @param input - id, kind, name, maxUsers and optional graceSeats
-   * @returns the stored area
+   * There is exactly one `primary` area: defining a second is refused, and an
+   * existing area's kind never changes (a primary area stays primary, an
+   * extranet area stays extranet, even when no primary area exists: define a
+   * new area instead).
+   *
+   * @param input - id, kind, name, maxUsers (for a new area) and optional graceSeats (omitted: unchanged, 0 for a new area)
+   * @returns the area as stored
    * @throws InvalidInputError when the input is malformed
-   * @throws ConfigurationRefusedError when a second primary area is defined
+   * @throws ConfigurationRefusedError with rule `SECOND_PRIMARY_AREA` when another primary area exists,
+   *   and `KIND_CHANGE` when the area exists with the other kind
    * @example
    * ```ts
-   * await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 100 });
+   * // At every start: creates the area the first time, then leaves its licenses alone.
+   * const primary = await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 100 });
+   * primary.maxUsers; // 105 after a purchase of 5, even though 100 was given again
    * ```
    */
   defineArea(input: AreaInput): Promise<Area>;
@@ -47,34 +57,29 @@ export function areasApi(context: ServiceContext): AreasApi {
     },
   };
 
-  /** Creates or updates the area under its lock, keeping a changed limit in the history. */
+  /** Creates the area, or changes an existing one's name and grace seats, under its lock. */
   async function store(data: AreaInput): Promise<Area> {
     return inAreaTransaction(context, [data.id], async (tx) => {
       const before = await tx.getArea(data.id);
       const now = context.clock();
-      const area: Area = {
-        id: data.id,
-        kind: data.kind,
-        name: data.name,
-        maxUsers: data.maxUsers,
-        graceSeats: data.graceSeats ?? before?.graceSeats ?? 0,
-        createdAt: before?.createdAt ?? now,
-        updatedAt: now,
-      };
-      await tx.putArea(area);
-      if (before !== null && before.maxUsers !== area.maxUsers) {
-        await tx.appendLicenseChange({
-          id: context.newId(),
-          requestId: null,
-          type: 'set',
-          areaId: area.id,
-          maxUsersBefore: before.maxUsers,
-          maxUsersAfter: area.maxUsers,
-          appliedAt: now,
-          note: 'defineArea',
-        });
+      if (before === null) {
+        const area: Area = { id: data.id, kind: data.kind, name: data.name, maxUsers: data.maxUsers, graceSeats: data.graceSeats ?? 0, createdAt: now, updatedAt: now };
+        await tx.putArea(area);
+        await context.watch.observe(tx, area.id, { attempted: `define area "${area.name}"` });
+        return area;
       }
-      await context.watch.observe(tx, area.id, { attempted: before === null ? `define area "${area.name}"` : `change area "${area.name}" to ${area.maxUsers} seats` });
+      if (before.kind !== data.kind) {
+        throw new ConfigurationRefusedError(
+          'KIND_CHANGE',
+          `Area "${before.id}" is ${before.kind === 'primary' ? 'the primary area' : 'an extranet area'}; an area's kind never changes. ` +
+            `Define "${before.id}" with kind "${before.kind}", or define a new area with another id.`,
+        );
+      }
+      const graceSeats = data.graceSeats ?? before.graceSeats;
+      // Licenses are left alone: a start-up script must not undo a purchase (see setAreaLicenses).
+      if (before.name === data.name && before.graceSeats === graceSeats) return before;
+      const area: Area = { ...before, name: data.name, graceSeats, updatedAt: now };
+      await tx.putArea(area);
       return area;
     });
   }

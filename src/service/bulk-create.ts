@@ -4,7 +4,8 @@ import { planBulkCreate, type BulkCandidate } from '../core/bulk-plan.js';
 import type { UserResult } from '../core/results.js';
 import type { SeatContext, SeatRefusal, SeatRefusalCode } from '../core/seat-policy.js';
 import type { SeatShortage } from '../core/seat-shortage.js';
-import type { User } from '../core/schemas.js';
+import { usernameKey, type User } from '../core/schemas.js';
+import { SYSTEM_USERNAMES } from '../core/system-users.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
@@ -67,6 +68,9 @@ export interface BulkCreateApi {
   createUsers(entries: readonly BulkUserInput[], options?: BulkCreateOptions): Promise<BulkCreateReport>;
 }
 
+/** The system users' names, by key, as held by their system user: no batch may take one. */
+const RESERVED_USERNAMES = Object.values(SYSTEM_USERNAMES).map((username) => [usernameKey(username), { username, organizationId: null }] as const);
+
 /** How many users one `insertUsers` call writes. */
 const INSERT_BATCH = 1_000;
 /** A unique key taken by a concurrent transaction on another area surfaces at commit; the batch is decided again. */
@@ -126,7 +130,11 @@ async function runBatch(
     (e): BulkCandidate => ({ username: e.username, externalId: e.externalId ?? null, areaId: e.areaId, organizationId: e.organizationId ?? null, active: e.state !== 'blocked' }),
   );
   const externalIds = candidates.flatMap((c) => (c.externalId === null ? [] : [c.externalId]));
-  const takenUsernames = await findUsersByUsernames(tx, candidates.map((c) => c.username));
+  // The system users' names stay reserved even while the site has no such user: a batch never takes one.
+  const takenUsernames = new Map<string, Pick<User, 'username' | 'organizationId'>>([
+    ...RESERVED_USERNAMES,
+    ...(await findUsersByUsernames(tx, candidates.map((c) => c.username))),
+  ]);
   const takenExternalIds = new Set((await findUsersByExternalIds(tx, externalIds)).keys());
   const plan = planBulkCreate({ candidates, contexts, takenUsernames, takenExternalIds, minimumPurchase: context.options.minimumPurchase });
 
@@ -150,7 +158,7 @@ async function runBatch(
       await yieldToEventLoop();
     }
   }
-  if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length);
+  if (!settings.dryRun) await observeAreas(context, tx, results, write ? accepted : [], settings.source, entries.length, plan.shortages);
   return {
     mode: settings.mode,
     dryRun: settings.dryRun,
@@ -165,7 +173,10 @@ async function runBatch(
 /**
  * Tells the seat watch about each area the batch touched: the first seat
  * refusal there (a limit reached is preferred: that is what the responsible
- * person must hear about), or the write.
+ * person must hear about), or the write. When nothing was written, a row's
+ * refusal was decided as if the rows before it had been created; the watch is
+ * told of the whole batch's shortage instead, with the area's figures as they
+ * are, so the notification's figures agree with each other and with the area.
  */
 const KEY_REFUSALS: ReadonlySet<SeatRefusalCode> = new Set(['USERNAME_NOT_ALLOWED', 'USERNAME_TAKEN', 'EXTERNAL_ID_TAKEN']);
 
@@ -176,6 +187,7 @@ async function observeAreas(
   written: readonly User[],
   source: 'manual' | 'csv',
   size: number,
+  shortages: readonly SeatShortage[],
 ): Promise<void> {
   const refusals = new Map<string, SeatRefusal>();
   for (const result of results) {
@@ -191,6 +203,18 @@ async function observeAreas(
   const attempted = `${source === 'csv' ? 'CSV import' : 'bulk creation'} of ${size} user${size === 1 ? '' : 's'}`;
   for (const areaId of areas) {
     const refusal = refusals.get(areaId);
-    await context.watch.observe(tx, areaId, refusal === undefined ? { attempted } : { attempted, refusal });
+    const shortage = written.length === 0 && refusal?.code === 'LICENSE_LIMIT_REACHED' ? shortages.find((s) => s.areaId === areaId && s.short > 0) : undefined;
+    if (shortage !== undefined) {
+      const batch: SeatRefusal = {
+        code: 'LICENSE_LIMIT_REACHED',
+        areaId,
+        maxUsers: shortage.maxUsers,
+        using: shortage.using,
+        message: shortage.message,
+      };
+      await context.watch.observe(tx, areaId, { attempted, refusal: batch, wanted: { seats: shortage.needed, short: shortage.short } });
+    } else {
+      await context.watch.observe(tx, areaId, refusal === undefined ? { attempted } : { attempted, refusal });
+    }
   }
 }

@@ -10,12 +10,19 @@ import type { SeatRefusal } from '../core/seat-policy.js';
  * the {@link SeatWatch} so it can tell the responsible person.
  */
 export interface SeatEvent {
-  /** What was attempted, in words, e.g. `create user "alice"`. */
+  /** What was attempted, in words that name no user, e.g. `create a user` (notifications never keep a person's name). */
   readonly attempted: string;
   /** Set when a seat was refused. */
   readonly refusal?: SeatRefusal;
   /** How many directory users were created or kept blocked waiting for a seat. */
   readonly waitingForSeat?: number;
+  /**
+   * For a refused batch that wrote nothing (an all-or-nothing import): the new
+   * seats it wanted in the area and how many of them were short, so the
+   * notification's figures describe the area as it is, not as the batch would
+   * have left it.
+   */
+  readonly wanted?: { readonly seats: number; readonly short: number };
 }
 
 /** A notification whose send failed or timed out. */

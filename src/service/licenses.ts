@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { checkLicenseOverride } from '../core/license-override.js';
 import {
   licenseRequestInputSchema,
   licenseRequestIssues,
@@ -8,7 +10,7 @@ import {
   type LicenseRequest,
   type LicenseRequestInput,
 } from '../core/license-request.js';
-import { idSchema, type Area } from '../core/schemas.js';
+import { idSchema, seatCountSchema, type Area } from '../core/schemas.js';
 import { emptyAreaCounts } from '../core/usage.js';
 import { InvalidInputError, UnknownAreaError } from '../errors.js';
 import type { LicenseChangeRecord, SeatTransaction } from '../ports/repository.js';
@@ -17,11 +19,21 @@ import { requireArea } from './seat-context.js';
 import { parseInput } from './validate.js';
 import { countArea } from './reads.js';
 
-/** The outcome of {@link LicensesApi.applyLicenseChange}. */
+/** Options of {@link LicensesApi.setAreaLicenses}. */
+export const setAreaLicensesOptionsSchema = z.strictObject({
+  /** Why the licenses change outside a purchase, kept as the history record's note (e.g. `contract 2026-114 renewed at 80`). */
+  reason: z.string().trim().min(1, 'must say why the licenses change').max(500),
+  /** Set the licenses even below the seats in use or below the partner quotas. Default `false`. */
+  allowBelowUse: z.boolean().optional(),
+});
+/** Options of {@link LicensesApi.setAreaLicenses}. */
+export type SetAreaLicensesOptions = z.input<typeof setAreaLicensesOptionsSchema>;
+
+/** The outcome of {@link LicensesApi.applyLicenseChange} and {@link LicensesApi.setAreaLicenses}. */
 export interface LicenseChangeResult {
-  /** `false` when this request was applied before: nothing changed this time. */
+  /** `false` when nothing changed this time: the request was applied before, or the area already had that many licenses. */
   readonly applied: boolean;
-  /** The history records of this request (new ones, or those of the earlier application). */
+  /** The history records of this change (new ones, or those of the earlier application of a request; none for an unchanged limit). */
   readonly changes: readonly LicenseChangeRecord[];
   /** The areas the request names, as they are now. */
   readonly areas: readonly Area[];
@@ -68,8 +80,37 @@ export interface LicensesApi {
    */
   applyLicenseChange(request: LicenseRequest): Promise<LicenseChangeResult>;
   /**
-   * Every change of an area's `maxUsers`, oldest first: purchases, moves (one
-   * record per area) and `defineArea` changes.
+   * Sets an existing area's licenses outside a purchase or a move: an
+   * explicit override for a correction, a contract that shrank or a pool
+   * counted before seatkeeper. It is kept in the license history as a `set`
+   * record with `reason` as its note. Raising is always allowed; lowering
+   * below the seats in use, or below what the area's partner quotas set aside,
+   * is refused unless `allowBelowUse: true` (nobody loses a seat: the area then
+   * reports `exceeded` and the responsible person is told). Setting the number
+   * it already has changes nothing (`applied: false`). Runs under the area's
+   * lock, so no seat decision sees half a change.
+   *
+   * Prefer `requestLicenses` + `applyLicenseChange` for purchases: they keep
+   * the vendor's request with the change.
+   *
+   * @param areaId - the area
+   * @param maxUsers - its new number of licenses, a whole number >= 0
+   * @param options - `reason` (required) and `allowBelowUse`
+   * @returns whether the limit changed, its history record and the area after
+   * @throws InvalidInputError when an argument is malformed or the reason is empty
+   * @throws UnknownAreaError when the area is not defined
+   * @throws ConfigurationRefusedError with rule `LICENSES_BELOW_USE` or `LICENSES_BELOW_ALLOCATED` (without `allowBelowUse`)
+   * @example
+   * ```ts
+   * await seats.setAreaLicenses('primary', 80, { reason: 'contract 2026-114 renewed at 80 seats' });
+   * ```
+   */
+  setAreaLicenses(areaId: string, maxUsers: number, options: SetAreaLicensesOptions): Promise<LicenseChangeResult>;
+  /**
+   * Every change of an area's `maxUsers`, oldest first: purchases (`add`),
+   * moves (`move`, one record per area) and overrides (`set`, by
+   * `setAreaLicenses`; earlier versions also wrote `set` when `defineArea`
+   * changed a limit).
    *
    * @param areaId - only this area's changes
    */
@@ -174,6 +215,34 @@ export function licensesApi(context: ServiceContext): LicensesApi {
         return { applied: true, changes, areas };
       });
       return outcome ?? appliedBefore();
+    },
+
+    async setAreaLicenses(areaId, maxUsers, options) {
+      const id = parseInput(idSchema, areaId, 'area id');
+      const seats = parseInput(seatCountSchema, maxUsers, 'maxUsers');
+      const { reason, allowBelowUse = false } = parseInput(setAreaLicensesOptionsSchema, options, 'setAreaLicenses options');
+      return inAreaTransaction(context, [id], async (tx): Promise<LicenseChangeResult> => {
+        const figures = (await readFiguresIn(tx, [id])).get(id) as AreaFigures;
+        const before = figures.area;
+        if (before.maxUsers === seats) return { applied: false, changes: [], areas: [before] };
+        checkLicenseOverride(figures, seats, allowBelowUse);
+        const now = context.clock();
+        const area: Area = { ...before, maxUsers: seats, updatedAt: now };
+        await tx.putArea(area);
+        const change: LicenseChangeRecord = {
+          id: context.newId(),
+          requestId: null,
+          type: 'set',
+          areaId: id,
+          maxUsersBefore: before.maxUsers,
+          maxUsersAfter: seats,
+          appliedAt: now,
+          note: reason,
+        };
+        await tx.appendLicenseChange(change);
+        await context.watch.observe(tx, id, { attempted: `set the licenses of "${area.name}" from ${before.maxUsers} to ${seats}` });
+        return { applied: true, changes: [change], areas: [area] };
+      });
     },
 
     async licenseHistory(areaId) {

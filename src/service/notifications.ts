@@ -13,6 +13,14 @@ export const notificationFilterSchema = z.strictObject({
 /** A filter for {@link NotificationsApi.notifications}. */
 export type NotificationFilter = z.input<typeof notificationFilterSchema>;
 
+/** Input of {@link NotificationsApi.purgeNotifications}. */
+export const purgeNotificationsInputSchema = z.strictObject({
+  /** Delivered entries delivered strictly before this time are deleted. */
+  deliveredBefore: z.date(),
+});
+/** Input of {@link NotificationsApi.purgeNotifications}. */
+export type PurgeNotificationsInput = z.input<typeof purgeNotificationsInputSchema>;
+
 /** Who is told when the license limit is exceeded, and the outbox of what they are told. */
 export interface NotificationsApi {
   /**
@@ -71,6 +79,23 @@ export interface NotificationsApi {
    * @param filter - only `pending` or only `delivered` entries
    */
   notifications(filter?: NotificationFilter): Promise<readonly OutboxEntry[]>;
+  /**
+   * Deletes delivered notifications from the outbox: every entry delivered
+   * strictly before `deliveredBefore`. Pending entries are never deleted, so
+   * nothing undelivered is lost. Call it on a retention schedule (the outbox
+   * otherwise keeps every notification ever sent). Notifications never name a
+   * user, so retention is about volume, not personal data.
+   *
+   * @param input - `deliveredBefore`: the cut-off, a `Date`
+   * @returns how many entries were deleted
+   * @throws InvalidInputError when `deliveredBefore` is not a valid `Date`
+   * @example
+   * ```ts
+   * // Keep 90 days of delivered notifications.
+   * await seats.purgeNotifications({ deliveredBefore: subDays(new Date(), 90) });
+   * ```
+   */
+  purgeNotifications(input: PurgeNotificationsInput): Promise<number>;
 }
 
 /** Builds the {@link NotificationsApi}. */
@@ -97,6 +122,11 @@ export function notificationsApi(context: ServiceContext): NotificationsApi {
     async notifications(filter = {}) {
       const data = parseInput(notificationFilterSchema, filter, 'notifications filter');
       return context.repository.listNotifications(data.status === undefined ? {} : { status: data.status });
+    },
+
+    async purgeNotifications(input) {
+      const { deliveredBefore } = parseInput(purgeNotificationsInputSchema, input, 'purgeNotifications input');
+      return context.repository.purgeNotifications(deliveredBefore);
     },
   };
 }

@@ -48,16 +48,22 @@ export const AREA_CHANGE_ATTEMPTS = 4;
  * @param context - the service context
  * @param user - the user's id, or the user as just read (saves the first read)
  * @param work - what to do under the lock, given the user as it is now
+ * @param alsoLock - areas locked too, in the same transaction (e.g. the area a user moves to)
  * @throws UnknownUserError when the user does not exist (any more)
  * @throws SerializationFailureError (retryable) when the user moved at every one of {@link AREA_CHANGE_ATTEMPTS} attempts
  */
-export async function inUserArea<T>(context: ServiceContext, user: string | User, work: (tx: SeatTransaction, user: User) => Promise<T>): Promise<T> {
+export async function inUserArea<T>(
+  context: ServiceContext,
+  user: string | User,
+  work: (tx: SeatTransaction, user: User) => Promise<T>,
+  alsoLock: readonly string[] = [],
+): Promise<T> {
   const userId = typeof user === 'string' ? user : user.id;
   const seen = typeof user === 'string' ? await context.repository.getUser(userId) : user;
   if (seen === null) throw new UnknownUserError(userId);
   let areaId = seen.areaId;
   for (let attempt = 1; attempt <= AREA_CHANGE_ATTEMPTS; attempt++) {
-    const outcome = await inAreaTransaction(context, [areaId], async (tx): Promise<{ readonly movedTo: string } | { readonly done: T }> => {
+    const outcome = await inAreaTransaction(context, [areaId, ...alsoLock], async (tx): Promise<{ readonly movedTo: string } | { readonly done: T }> => {
       const current = await requireUser(tx, userId);
       if (current.areaId !== areaId) return { movedTo: current.areaId };
       return { done: await work(tx, current) };

@@ -11,6 +11,7 @@ import { diagnosticsApi, type DiagnosticsApi } from './diagnostics.js';
 import { explainUserApi, type ExplainUserApi } from './explain-user.js';
 import { licenseViewApi, type LicenseViewApi } from './license-view.js';
 import { organizationsApi, type OrganizationsApi } from './organizations.js';
+import { retirementApi, type RetirementApi } from './retire.js';
 import { seatCheckApi, type SeatCheckApi } from './seat-check.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type ServiceContext } from './context.js';
 import { licensesApi, type LicensesApi } from './licenses.js';
@@ -100,7 +101,8 @@ export interface Seatkeeper
     LicensesApi,
     UsageHistoryApi,
     BulkCreateApi,
-    DirectorySyncApi {}
+    DirectorySyncApi,
+    RetirementApi {}
 
 /**
  * Creates a seatkeeper instance on a repository (and optionally a notifier and
@@ -156,5 +158,6 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...usageHistoryApi(context),
     ...bulkCreateApi(context),
     ...directorySyncApi(context),
+    ...retirementApi(context),
   };
 }

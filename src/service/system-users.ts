@@ -126,8 +126,9 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
             await tx.insertUsers([createdGuest]);
           }
           for (const id of new Set(migrated.map((u) => u.areaId))) {
-            const names = migrated.filter((u) => u.areaId === id).map((u) => `"${u.username}"`).join(', ');
-            await context.watch.observe(tx, id, { attempted: `migrate legacy guest ${names} to a licensed user` });
+            // Counted, not named: a notification never keeps a person's name (see deleteUser).
+            const n = migrated.filter((u) => u.areaId === id).length;
+            await context.watch.observe(tx, id, { attempted: n === 1 ? 'migrate a legacy guest to a licensed user' : `migrate ${n} legacy guests to licensed users` });
           }
           return { migrated, createdGuest };
         });

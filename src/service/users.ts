@@ -1,5 +1,7 @@
 import { externalIdTakenMessage, usernameNotAllowedMessage, usernameTakenMessage } from '../core/key-messages.js';
+import { moveUserTargetSchema, type MoveUserTarget } from '../core/lifecycle-schemas.js';
 import { decideSeat, type SeatRefusal } from '../core/seat-policy.js';
+import { addToCounts } from '../core/usage.js';
 import type { UserResult } from '../core/results.js';
 import {
   blockUserOptionsSchema,
@@ -7,6 +9,7 @@ import {
   idSchema,
   listUsersOptionsSchema,
   updateUserInputSchema,
+  usernameKey,
   usernameSchema,
   type BlockReason,
   type BlockUserOptions,
@@ -16,7 +19,8 @@ import {
   type User,
   type UserSource,
 } from '../core/schemas.js';
-import { ConflictError, UnknownUserError } from '../errors.js';
+import { isProtectedSystemUser, reservedUsernameRefusal } from '../core/system-users.js';
+import { ConfigurationRefusedError, ConflictError, UnknownUserError } from '../errors.js';
 import { usernameProblem } from '../core/username.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
@@ -34,7 +38,9 @@ export interface UsersApi {
    * @param input - username (unique site-wide by its canonical form: case, width and accent composition ignored), areaId, optional organizationId, email, displayName, externalId
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
    *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_NOT_ALLOWED` (a name that
-   *   could pass for another), `USERNAME_TAKEN` or `EXTERNAL_ID_TAKEN`; nothing is written on a refusal
+   *   could pass for another), `USERNAME_TAKEN` (also for the system users' names, `superuser`
+   *   and `guest`, which stay reserved while the site has no such user) or `EXTERNAL_ID_TAKEN`;
+   *   nothing is written on a refusal
    * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
    * @example
    * ```ts
@@ -45,7 +51,9 @@ export interface UsersApi {
   createUser(input: CreateUserInput): Promise<UserResult>;
   /**
    * Changes profile fields. Renaming the system guest makes it a legacy guest
-   * (see `migrateLegacyGuest`).
+   * (see `migrateLegacyGuest`). The system users' names (`superuser`, `guest`)
+   * are reserved: no other user is renamed to one, even while the site has no
+   * such system user.
    *
    * @param userId - the user
    * @param changes - username, email, displayName, externalId; `null` clears a field
@@ -59,11 +67,14 @@ export interface UsersApi {
    * Blocks a user: always allowed, frees its seat, keeps the profile. A user
    * blocked here is never activated again by a directory sync, only by
    * `reinstateUser`. Blocking a blocked user records the admin as the reason.
+   * The SuperUser is never blocked: the site must keep an account that can
+   * administer it.
    *
    * @param userId - the user
    * @param options - `blockedBy`: who blocks, kept for `explainUser`
    * @returns the blocked user
    * @throws UnknownUserError
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
   blockUser(userId: string, options?: BlockUserOptions): Promise<User>;
   /**
@@ -77,13 +88,42 @@ export interface UsersApi {
   /**
    * Deletes a user **permanently and irreversibly**: the profile and its data
    * are gone and cannot be retrieved. Frees its seat. To keep the profile and
-   * free the seat, use `blockUser` instead.
+   * free the seat, use `blockUser` instead. Notifications never name a user,
+   * so nothing in the outbox keeps the deleted user's name or email. The
+   * SuperUser is never deleted; the system guest may be (`ensureSystemUsers`
+   * creates it again, and its name stays reserved meanwhile).
    *
    * @param userId - the user
    * @returns the deleted user as it was
    * @throws UnknownUserError
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
   deleteUser(userId: string): Promise<User>;
+  /**
+   * Moves a user to another area, or to another partner organization (or the
+   * host company) in its area. Both areas are locked in one transaction: an
+   * active licensed user needs a seat in the target by the rules of a new
+   * user there (its own seat counts as free when it stays in the area), and its
+   * old seat is freed in the same step. A blocked user moves without a seat
+   * check and stays blocked (a user waiting for a seat now waits in the
+   * target). Moving a user where it already is changes nothing.
+   *
+   * A directory-managed user's area comes from the directory: the next sync
+   * moves it back unless the feed changes too.
+   *
+   * @param userId - the user
+   * @param target - `areaId`, and `organizationId`: a partner of that area, or `null` for the host company
+   * @returns `{ ok: true, user }` as moved, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
+   *   `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED` from the target; nothing is written on a refusal
+   * @throws InvalidInputError, UnknownUserError, UnknownAreaError, UnknownOrganizationError (not in the target area)
+   * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for a system user (they stay in the primary area)
+   * @example
+   * ```ts
+   * const r = await seats.moveUser(userId, { areaId: 'partners', organizationId: 'acme' });
+   * if (!r.ok) console.log(r.reason.code); // e.g. PARTNER_QUOTA_REACHED: nothing moved
+   * ```
+   */
+  moveUser(userId: string, target: MoveUserTarget): Promise<UserResult>;
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
@@ -122,7 +162,7 @@ export function usersApi(context: ServiceContext): UsersApi {
   return {
     async createUser(input) {
       const data = parseInput(createUserInputSchema, input, 'createUser input');
-      return await createLicensedUser(context, data, 'manual', `create user "${data.username}"`);
+      return await createLicensedUser(context, data, 'manual', 'create a user');
     },
 
     async updateUser(userId, changes) {
@@ -133,6 +173,8 @@ export function usersApi(context: ServiceContext): UsersApi {
       return withUniqueKeys(current.areaId, data, () => inUserArea(context, current, async (tx, user) => {
         // An unchanged name is not checked again: it may predate today's rules (see diagnose()).
         const rename = data.username !== undefined && data.username !== user.username ? data.username : undefined;
+        const reserved = rename !== undefined && usernameKey(rename) !== usernameKey(user.username) ? reservedUsernameRefusal(rename, user) : null;
+        if (reserved !== null) return { ok: false, reason: { ...reserved, areaId: user.areaId } };
         const taken = await keyRefusal(tx, { username: rename, externalId: data.externalId ?? undefined }, user.organizationId, user);
         if (taken !== null) return { ok: false, reason: { ...taken, areaId: user.areaId } };
         const updated: User = {
@@ -152,6 +194,7 @@ export function usersApi(context: ServiceContext): UsersApi {
       const id = parseInput(idSchema, userId, 'user id');
       const { blockedBy } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
       return inUserArea(context, id, async (tx, user) => {
+        refuseProtected(user, 'blocked');
         if (user.state === 'blocked' && user.blockReason === 'admin') return user;
         const now = context.clock();
         const blocked: User = {
@@ -163,7 +206,7 @@ export function usersApi(context: ServiceContext): UsersApi {
           updatedAt: now,
         };
         await tx.updateUsers([blocked]);
-        await context.watch.observe(tx, user.areaId, { attempted: `block user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'block a user' });
         return blocked;
       });
     },
@@ -175,13 +218,13 @@ export function usersApi(context: ServiceContext): UsersApi {
         if (user.kind === 'licensed') {
           const seat = decideSeat(await readSeatContext(tx, user.areaId), user.organizationId);
           if (!seat.ok) {
-            await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"`, refusal: seat.reason });
+            await context.watch.observe(tx, user.areaId, { attempted: 'reinstate a user', refusal: seat.reason });
             return seat;
           }
         }
         const active: User = { ...user, state: 'active', blockReason: null, blockedAt: null, blockedBy: null, updatedAt: context.clock() };
         await tx.updateUsers([active]);
-        await context.watch.observe(tx, user.areaId, { attempted: `reinstate user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'reinstate a user' });
         return { ok: true, user: active };
       });
     },
@@ -189,10 +232,45 @@ export function usersApi(context: ServiceContext): UsersApi {
     async deleteUser(userId) {
       const id = parseInput(idSchema, userId, 'user id');
       return inUserArea(context, id, async (tx, user) => {
+        refuseProtected(user, 'deleted');
         await tx.deleteUser(user.id);
-        await context.watch.observe(tx, user.areaId, { attempted: `delete user "${user.username}"` });
+        await context.watch.observe(tx, user.areaId, { attempted: 'delete a user' });
         return user;
       });
+    },
+
+    async moveUser(userId, target) {
+      const id = parseInput(idSchema, userId, 'user id');
+      const to = parseInput(moveUserTargetSchema, target, 'moveUser target');
+      return inUserArea(
+        context,
+        id,
+        async (tx, user): Promise<UserResult> => {
+          if (user.kind === 'system') {
+            throw new ConfigurationRefusedError('SYSTEM_USER_PROTECTED', `"${user.username}" is a system user; system users stay in the primary area. Nothing was written.`);
+          }
+          const seatContext = await readSeatContext(tx, to.areaId);
+          assertOrganizationIn(seatContext, to.organizationId);
+          if (user.areaId === to.areaId && user.organizationId === to.organizationId) return { ok: true, user };
+          const partner = to.organizationId === null ? null : seatContext.organizations.find((o) => o.id === to.organizationId);
+          const attempted = `move a user to ${partner == null ? 'the host company' : `partner organization "${partner.name}"`} in "${seatContext.area.name}"`;
+          if (user.kind === 'licensed' && user.state === 'active') {
+            // Staying in the area, its own seat is free for it: it asks only for the seat the target rules allow.
+            const counts = user.areaId === to.areaId ? addToCounts(seatContext.counts, user, -1) : seatContext.counts;
+            const seat = decideSeat({ ...seatContext, counts }, to.organizationId);
+            if (!seat.ok) {
+              await context.watch.observe(tx, to.areaId, { attempted, refusal: seat.reason });
+              return seat;
+            }
+          }
+          const moved: User = { ...user, areaId: to.areaId, organizationId: to.organizationId, updatedAt: context.clock() };
+          await tx.updateUsers([moved]);
+          if (user.areaId !== to.areaId) await context.watch.observe(tx, user.areaId, { attempted });
+          await context.watch.observe(tx, to.areaId, { attempted });
+          return { ok: true, user: moved };
+        },
+        [to.areaId],
+      );
     },
 
     async getUser(userId) {
@@ -233,6 +311,8 @@ export async function createLicensedUser(
   return await withUniqueKeys(data.areaId, data, () => inAreaTransaction(context, [data.areaId], async (tx) => {
     const seatContext = await readSeatContext(tx, data.areaId);
     assertOrganizationIn(seatContext, data.organizationId);
+    const reserved = reservedUsernameRefusal(data.username, null);
+    if (reserved !== null) return { ok: false, reason: { ...reserved, areaId: data.areaId } };
     const taken = await keyRefusal(tx, data, data.organizationId ?? null, null);
     // A refusal about the name or id carries no seat figures.
     if (taken !== null) return { ok: false, reason: { ...taken, areaId: data.areaId } };
@@ -284,6 +364,15 @@ export function newUser(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Throws unless the user may be blocked or deleted: the SuperUser may not. */
+function refuseProtected(user: User, what: 'blocked' | 'deleted'): void {
+  if (!isProtectedSystemUser(user)) return;
+  throw new ConfigurationRefusedError(
+    'SYSTEM_USER_PROTECTED',
+    `"${user.username}" is the SuperUser, the account that can always administer the site; it is never ${what}. Nothing was written.`,
+  );
 }
 
 type KeyRefusal = Pick<SeatRefusal, 'code' | 'message'>;

@@ -61,12 +61,12 @@ export function outboxEntry(id: string, createdAt: Date, changes: Partial<Outbox
     type: 'license-limit-exceeded',
     to: 'licences@example.com',
     subject: `No seat left in Area a (${id})`,
-    text: 'Area a: 10 of 10 seats used.\nAttempted: create user "zoe".',
+    text: 'Area a: 10 of 10 seats used.\nAttempted: create a user.',
     areaId: 'a',
     areaName: 'Area a',
     maxUsers: 10,
     using: 10,
-    attempted: 'create user "zoe"',
+    attempted: 'create a user',
     occurredAt: createdAt,
   };
   return { id, notification, status: 'pending', attempts: 0, nextAttemptAt: createdAt, lastError: null, createdAt, deliveredAt: null, ...changes };

@@ -232,7 +232,7 @@ export function describeScimScenarios(name: string, makeRepository: () => Promis
         const bob = await scim.post('/Users', entraUser('bob'));
         expect(bob.body[SEATS].seatStatus).toBe('pending');
         // A seat is bought outside SCIM; nobody has activated bob yet.
-        await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 2 });
+        await seats.setAreaLicenses('primary', 2, { reason: 'a seat bought outside SCIM' });
         const cy = await scim.post('/Users', entraUser('cy'));
         expect(cy.body[SEATS].seatStatus).toBe('pending');
         expect((await scim.get(`/Users/${bob.body.id}`)).body.active).toBe(true);

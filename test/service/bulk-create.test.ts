@@ -173,8 +173,18 @@ describe('createUsers', () => {
     await api.createUsers([{ username: 'c', areaId: 'primary' }], { dryRun: true });
     expect(events).toEqual([]);
 
+    // Nothing written: the watch hears of the whole batch's shortage, with the area's figures as they are.
     await api.createUsers([{ username: 'd', areaId: 'primary' }]);
-    expect(events).toEqual([{ areaId: 'primary', event: { attempted: 'bulk creation of 1 user', refusal: expect.objectContaining({ code: 'LICENSE_LIMIT_REACHED' }) } }]);
+    expect(events).toEqual([
+      {
+        areaId: 'primary',
+        event: {
+          attempted: 'bulk creation of 1 user',
+          refusal: expect.objectContaining({ code: 'LICENSE_LIMIT_REACHED', maxUsers: 1, using: 1 }),
+          wanted: { seats: 1, short: 1 },
+        },
+      },
+    ]);
   });
 
   it('decides again when another area took a username before the batch committed', async () => {

@@ -6,6 +6,7 @@ async function setup(maxUsers = 10) {
   const repository = new InMemorySeatRepository();
   const seats = createSeatkeeper({ repository, clock: fixedClock('2026-01-01T00:00:00Z') });
   await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
+  await seats.ensureSystemUsers();
   const setResponsible = (value: string | null) => repository.transaction({ areaIds: [] }, (tx) => tx.putSetting('responsiblePerson', value));
   return { seats, setResponsible };
 }
@@ -46,7 +47,7 @@ describe('diagnose', () => {
       ['DENIED_PARTNER_WITHOUT_QUOTA', 'shy'],
       ['DENIED_PARTNER_HAS_ACTIVE_USERS', 'gone'],
     ]);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 1 });
+    await seats.setAreaLicenses('primary', 1, { reason: 'the contract shrank', allowBelowUse: true });
     expect((await seats.diagnose()).filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['AREA_OVER_LIMIT', 'AREA_OVER_ALLOCATED']);
   });
 });

@@ -48,7 +48,7 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         expect(second.waitingForLicense.map((l) => l.username)).toEqual(['fay', 'eve', 'dan']);
 
         // Two licenses are bought.
-        await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 5 });
+        await seats.setAreaLicenses('primary', 5, { reason: 'two licenses bought' });
         clock.advance(HOUR);
         const third = await seats.syncDirectory([dir('fay'), dir('eve'), dir('dan')]);
         expect(third.lines.map((l) => `${l.username}:${l.action}`)).toEqual(['fay:unchanged', 'eve:activate', 'dan:activate']);
@@ -154,7 +154,7 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
       it('leaves alone a user an admin blocked after planning, even though the plan activates it', async () => {
         const { seats } = await setup(0);
         await seats.syncDirectory([dir('p')]);
-        await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 1 });
+        await seats.setAreaLicenses('primary', 1, { reason: 'a license bought' });
         const plan = await seats.planDirectorySync([dir('p'), dir('q')]);
         expect(plan.lines.map((l) => l.action)).toEqual(['activate', 'create-blocked']);
         await seats.blockUser((await user(seats, 'p')).id, { blockedBy: 'admin-1' });

@@ -92,7 +92,7 @@ describe('directory sync: properties over random feeds and states', () => {
     await seats.syncDirectory(s.firstFeed, { force: true, onMissing: s.options.onMissing ?? 'keep' });
     const existing = await allUsers(seats);
     for (const n of s.adminBlocks) if (existing.length > 0) await seats.blockUser((existing[n % existing.length] as User).id);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: s.primarySeats + s.extraSeats });
+    if (s.extraSeats > 0) await seats.setAreaLicenses('primary', s.primarySeats + s.extraSeats, { reason: 'a purchase' });
     clock.advance(HOUR);
     return { seats, clock };
   }
@@ -140,8 +140,7 @@ describe('directory sync: properties over random feeds and states', () => {
       if (op.kind === 'create') await seats.createUser({ username: op.username, areaId: op.areaId, ...(op.externalId ? { externalId: op.externalId } : {}) });
       else if (op.kind === 'seats') {
         const area = (await seats.summary()).areas.find((a) => a.areaId === op.areaId);
-        const kind = op.areaId === 'primary' ? 'primary' : 'extranet';
-        if (area) await seats.defineArea({ id: op.areaId, kind, name: area.name, maxUsers: Math.max(0, area.maxUsers + op.delta) });
+        if (area) await seats.setAreaLicenses(op.areaId, Math.max(0, area.maxUsers + op.delta), { reason: 'a change of the limit', allowBelowUse: true });
       } else if (picked === undefined) continue;
       else if (op.kind === 'block') await seats.blockUser(picked.id);
       else if (op.kind === 'reinstate') await seats.reinstateUser(picked.id);
@@ -284,7 +283,7 @@ describe('directory sync: applying a plan after the state changed', () => {
     const plan = await seats.planDirectorySync([dir('a'), dir('b')]);
     expect(plan.lines.map((l) => `${l.username}:${l.action}`)).toEqual(['a:unchanged', 'b:create-blocked']);
     clock.advance(1000);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 2 });
+    await seats.setAreaLicenses('primary', 2, { reason: 'a purchase made meanwhile' });
 
     const report = await seats.applyDirectorySync(plan);
     expect(report.lines.map((l) => `${l.username}:${l.action}`)).toEqual(['a:unchanged', 'b:create']);

@@ -119,7 +119,7 @@ describe('applyLicenseChange', () => {
   it('adds to the limit as it is when applied, not as it was when requested', async () => {
     const { seats, maxUsers } = await setup();
     const request = await seats.requestLicenses({ type: 'add', areaId: 'primary', quantity: 5 });
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 12 });
+    await seats.setAreaLicenses('primary', 12, { reason: 'a correction' });
     await seats.applyLicenseChange(request);
     expect(await maxUsers('primary')).toBe(17);
   });
@@ -191,9 +191,13 @@ describe('applyLicenseChange', () => {
     expect(notifier.delivered).toHaveLength(2);
   });
 
-  it('the history also keeps limits changed by defineArea', async () => {
+  it('the history keeps an override by setAreaLicenses as a set record with its reason; defineArea changes no limit', async () => {
     const { seats } = await setup();
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 20 });
-    expect(await seats.licenseHistory('primary')).toEqual([expect.objectContaining({ type: 'set', maxUsersBefore: 10, maxUsersAfter: 20, requestId: null })]);
+    expect(await seats.licenseHistory('primary')).toEqual([]);
+    await seats.setAreaLicenses('primary', 20, { reason: 'contract 2026-114' });
+    expect(await seats.licenseHistory('primary')).toEqual([
+      expect.objectContaining({ type: 'set', maxUsersBefore: 10, maxUsersAfter: 20, requestId: null, note: 'contract 2026-114' }),
+    ]);
   });
 });

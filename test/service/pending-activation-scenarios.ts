@@ -39,7 +39,7 @@ export function describePendingActivationScenarios(name: string, makeRepository:
     it('activates pending users oldest blockedAt first while seats are free, and reports who still waits', async () => {
       const { seats, clock } = await setup(0);
       await pendingOneByOne(seats, clock, ['cat', 'ann', 'bob']);
-      await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 2 });
+      await seats.setAreaLicenses('primary', 2, { reason: 'two licenses bought' });
 
       const report = await seats.activatePendingDirectoryUsers();
       expect(report.activated.map((u) => u.username)).toEqual(['cat', 'ann']);
@@ -76,7 +76,7 @@ export function describePendingActivationScenarios(name: string, makeRepository:
       await seats.syncDirectory([dir('p'), dir('off', { enabled: false })]);
       await seats.syncDirectory([dir('adm')]);
       await seats.blockUser((await user(seats, 'adm')).id, { blockedBy: 'admin-1' });
-      await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 10 });
+      await seats.setAreaLicenses('primary', 10, { reason: 'licenses bought' });
 
       const report = await seats.activatePendingDirectoryUsers();
       expect(report.activated.map((u) => u.username)).toEqual(['p']);
@@ -90,7 +90,7 @@ export function describePendingActivationScenarios(name: string, makeRepository:
       await seats.syncDirectory([dir('partner', { organizationId: 'acme' })]);
       clock.advance(HOUR);
       await pendingOneByOne(seats, clock, ['host']);
-      await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 3 });
+      await seats.setAreaLicenses('primary', 3, { reason: 'licenses bought' });
 
       const report = await seats.activatePendingDirectoryUsers();
       expect(report.activated.map((u) => u.username)).toEqual(['host']);
@@ -102,8 +102,8 @@ export function describePendingActivationScenarios(name: string, makeRepository:
       await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 0 });
       await pendingOneByOne(seats, clock, ['p1']);
       await pendingOneByOne(seats, clock, ['x1'], 'x');
-      await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 5 });
-      await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 5 });
+      await seats.setAreaLicenses('primary', 5, { reason: 'licenses bought' });
+      await seats.setAreaLicenses('x', 5, { reason: 'licenses bought' });
 
       await expect(seats.activatePendingDirectoryUsers({ areaIds: ['nope'] })).rejects.toBeInstanceOf(UnknownAreaError);
       await expect(seats.activatePendingDirectoryUsers({ areaIds: [] })).rejects.toBeInstanceOf(InvalidInputError);

@@ -15,7 +15,7 @@ describe('activating pending directory users: long queues', () => {
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 0 });
     const feed: DirectoryEntryInput[] = Array.from({ length: size }, (_, i) => dir(`u${String(i).padStart(5, '0')}`));
     await seats.syncDirectory(feed);
-    await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
+    await seats.setAreaLicenses('primary', maxUsers, { reason: 'licenses bought' });
     return seats;
   }
 

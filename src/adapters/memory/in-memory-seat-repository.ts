@@ -152,6 +152,17 @@ export class InMemorySeatRepository implements SeatRepository {
     return structuredClone([...this.#state.outbox.values()].filter((e) => filter.status === undefined || e.status === filter.status));
   }
 
+  async purgeNotifications(deliveredBefore: Date): Promise<number> {
+    let purged = 0;
+    for (const entry of [...this.#state.outbox.values()]) {
+      if (entry.status === 'delivered' && entry.deliveredAt !== null && entry.deliveredAt.getTime() < deliveredBefore.getTime()) {
+        this.#state.outbox.delete(entry.id);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
   async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {
     return structuredClone(this.#state.licenseChanges.filter((c) => areaId === undefined || c.areaId === areaId));
   }

@@ -31,6 +31,12 @@ export class MemoryState {
     return this.counts.get(areaId) ?? emptyAreaCounts(areaId);
   }
 
+  /** Forgets an area: its record, and its counts once no user is left in it. */
+  deleteArea(areaId: string): void {
+    this.areas.delete(areaId);
+    if (this.countsOf(areaId).users === 0) this.counts.delete(areaId);
+  }
+
   sortedKeys(): readonly string[] {
     this.#sortedKeys ??= [...this.byUsername.keys()].sort(compareKeys);
     return this.#sortedKeys;

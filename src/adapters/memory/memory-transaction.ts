@@ -22,8 +22,10 @@ export class MemoryTransaction implements SeatTransaction {
   readonly #externalIds = new Map<string, string | null>();
   /** areaId -> its counts with this transaction's user writes, for the areas it wrote users in */
   readonly #counts = new Map<string, AreaSeatCounts>();
-  readonly #areas = new Map<string, Area>();
-  readonly #organizations = new Map<string, Organization>();
+  /** areaId -> staged area, or null when deleted */
+  readonly #areas = new Map<string, Area | null>();
+  /** organizationId -> staged organization, or null when deleted */
+  readonly #organizations = new Map<string, Organization | null>();
   readonly #settings = new Map<string, JsonValue | null>();
   readonly #outbox: OutboxEntry[] = [];
   readonly #changes: LicenseChangeRecord[] = [];
@@ -36,7 +38,8 @@ export class MemoryTransaction implements SeatTransaction {
 
   async getArea(areaId: string): Promise<Area | null> {
     this.#assertOpen();
-    return structuredClone(this.#areas.get(areaId) ?? this.#state.areas.get(areaId) ?? null);
+    const staged = this.#areas.get(areaId);
+    return structuredClone(staged !== undefined ? staged : (this.#state.areas.get(areaId) ?? null));
   }
 
   async putArea(area: Area): Promise<void> {
@@ -44,19 +47,27 @@ export class MemoryTransaction implements SeatTransaction {
     this.#areas.set(area.id, structuredClone(area));
   }
 
+  async deleteArea(areaId: string): Promise<boolean> {
+    this.#assertOpen();
+    if ((await this.getArea(areaId)) === null) return false;
+    this.#areas.set(areaId, null);
+    return true;
+  }
+
   async getOrganization(organizationId: string): Promise<Organization | null> {
     this.#assertOpen();
-    return structuredClone(this.#organizations.get(organizationId) ?? this.#state.organizations.get(organizationId) ?? null);
+    const staged = this.#organizations.get(organizationId);
+    return structuredClone(staged !== undefined ? staged : (this.#state.organizations.get(organizationId) ?? null));
   }
 
   async listAreas(): Promise<readonly Area[]> {
     this.#assertOpen();
-    return structuredClone([...new Map([...this.#state.areas, ...this.#areas]).values()]);
+    return structuredClone(present(new Map<string, Area | null>([...this.#state.areas, ...this.#areas]).values()));
   }
 
   async listOrganizations(areaId?: string): Promise<readonly Organization[]> {
     this.#assertOpen();
-    const merged = [...new Map([...this.#state.organizations, ...this.#organizations]).values()];
+    const merged = present(new Map<string, Organization | null>([...this.#state.organizations, ...this.#organizations]).values());
     return structuredClone(areaId === undefined ? merged : merged.filter((o) => o.areaId === areaId));
   }
 
@@ -65,9 +76,16 @@ export class MemoryTransaction implements SeatTransaction {
     this.#organizations.set(organization.id, structuredClone(organization));
   }
 
+  async deleteOrganization(organizationId: string): Promise<boolean> {
+    this.#assertOpen();
+    if ((await this.getOrganization(organizationId)) === null) return false;
+    this.#organizations.set(organizationId, null);
+    return true;
+  }
+
   async countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
     this.#assertOpen();
-    const ids = areaIds ?? [...new Set([...this.#state.areas.keys(), ...this.#areas.keys()])];
+    const ids = areaIds ?? (await this.listAreas()).map((a) => a.id);
     return ids.map((areaId) => reportCounts(this.#counts.get(areaId) ?? this.#state.countsOf(areaId)));
   }
 
@@ -174,8 +192,14 @@ export class MemoryTransaction implements SeatTransaction {
       if (id !== null && owner !== undefined && owner !== id && !this.#users.has(owner)) throw new ConflictError('externalId', externalId);
     }
     state.applyUserChanges([...this.#users].map(([id, user]) => [state.users.get(id), user] as const));
-    for (const area of this.#areas.values()) state.areas.set(area.id, area);
-    for (const organization of this.#organizations.values()) state.organizations.set(organization.id, organization);
+    for (const [id, area] of this.#areas) {
+      if (area !== null) state.areas.set(id, area);
+      else state.deleteArea(id);
+    }
+    for (const [id, organization] of this.#organizations) {
+      if (organization !== null) state.organizations.set(id, organization);
+      else state.organizations.delete(id);
+    }
     for (const [key, value] of this.#settings) {
       if (value === null) state.settings.delete(key);
       else state.settings.set(key, value);
@@ -249,6 +273,11 @@ export class MemoryTransaction implements SeatTransaction {
   #assertOpen(): void {
     if (!this.#open) throw new StorageError('This transaction has ended; do all work inside the transaction callback.');
   }
+}
+
+/** The records that are not deleted (`null`). */
+function present<T>(records: Iterable<T | null>): T[] {
+  return [...records].filter((record) => record !== null);
 }
 
 /** The users found for these keys. */

@@ -18,7 +18,7 @@ import type {
 import { CheckedOutConnection } from './checked-out.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
-import { leaseOutboxEntries, markOutboxDelivered, markOutboxFailed, selectDueOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
+import { leaseOutboxEntries, markOutboxDelivered, markOutboxFailed, purgeOutboxEntries, selectDueOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
 import { select, write, type Queryable } from './queryable.js';
 import { AREA_COLUMNS, areaFromRow, type AreaRow } from './rows.js';
 import { MySqlTransaction, type LockedReads } from './sql-transaction.js';
@@ -273,6 +273,10 @@ export class MySqlSeatRepository implements SeatRepository {
     } finally {
       held.release();
     }
+  }
+
+  async purgeNotifications(deliveredBefore: Date): Promise<number> {
+    return purgeOutboxEntries(this.#pool, this.#tables, deliveredBefore);
   }
 
   async markNotificationDelivered(id: string, deliveredAt: Date): Promise<void> {

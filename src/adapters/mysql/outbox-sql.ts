@@ -44,6 +44,12 @@ export async function markOutboxDelivered(db: Queryable, t: Tables, id: string, 
   await write(db, `UPDATE ${t.outbox} SET status = 'delivered', delivered_at = ? WHERE id = ?`, [sqlTime(deliveredAt), id], 'recording a delivery');
 }
 
+/** Deletes delivered entries delivered before `deliveredBefore`; pending ones are never deleted. Returns how many went. */
+export async function purgeOutboxEntries(db: Queryable, t: Tables, deliveredBefore: Date): Promise<number> {
+  const result = await write(db, `DELETE FROM ${t.outbox} WHERE status = 'delivered' AND delivered_at < ?`, [sqlTime(deliveredBefore)], 'purging delivered notifications');
+  return result.affectedRows;
+}
+
 /** Records a failed send; a delivered entry stays delivered. */
 export async function markOutboxFailed(
   db: Queryable,

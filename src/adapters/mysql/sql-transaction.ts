@@ -131,6 +131,23 @@ export class MySqlTransaction implements SeatTransaction {
     });
   }
 
+  deleteArea(areaId: string): Promise<boolean> {
+    this.#locked.delete(areaId);
+    this.#partners.delete(areaId);
+    this.#counts.delete(areaId);
+    return this.#step(async (db, t) => {
+      const result = await write(db, `DELETE FROM ${t.areas} WHERE id = ?`, [areaId], `deleting area "${areaId}"`);
+      // Its counter rows are all at zero once its users are gone; a row still counting users is kept.
+      await write(db, `DELETE FROM ${t.userCounts} WHERE area_id = ? AND users = 0`, [areaId], `deleting the counts of area "${areaId}"`);
+      return result.affectedRows > 0;
+    });
+  }
+
+  deleteOrganization(organizationId: string): Promise<boolean> {
+    this.#partners.clear();
+    return this.#step(async (db, t) => (await write(db, `DELETE FROM ${t.organizations} WHERE id = ?`, [organizationId], 'deleting an organization')).affectedRows > 0);
+  }
+
   getOrganization(organizationId: string): Promise<Organization | null> {
     return this.#step((db, t) => selectOrganization(db, t, organizationId));
   }

@@ -74,3 +74,14 @@ export async function selectOutboxEntries(db: Queryable, t: Tables, status?: 'pe
       : await run<OutboxRow>(db, `SELECT ${OUTBOX_COLUMNS} FROM ${t.outbox} WHERE status = $1 ORDER BY created_at, seq`, [status], 'listing notifications');
   return rows.map(outboxEntryFromRow);
 }
+
+/** Deletes delivered entries delivered strictly before `deliveredBefore`; pending ones stay. Returns how many. */
+export async function purgeOutboxEntries(db: Queryable, t: Tables, deliveredBefore: Date): Promise<number> {
+  const { rowCount } = await run(
+    db,
+    `DELETE FROM ${t.outbox} WHERE status = 'delivered' AND delivered_at < $1`,
+    [deliveredBefore.toISOString()],
+    'purging delivered notifications',
+  );
+  return rowCount;
+}

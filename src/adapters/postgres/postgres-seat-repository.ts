@@ -18,7 +18,7 @@ import type {
 import { checkOut } from './connection.js';
 import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
-import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, selectOutboxEntries } from './outbox-sql.js';
+import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, purgeOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
 import { run, runScript } from './queryable.js';
 import { AREA_COLUMNS, areaFromRow, ORGANIZATION_COLUMNS, organizationFromRow, type AreaRow, type OrganizationRow } from './rows.js';
 import { PostgresTransaction, type LockedReads } from './sql-transaction.js';
@@ -294,6 +294,10 @@ export class PostgresSeatRepository implements SeatRepository {
 
   async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
     return selectOutboxEntries(this.#pool, this.#tables, filter.status);
+  }
+
+  async purgeNotifications(deliveredBefore: Date): Promise<number> {
+    return purgeOutboxEntries(this.#pool, this.#tables, deliveredBefore);
   }
 
   /**

@@ -117,6 +117,26 @@ export class PostgresTransaction implements SeatTransaction {
     });
   }
 
+  deleteArea(areaId: string): Promise<boolean> {
+    this.#locked.delete(areaId);
+    this.#partners.delete(areaId);
+    this.#counts.delete(areaId);
+    return this.#step(async (db, t) => {
+      const { rowCount } = await run(db, `DELETE FROM ${t.areas} WHERE id = $1`, [areaId], `deleting area "${areaId}"`);
+      // Its counter rows are all at zero once its users are gone; a row still counting users is kept.
+      await run(db, `DELETE FROM ${t.userCounts} WHERE area_id = $1 AND users = 0`, [areaId], `deleting the counts of area "${areaId}"`);
+      return rowCount > 0;
+    });
+  }
+
+  deleteOrganization(organizationId: string): Promise<boolean> {
+    this.#partners.clear();
+    return this.#step(async (db, t) => {
+      const { rowCount } = await run(db, `DELETE FROM ${t.organizations} WHERE id = $1`, [organizationId], 'deleting an organization');
+      return rowCount > 0;
+    });
+  }
+
   getOrganization(organizationId: string): Promise<Organization | null> {
     return this.#step((db, t) => selectOrganization(db, t, organizationId));
   }

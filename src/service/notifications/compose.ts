@@ -33,22 +33,31 @@ export interface ExceededFacts {
   readonly refusal?: SeatRefusal;
   /** Directory users waiting for a seat, for `created-blocked`. */
   readonly waitingForSeat?: number;
+  /** For a refused batch that wrote nothing: the new seats it wanted and how many were short. */
+  readonly wanted?: { readonly seats: number; readonly short: number };
 }
 
 /** Composes the `license-limit-exceeded` notification: subject and plain text naming the area, limit, use, attempt and time. */
 export function composeLimitExceeded(facts: NotificationFacts, why: ExceededFacts): LicenseNotification {
   const { area, using } = facts;
-  const figures = `${using} of ${area.maxUsers} seats in use`;
+  // Every figure is the area as it is now; a refused batch adds what it wanted, never what it would have left.
+  const wanted = why.cause === 'seat-refused' ? why.wanted : undefined;
+  const figures = `${using} of ${area.maxUsers} seats in use${wanted === undefined ? '' : `; ${wanted.seats} more wanted, ${wanted.short} short`}`;
   const subject = why.reminder
     ? `Reminder: user license limit still exceeded in ${area.name} (${figures})`
-    : `User license limit exceeded in ${area.name} (${figures})`;
+    : wanted !== undefined
+      ? `User license limit would be exceeded in ${area.name} (${figures})`
+      : `User license limit exceeded in ${area.name} (${figures})`;
   const opening = why.reminder
     ? `Reminder: the user license limit of ${area.name} is still exceeded (since ${why.episode.startedAt}).`
-    : `The user license limit of ${area.name} has been exceeded.`;
+    : wanted !== undefined
+      ? `The user license limit of ${area.name} would have been exceeded, so this was refused and nothing was written.`
+      : `The user license limit of ${area.name} has been exceeded.`;
   const text = [
     opening,
     '',
     ...factLines(facts),
+    ...(wanted === undefined ? [] : [`Seats wanted: ${wanted.seats} more, ${wanted.short} short`]),
     `Outcome:      ${outcome(facts, why)}`,
     `When:         ${facts.occurredAt.toISOString()}`,
     '',

@@ -64,7 +64,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
     });
   }
 
-  async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent): Promise<boolean> {
+  async function watchArea(tx: SeatTransaction, areaId: string, event: AlertEvent & Pick<SeatEvent, 'wanted'>): Promise<boolean> {
     const area = await tx.getArea(areaId);
     if (area === null) return false;
     const { using } = await countArea(tx, areaId);
@@ -117,6 +117,7 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
             episode: decision.send.episode,
             ...(event.refusal ? { refusal: event.refusal } : {}),
             ...(event.waitingForSeat !== undefined ? { waitingForSeat: event.waitingForSeat } : {}),
+            ...(event.wanted !== undefined ? { wanted: event.wanted } : {}),
           });
     await tx.enqueueNotification({
       id: notification.id,

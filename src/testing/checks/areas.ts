@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { check, type SeatRepositoryCheck } from '../check.js';
-import { area, at, byId, organization, seed } from '../fixtures.js';
+import { area, at, byId, countsOf, organization, seed, user } from '../fixtures.js';
 
-/** Areas and partner organizations. */
+/** Areas and partner organizations: stored, replaced and deleted. */
 export const areaChecks: readonly SeatRepositoryCheck[] = [
   check('areas', 'an area is stored, read back equal, replaced by id, and an unknown area is null', async (repository) => {
     const a = area('a', 10, { kind: 'primary', name: 'Primary Area', graceSeats: 2 });
@@ -42,5 +42,59 @@ export const areaChecks: readonly SeatRepositoryCheck[] = [
     });
     assert.deepEqual(await repository.getOrganization('acme'), changed);
     assert.equal((await repository.listOrganizations()).length, 3);
+  }),
+
+  check('areas', 'a deleted organization is gone through the transaction and after commit; deleting a missing one is false', async (repository) => {
+    const acme = organization('acme', 'a');
+    const globex = organization('globex', 'a', { maxUsers: 4 });
+    await seed(repository, { areas: [area('a')], organizations: [acme, globex] });
+    await assert.rejects(
+      repository.transaction({ areaIds: ['a'] }, async (tx) => {
+        assert.equal(await tx.deleteOrganization('acme'), true);
+        throw new Error('the retirement failed');
+      }),
+    );
+    assert.deepEqual(await repository.getOrganization('acme'), acme, 'a delete in a failed transaction is not kept');
+
+    await repository.transaction({ areaIds: ['a'] }, async (tx) => {
+      assert.equal(await tx.deleteOrganization('acme'), true);
+      assert.equal(await tx.getOrganization('acme'), null, 'a transaction reads its own delete');
+      assert.deepEqual(await tx.listOrganizations('a'), [globex]);
+      assert.equal(await tx.deleteOrganization('acme'), false, 'deleting it twice finds nothing the second time');
+      assert.equal(await tx.deleteOrganization('missing'), false);
+    });
+    assert.equal(await repository.getOrganization('acme'), null);
+    assert.deepEqual(await repository.listOrganizations(), [globex]);
+    assert.deepEqual(await repository.listOrganizations('a'), [globex]);
+
+    await repository.transaction({ areaIds: ['a'] }, (tx) => tx.putOrganization(acme));
+    assert.deepEqual(await repository.getOrganization('acme'), acme, 'a deleted id can be defined again');
+  }),
+
+  check('areas', 'a deleted area is gone through the transaction and after commit, and its counts with it; other areas stay', async (repository) => {
+    const a = area('a', 10, { kind: 'primary' });
+    const b = area('b', 5);
+    await seed(repository, { areas: [a, b], users: [user('u1', { areaId: 'b' })] });
+    // The service moves an area's users out before it deletes the area, in the same transaction.
+    await repository.transaction({ areaIds: ['a', 'b'] }, async (tx) => {
+      const moved = await tx.getUser('u1');
+      assert.ok(moved !== null);
+      await tx.updateUsers([{ ...moved, areaId: 'a' }]);
+      assert.equal(await tx.deleteArea('b'), true);
+      assert.equal(await tx.getArea('b'), null, 'a transaction reads its own delete');
+      assert.deepEqual(await tx.listAreas(), [a]);
+      assert.deepEqual((await tx.countUsers()).map((c) => c.areaId), ['a'], 'countUsers() without ids reports the areas that exist');
+      assert.equal(await tx.deleteArea('b'), false, 'deleting it twice finds nothing the second time');
+      assert.equal(await tx.deleteArea('missing'), false);
+    });
+    assert.equal(await repository.getArea('b'), null);
+    assert.deepEqual(await repository.listAreas(), [a]);
+    assert.deepEqual((await repository.countUsers()).map((c) => c.areaId), ['a']);
+    assert.equal((await countsOf(repository, 'a')).using, 1, 'the moved user counts in the area it moved to');
+    assert.deepEqual(await countsOf(repository, 'b'), { areaId: 'b', users: 0, using: 0, activeSystem: 0, blocked: 0, organizations: [] });
+
+    await repository.transaction({ areaIds: ['b'] }, (tx) => tx.putArea(b));
+    assert.deepEqual(await repository.getArea('b'), b, 'a deleted id can be defined again');
+    assert.equal((await countsOf(repository, 'b')).users, 0, 'and starts with no users');
   }),
 ];

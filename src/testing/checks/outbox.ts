@@ -81,6 +81,22 @@ export const outboxChecks: readonly SeatRepositoryCheck[] = [
     assert.deepEqual([...claimed, ...rest].sort(), ids, 'every entry is claimed exactly once');
   }),
 
+  check('outbox', 'a purge deletes delivered entries delivered before the given time, never a pending one, and counts them', async (repository) => {
+    await seed(repository, { areas: [area('a')] });
+    await repository.transaction({ areaIds: ['a'] }, async (tx) => {
+      for (const [i, id] of ['n1', 'n2', 'n3', 'n4'].entries()) await tx.enqueueNotification(outboxEntry(id, at(i * 1_000)));
+    });
+    await repository.markNotificationDelivered('n1', at(10_000));
+    await repository.markNotificationDelivered('n2', at(20_000));
+    await repository.markNotificationDelivered('n3', at(30_000));
+    assert.equal(await repository.purgeNotifications(at(20_000)), 1, 'delivered exactly at the cut-off is kept');
+    assert.deepEqual((await repository.listNotifications()).map((e) => e.id), ['n2', 'n3', 'n4']);
+    assert.equal(await repository.purgeNotifications(at(20_000)), 0, 'a second purge finds nothing');
+    assert.equal(await repository.purgeNotifications(at(1_000_000)), 2, 'a pending entry is never purged, however old');
+    assert.deepEqual((await repository.listNotifications()).map((e) => [e.id, e.status]), [['n4', 'pending']]);
+    assert.deepEqual((await repository.claimDueNotifications(at(5_000), at(60_000), 10)).map((e) => e.id), ['n4']);
+  }),
+
   check('outbox', 'a notification enqueued in a transaction that fails is not kept', async (repository) => {
     await seed(repository, { areas: [area('a')] });
     await assert.rejects(

@@ -118,6 +118,6 @@ describe('the watch record is read on every change', () => {
     expect((await a.createUser({ username: 'refused-again', areaId: 'primary' })).ok).toBe(false);
     await a.settleNotifications();
     expect(notifierA.delivered).toHaveLength(2); // a new episode, told again
-    expect(notifierA.delivered[1]?.attempted).toBe('create user "refused-again"');
+    expect(notifierA.delivered[1]?.attempted).toBe('create a user');
   });
 });
