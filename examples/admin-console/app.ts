@@ -148,6 +148,22 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
     );
   });
 
+  app.post('/people/:id/move', async (c) => {
+    const id = c.req.param('id');
+    const back = `/people/${encodeURIComponent(id)}`;
+    const placement = parsePlacement(text((await c.req.parseBody()).placement));
+    if (placement === null) return redirectWith(c, back, { kind: 'error', text: 'Choose an area and organization.' });
+    const result = await seats.moveUser(id, placement);
+    const names = await readNames(seats);
+    return redirectWith(
+      c,
+      back,
+      result.ok
+        ? { kind: 'ok', text: `Moved "${result.user.username}" to ${names.area(placement.areaId)} · ${names.organization(placement.organizationId)}.` }
+        : { kind: 'refused', text: `Not moved (${result.reason.code}): ${result.reason.message}` },
+    );
+  });
+
   app.get('/people.csv', () =>
     new Response(toReadableStream(exportPeopleCsv(seats, { bom: true })), {
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="people.csv"' },

@@ -188,6 +188,23 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     await expect(stopIn(areaRow('primary').locator('[data-figure="remaining"]')).count()).resolves.toBe(1);
   });
 
+  test("moving a user needs a license where it goes: refused into the full extranet, done into the Customer Portal, and the Primary Area's warning goes", async () => {
+    const zoe = await running.seats.findUserByUsername(ZOE.username);
+    await page.goto(`/people/${encodeURIComponent(zoe?.id ?? '')}`);
+    const move = page.getByTestId('move-user');
+    await move.locator('select[name="placement"]').selectOption({ label: 'Supplier Extranet · Host company' });
+    await move.getByRole('button', { name: 'Move' }).click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^Not moved \(LICENSE_LIMIT_REACHED\)/);
+
+    await page.getByTestId('move-user').locator('select[name="placement"]').selectOption({ label: 'Customer Portal · Host company' });
+    await page.getByTestId('move-user').getByRole('button', { name: 'Move' }).click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toBe(`Moved "${ZOE.username}" to Customer Portal · Host company.`);
+    await page.goto('/license');
+    await expect(areaRow('primary').locator('[data-figure="remaining"]').textContent()).resolves.toBe('6');
+    await expect(warningIn(areaRow('primary').locator('[data-figure="remaining"]')).count()).resolves.toBe(0);
+    await expect(areaRow('customers').locator('[data-figure="using"]').textContent()).resolves.toBe('19');
+  });
+
   test('a CSV upload with errors lists them by line; a dry run writes nothing, an import creates the users', async () => {
     await page.goto('/csv');
     const upload = page.getByTestId('upload');

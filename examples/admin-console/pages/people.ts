@@ -148,13 +148,19 @@ function blockOrReinstate(user: User, back: string): Html {
 </form>`;
 }
 
-function createUserForm(names: Names, back: string): Html {
+/** Every place a user can be: each area's host company and partners, as `<option>`s. */
+function placementOptions(names: Names, selected: Placement | null = null): Html {
   const placements = names.areas.flatMap((area) => [
     { areaId: area.id, organizationId: null, label: `${area.name} · Host company` },
     ...names.organizations
       .filter((o) => o.areaId === area.id)
       .map((o) => ({ areaId: area.id, organizationId: o.id, label: `${area.name} · ${o.name}${o.access === 'denied' ? ' (denied)' : ''}` })),
   ]);
+  const chosen = selected === null ? null : placementValue(selected);
+  return html`${placements.map((p) => html`<option value="${placementValue(p)}"${placementValue(p) === chosen ? html` selected` : ''}>${p.label}</option>`)}`;
+}
+
+function createUserForm(names: Names, back: string): Html {
   return html`<details class="panel" open>
 <summary><b>Create a user</b></summary>
 <form class="bar" method="post" action="/people" data-testid="create-user">
@@ -162,9 +168,7 @@ function createUserForm(names: Names, back: string): Html {
   <label>Username<input name="username" required maxlength="255"></label>
   <label>Display name<input name="displayName" maxlength="500"></label>
   <label>Email<input name="email" type="email" maxlength="254"></label>
-  <label>Area and organization<select name="placement">${placements.map(
-    (p) => html`<option value="${placementValue(p)}">${p.label}</option>`,
-  )}</select></label>
+  <label>Area and organization<select name="placement">${placementOptions(names)}</select></label>
   <button type="submit">Create</button>
 </form>
 </details>`;
@@ -197,6 +201,14 @@ export async function personPage(seats: Seatkeeper, user: User, extra: Html = ht
 <h3>License seat</h3>
 <p data-testid="explanation">${why.explanation}</p>
 ${user.kind === 'system' ? '' : blockOrReinstate(user, back)}
+${user.kind === 'system'
+  ? ''
+  : html`<h3>Move</h3>
+<form class="bar" method="post" action="/people/${encodeURIComponent(user.id)}/move" data-testid="move-user">
+  <label>To area and organization<select name="placement">${placementOptions(names, user)}</select></label>
+  <button type="submit" class="secondary">Move</button>
+</form>
+<p class="hint">An active user needs a free license where it moves to; its license here is freed in the same step.</p>`}
 </div>
 ${extra}
 <p><a href="/people">Back to People</a></p>`;
