@@ -4,6 +4,7 @@
  * median kept, so neither side is measured colder than the other. The ratio
  * is of CPU time (see `cpuClock`): the 15 ms baseline loop would otherwise
  * swing with every process competing for the cores. Wall times are kept too.
+ * Reported, not a goal: the goals are the figures users feel (PostgreSQL, MySQL).
  */
 import { createSeatkeeper, InMemorySeatRepository, type User } from '../src/index.js';
 import { benchUser } from './fixtures.js';
@@ -37,7 +38,7 @@ export async function benchCreateUser(count = 50_000, rounds = 3): Promise<Bench
   const wall = median(measured.map((t) => t.wall)) / count;
   const µs = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
   return [
-    figure('createUser', `InMemory createUser x${count.toLocaleString('en-US')} (CPU time)`, cpu, { name: 'Map.set', ms: median(bare.map((t) => t.cpu)) / count }, 50, {
+    figure('createUser', `InMemory createUser x${count.toLocaleString('en-US')} (CPU time)`, cpu, { name: 'Map.set', ms: median(bare.map((t) => t.cpu)) / count }, null, {
       wall: µs(wall),
       wallMapSet: µs(median(bare.map((t) => t.wall)) / count),
       perSecond: Math.round(1000 / wall),

@@ -8,6 +8,7 @@
  * server answers.
  */
 import { usernameKey } from '../src/core/schemas.js';
+import { userSearchKey } from '../src/core/search.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
@@ -33,6 +34,7 @@ const COLUMNS = [
   'source',
   'created_at',
   'updated_at',
+  'search_key',
 ] as const;
 const BARE_INSERT = `INSERT INTO bench_bare_users (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 
@@ -56,6 +58,7 @@ function bareValues(user: User): unknown[] {
     user.source,
     user.createdAt,
     user.updatedAt,
+    userSearchKey(user),
   ];
 }
 

@@ -83,6 +83,7 @@ export {
   blockUserOptionsSchema,
   userFilterSchema,
   listUsersOptionsSchema,
+  listUsersPageOptionsSchema,
   type AreaKind,
   type Access,
   type UserKind,
@@ -100,7 +101,17 @@ export {
   type BlockUserOptions,
   type UserFilter,
   type ListUsersOptions,
+  type ListUsersPageOptions,
 } from './core/schemas.js';
+export {
+  searchKey,
+  userSearchKey,
+  searchGrams,
+  searchKeyGrams,
+  searchLikePattern,
+  SEARCH_FIELD_SEPARATOR,
+  SEARCH_GRAM_LENGTH,
+} from './core/search.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {

@@ -246,17 +246,34 @@ export const userFilterSchema = z.strictObject({
   blockReason: blockReasonSchema.optional(),
   /** Only users that came from this source. */
   source: userSourceSchema.optional(),
+  /**
+   * Only users whose username, display name or email address contains this
+   * text, ignoring case, width, Unicode composition and accents (`searchKey`
+   * folds both sides). Blank matches everyone. No control characters.
+   */
+  // Text as stored text is: no control character (one separates the fields of a stored search key, so a search cannot span two).
+  search: z.string().trim().pipe(storedText(DISPLAY_NAME_MAX_LENGTH)).optional(),
 });
 /** A filter for `listUsers`. */
 export type UserFilter = z.infer<typeof userFilterSchema>;
 
-/** Options of `listUsers`. */
+/** Options of `listUsers` without `limit`: a filter, read as an async iterable of every match. */
 export const listUsersOptionsSchema = userFilterSchema.extend({
   /** How many users each underlying page reads. Default 500. */
   pageSize: z.number().int().min(1).max(10_000).optional(),
 });
-/** Options of `listUsers`: a filter and a page size. */
+/** Options of `listUsers` without `limit`: a filter and a page size. */
 export type ListUsersOptions = z.input<typeof listUsersOptionsSchema>;
+
+/** Options of `listUsers` with `limit`: a filter and a cursor, read as one page. */
+export const listUsersPageOptionsSchema = userFilterSchema.extend({
+  /** At most this many users in the page, 1 to 10,000. */
+  limit: z.number().int().min(1).max(10_000),
+  /** The `next` of the previous page; absent or `null` for the first page. */
+  after: z.string().min(1).max(2_000).nullable().optional(),
+});
+/** Options of `listUsers` with `limit`: a filter, a page size and the cursor of the previous page. */
+export type ListUsersPageOptions = z.input<typeof listUsersPageOptionsSchema>;
 
 /**
  * The key usernames are compared and stored unique by: their canonical form

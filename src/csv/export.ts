@@ -5,14 +5,17 @@
  */
 import Papa from 'papaparse';
 import { z } from 'zod';
-import { userFilterSchema, type UserFilter } from '../core/schemas.js';
+import { userFilterSchema, type ListUsersOptions, type User, type UserFilter } from '../core/schemas.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { parseInput } from '../service/validate.js';
 import { CELL_READERS, DEFAULT_PEOPLE_COLUMNS, PEOPLE_COLUMN_KEYS, PEOPLE_COLUMN_LABELS, type PeopleColumnKey, type PeopleNames } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
 
-/** What the export reads from: a seatkeeper instance, or anything with its `listUsers` and `summary`. */
-export type PeopleExportSource = Pick<Seatkeeper, 'listUsers' | 'summary'>;
+/** What the export reads from: a seatkeeper instance, or anything with its iterable `listUsers` and its `summary`. */
+export interface PeopleExportSource extends Pick<Seatkeeper, 'summary'> {
+  /** Every user matching the options, as `Seatkeeper.listUsers` without `limit` gives them. */
+  listUsers(options?: ListUsersOptions): AsyncIterable<User>;
+}
 
 /** The delimiters an export may use. `;` suits spreadsheets in locales where `,` is the decimal mark. */
 export const csvDelimiterSchema = z.enum([',', ';', '\t', '|']);
@@ -29,7 +32,7 @@ export const peopleExportOptionsSchema = z.strictObject({
     .optional(),
   /** Header labels to use instead of the defaults, by column. */
   headers: z.partialRecord(z.enum(PEOPLE_COLUMN_KEYS), z.string().trim().min(1, 'must not be empty').max(200)).optional(),
-  /** Which users: the `listUsers` filter (area, organization, state, kind, block reason, source). Default every user. */
+  /** Which users: the `listUsers` filter (area, organization, state, kind, block reason, source, search). Default every user. */
   filter: userFilterSchema.optional(),
   /** Start with a UTF-8 byte order mark, so Excel reads accents right. Default `false`. */
   bom: z.boolean().optional(),

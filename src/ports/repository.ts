@@ -44,7 +44,12 @@ export interface PageRequest {
 export interface UserPage {
   /** The users, ordered by username ignoring case. */
   readonly users: readonly User[];
-  /** Pass as `after` to read the next page; `null` when this is the last page. */
+  /**
+   * Pass as `after` to read the next page; `null` when no user matching the
+   * filter follows (so a full page is never followed by an empty one). It is
+   * the username key of the last user: a cursor stays valid while users are
+   * added, changed or deleted, and the next page starts right after it.
+   */
   readonly next: string | null;
 }
 
@@ -245,7 +250,13 @@ export interface SeatRepository extends SeatReader {
   /**
    * One page of the users matching `filter`, ordered by username key, then id.
    * Called by `listUsers` and the People export, outside any transaction; a
-   * page costs the same however deep it lies (keyset paging).
+   * page costs the same however deep it lies (keyset paging: the cursor is a
+   * username key, never an offset).
+   *
+   * Every field of the filter narrows the list. `search` matches users whose
+   * stored search key (`userSearchKey(user)`, recomputed on every insert and
+   * update) contains `searchKey(search)`; an empty fold matches everyone.
+   * Serve each filter from an index (docs/repositories.md, "Finding people").
    */
   listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage>;
 

@@ -7,7 +7,6 @@ import {
   blockUserOptionsSchema,
   createUserInputSchema,
   idSchema,
-  listUsersOptionsSchema,
   updateUserInputSchema,
   usernameKey,
   usernameSchema,
@@ -15,6 +14,7 @@ import {
   type BlockUserOptions,
   type CreateUserInput,
   type ListUsersOptions,
+  type ListUsersPageOptions,
   type UpdateUserInput,
   type User,
   type UserSource,
@@ -22,11 +22,12 @@ import {
 import { isProtectedSystemUser, reservedUsernameRefusal } from '../core/system-users.js';
 import { ConfigurationRefusedError, ConflictError, UnknownUserError } from '../errors.js';
 import { usernameProblem } from '../core/username.js';
-import type { SeatTransaction } from '../ports/repository.js';
+import type { SeatTransaction, UserPage } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
 import { parseInput } from './validate.js';
 import { findUserByUsername } from './reads.js';
+import { listUsersOn } from './find-users.js';
 
 /** Creating, changing, blocking, reinstating, deleting and finding users. */
 export interface UsersApi {
@@ -136,9 +137,36 @@ export interface UsersApi {
    */
   findUserByUsername(username: string): Promise<User | null>;
   /**
-   * Every user matching the filter, ordered by username ignoring case, read
-   * page by page underneath so memory stays flat however many there are.
+   * One page of the users matching the filter, ordered by username ignoring
+   * case: at most `limit` users, and `next`, the cursor to pass as `after` for
+   * the following page (`null` when no match follows). A page costs the same
+   * however deep it lies (keyset paging, never an offset), and a cursor stays
+   * valid while users are added or removed.
    *
+   * Filters: `areaId`, `organizationId` (`null`: the host company), `state`,
+   * `kind`, `blockReason`, `source`, and `search`: the username, display name
+   * or email address contains the text, ignoring case, width, Unicode
+   * composition and accents (`Emile` finds `Émile Zola`). Every filter narrows
+   * the list; a blank search matches everyone.
+   *
+   * @param options - the filter, `limit` (1 to 10,000) and `after` (the previous page's `next`)
+   * @returns the page: `{ users, next }`
+   * @throws InvalidInputError (as a rejection) when an option is malformed
+   * @example
+   * ```ts
+   * let page = await seats.listUsers({ areaId: 'primary', search: 'zola', limit: 50 });
+   * while (page.next !== null) page = await seats.listUsers({ areaId: 'primary', search: 'zola', limit: 50, after: page.next });
+   * ```
+   */
+  listUsers(options: ListUsersPageOptions): Promise<UserPage>;
+  /**
+   * Every user matching the filter (as for the paged form), ordered by
+   * username ignoring case, read page by page underneath (`pageSize` users
+   * each, default 500) so memory stays flat however many there are.
+   *
+   * @param options - the filter and `pageSize`
+   * @returns the users, as an async iterable
+   * @throws InvalidInputError when an option is malformed
    * @example
    * ```ts
    * for await (const user of seats.listUsers({ areaId: 'primary', state: 'blocked' })) console.log(user.username);
@@ -281,20 +309,7 @@ export function usersApi(context: ServiceContext): UsersApi {
       return findUserByUsername(context.repository, parseInput(usernameSchema, username, 'username'));
     },
 
-    listUsers(options = {}) {
-      const { pageSize = 500, ...filter } = parseInput(listUsersOptionsSchema, options, 'listUsers options');
-      const repository = context.repository;
-      return {
-        async *[Symbol.asyncIterator]() {
-          let after: string | null = null;
-          do {
-            const page = await repository.listUsers(filter, { after, limit: pageSize });
-            yield* page.users;
-            after = page.next;
-          } while (after !== null);
-        },
-      };
-    },
+    listUsers: listUsersOn(context.repository),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
+import { searchKey } from '../../core/search.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import type {
   JsonValue,
@@ -107,20 +108,27 @@ export class InMemorySeatRepository implements SeatRepository {
   }
 
   async listUsers(filter: UserFilter, page: PageRequest): Promise<UserPage> {
+    // The reference: walk the keys in order from the cursor, testing each user. Folded once, the search text.
+    const search = filter.search === undefined ? '' : searchKey(filter.search);
     const keys = this.#state.sortedKeys();
     let index = page.after === null ? 0 : upperBound(keys, page.after);
     const users: User[] = [];
     let last: string | null = null;
-    while (index < keys.length && users.length < page.limit) {
+    let more = false;
+    while (index < keys.length) {
       const key = keys[index++] as string;
       const id = this.#state.byUsername.get(key);
       const user = id === undefined ? undefined : this.#state.users.get(id);
-      if (user !== undefined && matches(user, filter)) {
-        users.push(user);
-        last = key;
+      if (user === undefined || !matches(user, filter) || (search !== '' && !this.#state.searchKeyOf(user).includes(search))) continue;
+      // One match past a full page: another page follows.
+      if (users.length === page.limit) {
+        more = true;
+        break;
       }
+      users.push(user);
+      last = key;
     }
-    return { users: structuredClone(users), next: users.length === page.limit && index < keys.length ? last : null };
+    return { users: structuredClone(users), next: more ? last : null };
   }
 
 
@@ -190,7 +198,7 @@ function upperBound(keys: readonly string[], key: string): number {
   return low;
 }
 
-/** Whether a user passes a listing filter. */
+/** Whether a user passes a listing filter's equality fields (the search is tested apart). */
 function matches(user: User, filter: UserFilter): boolean {
   return (
     (filter.areaId === undefined || user.areaId === filter.areaId) &&

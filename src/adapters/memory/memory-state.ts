@@ -1,4 +1,5 @@
 import { usernameKey, type Area, type BlockReason, type Organization, type User } from '../../core/schemas.js';
+import { userSearchKey } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
 
@@ -25,6 +26,12 @@ export class MemoryState {
   readonly snapshots: UsageSnapshot[] = [];
   /** Username keys in order, for paging; rebuilt on the next listing after the set of keys changed. */
   #sortedKeys: string[] | null = [];
+  /**
+   * Search keys of stored users, computed by the first search that reads them.
+   * Keyed by the stored record, which a write replaces: a changed user is
+   * folded again, and writes pay nothing for searching.
+   */
+  readonly #searchKeys = new WeakMap<User, string>();
 
   /** The area's committed counts; zeros for an area without users. */
   countsOf(areaId: string): AreaSeatCounts {
@@ -35,6 +42,16 @@ export class MemoryState {
   deleteArea(areaId: string): void {
     this.areas.delete(areaId);
     if (this.countsOf(areaId).users === 0) this.counts.delete(areaId);
+  }
+
+  /** The stored user's search key (`userSearchKey`). */
+  searchKeyOf(user: User): string {
+    let key = this.#searchKeys.get(user);
+    if (key === undefined) {
+      key = userSearchKey(user);
+      this.#searchKeys.set(user, key);
+    }
+    return key;
   }
 
   sortedKeys(): readonly string[] {

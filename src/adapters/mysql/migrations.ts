@@ -110,8 +110,12 @@ const MIGRATIONS: readonly Migration[] = [
           source VARCHAR(16) NOT NULL CHECK (source IN ('manual', 'csv', 'directory', 'system')),
           created_at DATETIME(3) NOT NULL,
           updated_at DATETIME(3) NOT NULL,
+          -- Username, display name and email folded in code by userSearchKey(); listUsers' search is a LIKE on it.
+          search_key VARCHAR(3000) NOT NULL DEFAULT '',
           PRIMARY KEY (id),
           UNIQUE KEY ${USER_UNIQUE_KEYS.username} (username_key),
+          KEY area_listing (area_id, username_key(255)),
+          KEY state_listing (state, username_key(255)),
           UNIQUE KEY ${USER_UNIQUE_KEYS.externalId} (external_id),
           KEY blocked (area_id, block_reason, blocked_at, id)
         ) ${TABLE_OPTIONS}`,

@@ -4,6 +4,7 @@
  * and history records. Columns are checked by constraints in the schema, so
  * the enum casts here hold.
  */
+import { userSearchKey } from '../../core/search.js';
 import { usernameKey, type Access, type Area, type AreaKind, type BlockReason, type Organization, type SystemRole, type User, type UserKind, type UserSource, type UserState } from '../../core/schemas.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
@@ -116,6 +117,7 @@ export const USER_COLUMN_NAMES = [
   'source',
   'created_at',
   'updated_at',
+  'search_key',
 ] as const;
 
 /** Every column of `seatkeeper_users`, for SELECT and INSERT lists. */
@@ -167,6 +169,7 @@ export function userValues(u: User): unknown[] {
     u.source,
     sqlTime(u.createdAt),
     sqlTime(u.updatedAt),
+    userSearchKey(u),
   ];
 }
 

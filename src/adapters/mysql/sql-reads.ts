@@ -4,6 +4,7 @@
  * one statement however many keys it is given; counts are one statement on
  * the counts the triggers keep.
  */
+import { searchKey, searchLikePattern } from '../../core/search.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
@@ -100,6 +101,11 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
   if (filter.kind !== undefined) equal('kind', filter.kind);
   if (filter.blockReason !== undefined) equal('block_reason', filter.blockReason);
   if (filter.source !== undefined) equal('source', filter.source);
+  // A search that folds to nothing matches everyone.
+  if (filter.search !== undefined && searchKey(filter.search) !== '') {
+    conditions.push('search_key LIKE ?');
+    values.push(searchLikePattern(filter.search));
+  }
   if (page.after !== null) {
     conditions.push('username_key > ?');
     values.push(page.after);

@@ -8,9 +8,9 @@
  */
 import type { Tables } from './tables.js';
 import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_INDEXES } from './tables.js';
-import { ConfigurationRefusedError } from '../../errors.js';
 import { run, type Queryable } from './queryable.js';
 import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
+import { createSearchGramsFunction, fillSearchKeys, searchGramsFunction, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
 
 /** One schema change. */
 interface Migration {
@@ -18,8 +18,6 @@ interface Migration {
   readonly version: number;
   /** What it does, stored beside the version. */
   readonly name: string;
-  /** Checks the data allows the change, throwing a typed error that says what to fix when it does not. */
-  readonly precondition?: (client: Queryable, t: Tables) => Promise<void>;
   /** The DDL statements, in order. */
   readonly statements: (t: Tables) => readonly string[];
   /** A step done in code after the statements, for changes SQL cannot compute (same transaction). */
@@ -39,14 +37,28 @@ export interface MigrationResult {
  * code point, independent of the database's locale, the same as the in-memory
  * repository. `username_key` is the username folded by `usernameKey()` (the
  * one fold every repository uses); its unique index makes usernames unique
- * ignoring case in the database itself, not only in code. Version 4 moved the
+ * ignoring case in the database itself, not only in code. Version 2 moved the
  * keys to the canonical username form (see `username-keys.ts`).
  */
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'areas, organizations, users, settings, outbox, license history, usage snapshots',
-    statements: (t) => [
+    name: 'areas (one primary), organizations, users with counts kept by statement triggers, settings, outbox, license history, usage snapshots',
+    statements: (t) => {
+      const fn = (name: string) => qualifiedName(t.schema, name);
+      const key = 'area_id, organization_id, state, kind';
+      // Host-company users count under organization '' (a key column cannot be NULL; ids are never empty).
+      const groups = (rows: string, sign: '' | '-') =>
+        `SELECT area_id, coalesce(organization_id, ''), state, kind, ${sign}count(*) FROM ${rows} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+      // Rows are changed in key order, so two statements counting the same groups cannot deadlock.
+      const add = (source: string) => `INSERT INTO ${t.userCounts} AS c (${key}, users) ${source} ON CONFLICT (${key}) DO UPDATE SET users = c.users + EXCLUDED.users`;
+      const trigger = (name: string, body: string) => `CREATE FUNCTION ${fn(name)}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          ${body};
+          RETURN NULL;
+        END
+        $$`;
+      return [
       `CREATE TABLE ${t.areas} (
         id text COLLATE "C" PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN ('primary', 'extranet')),
@@ -88,8 +100,6 @@ const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.username} ON ${t.users} (username_key)`,
       `CREATE UNIQUE INDEX ${USER_UNIQUE_INDEXES.externalId} ON ${t.users} (external_id)`,
-      // Covered the GROUP BY of countUsers (an index-only scan of one area); migration 2 counts with triggers and drops it.
-      `CREATE INDEX seatkeeper_users_counts_idx ON ${t.users} (area_id, organization_id, state, kind)`,
       // Pending users are activated oldest first.
       `CREATE INDEX seatkeeper_users_blocked_idx ON ${t.users} (area_id, block_reason, blocked_at, id) WHERE block_reason IS NOT NULL`,
       `CREATE TABLE ${t.settings} (
@@ -132,26 +142,7 @@ const MIGRATIONS: readonly Migration[] = [
       )`,
       `CREATE INDEX seatkeeper_usage_snapshots_area_idx ON ${t.usageSnapshots} (area_id, taken_at, seq)`,
       `CREATE INDEX seatkeeper_usage_snapshots_time_idx ON ${t.usageSnapshots} (taken_at, seq)`,
-    ],
-  },
-  {
-    version: 2,
-    name: 'user counts kept by statement triggers, so counting costs the same at any number of users',
-    statements: (t) => {
-      const fn = (name: string) => qualifiedName(t.schema, name);
-      const key = 'area_id, organization_id, state, kind';
-      // Host-company users count under organization '' (a key column cannot be NULL; ids are never empty).
-      const groups = (rows: string, sign: '' | '-') =>
-        `SELECT area_id, coalesce(organization_id, ''), state, kind, ${sign}count(*) FROM ${rows} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
-      // Rows are changed in key order, so two statements counting the same groups cannot deadlock.
-      const add = (source: string) => `INSERT INTO ${t.userCounts} AS c (${key}, users) ${source} ON CONFLICT (${key}) DO UPDATE SET users = c.users + EXCLUDED.users`;
-      const trigger = (name: string, body: string) => `CREATE FUNCTION ${fn(name)}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          ${body};
-          RETURN NULL;
-        END
-        $$`;
-      return [
+
         `CREATE TABLE ${t.userCounts} (
           area_id text COLLATE "C" NOT NULL,
           organization_id text COLLATE "C" NOT NULL,
@@ -171,43 +162,41 @@ const MIGRATIONS: readonly Migration[] = [
             SELECT area_id, coalesce(organization_id, ''), state, kind, -1 FROM updated_old
           ) changes GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4`),
         ),
-        // Creating the triggers locks out writers to users until this migration commits, so the counts below are exact.
         `CREATE TRIGGER seatkeeper_users_count_insert AFTER INSERT ON ${t.users}
           REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_inserted_users')}()`,
         `CREATE TRIGGER seatkeeper_users_count_delete AFTER DELETE ON ${t.users}
           REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_deleted_users')}()`,
         `CREATE TRIGGER seatkeeper_users_count_update AFTER UPDATE ON ${t.users}
           REFERENCING OLD TABLE AS updated_old NEW TABLE AS updated_new FOR EACH STATEMENT EXECUTE FUNCTION ${fn('seatkeeper_count_updated_users')}()`,
-        add(groups(t.users, '')),
-        // Counting no longer reads the users table: one index fewer to keep up on every write.
-        `DROP INDEX ${qualifiedName(t.schema, 'seatkeeper_users_counts_idx')}`,
+        // At most one primary area, also when several servers define one at the same moment.
+        `CREATE UNIQUE INDEX ${quoteIdentifier(ONE_PRIMARY_AREA_INDEX)} ON ${t.areas} ((true)) WHERE kind = 'primary'`,
       ];
     },
   },
   {
-    version: 3,
-    name: 'at most one primary area, kept by a partial unique index',
-    async precondition(client, t) {
-      // Defined concurrently by an earlier version, a site may have two; the index cannot be built then.
-      const { rows } = await run<{ id: string }>(client, `SELECT id FROM ${t.areas} WHERE kind = 'primary' ORDER BY created_at, id`, [], 'reading the primary areas');
-      if (rows.length > 1) {
-        const ids = rows.map((r) => `"${r.id}"`).join(', ');
-        throw new ConfigurationRefusedError(
-          'SECOND_PRIMARY_AREA',
-          `The schema cannot be migrated: ${rows.length} areas are primary (${ids}), and a site has exactly one. ` +
-            `Keep the one that is (usually the oldest, ${rows[0] === undefined ? '' : `"${rows[0].id}"`}) and make the others extranet areas, ` +
-            `e.g. UPDATE ${t.areas} SET kind = 'extranet' WHERE id IN (...); then run migrate() again. Nothing was changed.`,
-        );
-      }
-    },
-    statements: (t) => [`CREATE UNIQUE INDEX ${quoteIdentifier(ONE_PRIMARY_AREA_INDEX)} ON ${t.areas} ((true)) WHERE kind = 'primary'`],
-  },
-  {
-    version: 4,
+    version: 2,
     name: 'username keys recomputed by the canonical username form (RFC 8265 UsernameCaseMapped, full case folding); colliding names keep a legacy key',
     // Computed in code: SQL cannot fold like usernameKey(). Nothing is renamed; diagnose() lists the collisions.
     statements: (t) => [legacyKeyIndex(t)],
     run: rekeyUsernames,
+  },
+  {
+    version: 3,
+    name: 'search keys: the folded username, display name and email of each user, computed in code',
+    // Added empty (no table rewrite), then filled in code: SQL cannot fold like userSearchKey(). The default keeps
+    // inserts that name no search key working (a server still on the previous release during a rolling upgrade).
+    statements: (t) => [`ALTER TABLE ${t.users} ADD COLUMN search_key text COLLATE "C" NOT NULL DEFAULT ''`],
+    run: fillSearchKeys,
+  },
+  {
+    version: 4,
+    name: 'finding people: an index in username order per listing filter, and a GIN index on the n-grams of the search key',
+    // Built after the keys were filled: building an index once is cheaper than keeping it up through the fill.
+    statements: (t) => [
+      ...Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
+      createSearchGramsFunction(t),
+      `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (${searchGramsFunction(t)}(search_key))`,
+    ],
   },
 ];
 
@@ -250,7 +239,6 @@ export async function migrate(client: Queryable, t: Tables, target: number = CUR
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (migration.version <= current || migration.version > target) continue;
-      await migration.precondition?.(client, t);
       for (const statement of migration.statements(t)) await run(client, statement, [], `migrating to version ${migration.version}`);
       await migration.run?.(client, t);
       await run(client, `INSERT INTO ${t.schemaVersion} (version, name) VALUES ($1, $2)`, [migration.version, migration.name], 'recording the migration');

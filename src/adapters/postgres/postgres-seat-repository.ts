@@ -301,7 +301,7 @@ export class PostgresSeatRepository implements SeatRepository {
   }
 
   /**
-   * Users whose usernames became one name when schema version 4 recomputed the
+   * Users whose usernames became one name when schema version 2 recomputed the
    * keys by the canonical username form (`straße` and `STRASSE`): the user
    * holding the name, then the other, which keeps a legacy key until it is
    * renamed. Reads the legacy-keyed rows by their partial index, never every user.

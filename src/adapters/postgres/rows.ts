@@ -5,6 +5,7 @@
  * schema, so the enum casts here hold.
  */
 import { usernameKey, type Access, type Area, type AreaKind, type BlockReason, type Organization, type SystemRole, type User, type UserKind, type UserSource, type UserState } from '../../core/schemas.js';
+import { userSearchKey } from '../../core/search.js';
 import type { LicenseNotification } from '../../ports/notifier.js';
 import type { LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
 
@@ -109,7 +110,7 @@ export interface UserRow {
 /**
  * The columns of `seatkeeper_users` with their array types, in the order
  * {@link userColumnArrays} gives them: the shape of a multi-row
- * `unnest($1::text[], ...)` write.
+ * `unnest($1::text[], ...)` write. `search_key` is last: it is written, never read.
  */
 export const USER_COLUMN_TYPES: ReadonlyArray<readonly [column: string, type: string]> = [
   ['id', 'text'],
@@ -129,10 +130,14 @@ export const USER_COLUMN_TYPES: ReadonlyArray<readonly [column: string, type: st
   ['source', 'text'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['search_key', 'text'],
 ];
 
-/** Every column of `seatkeeper_users`, for SELECT lists. */
-export const USER_COLUMNS = USER_COLUMN_TYPES.map(([column]) => column).join(', ');
+/** The columns of `seatkeeper_users` that make a user, for SELECT lists. */
+export const USER_COLUMNS = USER_COLUMN_TYPES.flatMap(([column]) => (column === 'search_key' ? [] : [column])).join(', ');
+
+/** Every column of `seatkeeper_users` that a write sets, in {@link USER_COLUMN_TYPES} order. */
+export const USER_WRITE_COLUMNS = USER_COLUMN_TYPES.map(([column]) => column).join(', ');
 
 /** A user from its row. */
 export function userFromRow(row: UserRow): User {
@@ -159,8 +164,8 @@ export function userFromRow(row: UserRow): User {
 /**
  * Users as one array per column (in {@link USER_COLUMN_TYPES} order), so any
  * number of rows is written by one statement with a fixed number of parameters.
- * The username key is computed here by `usernameKey`, the fold every
- * repository shares.
+ * The username key and the search key are computed here by `usernameKey` and
+ * `userSearchKey`, the folds every repository shares.
  */
 export function userColumnArrays(users: readonly User[]): unknown[][] {
   const columns: unknown[][] = USER_COLUMN_TYPES.map(() => []);
@@ -183,6 +188,7 @@ export function userColumnArrays(users: readonly User[]): unknown[][] {
       u.source,
       u.createdAt.toISOString(),
       u.updatedAt.toISOString(),
+      userSearchKey(u),
     ];
     values.forEach((value, index) => columns[index]?.push(value));
   }

@@ -4,6 +4,7 @@
  * statement however many keys it is given; counts are one aggregate.
  */
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
+import { searchGrams, searchLikePattern } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
@@ -20,6 +21,7 @@ import {
 } from './rows.js';
 import type { Tables } from './tables.js';
 import { CANONICAL_PART, IS_LEGACY_KEY } from './username-keys.js';
+import { ORGANIZATION_KEY, searchGramsFunction } from './user-search.js';
 
 /** The area, or `null`. */
 export async function selectArea(db: Queryable, t: Tables, areaId: string): Promise<Area | null> {
@@ -97,11 +99,13 @@ export async function selectUsersByExternalIds(db: Queryable, t: Tables, externa
 }
 
 /**
- * One page of users, ordered by username key (code-point order, the `C`
- * collation of the column), continuing after the cursor. Reads one row more
- * than asked to know whether another page follows.
+ * The statement that reads one page of users: every filter an equality on an
+ * indexed column (or expression), `search` its n-grams in the GIN index and a
+ * `LIKE` on the search key, the cursor a range on the username key, ordered by it. One row
+ * more than asked tells whether another page follows. Exported for the tests
+ * that read its plan.
  */
-export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilter, page: PageRequest): Promise<UserPage> {
+export function userPageQuery(t: Tables, filter: UserFilter, page: PageRequest): { readonly text: string; readonly values: unknown[] } {
   const conditions: string[] = [];
   const values: unknown[] = [];
   const equal = (column: string, value: unknown) => {
@@ -109,24 +113,37 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
     conditions.push(`${column} = $${values.length}`);
   };
   if (filter.areaId !== undefined) equal('area_id', filter.areaId);
-  if (filter.organizationId === null) conditions.push('organization_id IS NULL');
-  else if (filter.organizationId !== undefined) equal('organization_id', filter.organizationId);
+  // As the indexes hold it, so rows come in key order: the host company is ''.
+  if (filter.organizationId !== undefined) equal(ORGANIZATION_KEY, filter.organizationId ?? '');
   if (filter.state !== undefined) equal('state', filter.state);
   if (filter.kind !== undefined) equal('kind', filter.kind);
   if (filter.blockReason !== undefined) equal('block_reason', filter.blockReason);
   if (filter.source !== undefined) equal('source', filter.source);
+  // The grams find the candidates in the GIN index, LIKE keeps those that contain the text.
+  // A search that folds to nothing matches everyone: no condition, so the plain indexes serve the rest.
+  const grams = filter.search === undefined ? [] : searchGrams(filter.search);
+  if (filter.search !== undefined && grams.length > 0) {
+    values.push(grams);
+    conditions.push(`${searchGramsFunction(t)}(search_key) @> $${values.length}::text[]`);
+    values.push(searchLikePattern(filter.search));
+    conditions.push(`search_key LIKE $${values.length}`);
+  }
   if (page.after !== null) {
     values.push(page.after);
     conditions.push(`username_key > $${values.length}`);
   }
   values.push(page.limit + 1);
   const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-  const { rows } = await run<UserRow>(
-    db,
-    `SELECT ${USER_COLUMNS} FROM ${t.users} ${where} ORDER BY username_key LIMIT $${values.length}`,
-    values,
-    'listing users',
-  );
+  return { text: `SELECT ${USER_COLUMNS} FROM ${t.users} ${where} ORDER BY username_key LIMIT $${values.length}`, values };
+}
+
+/**
+ * One page of users, ordered by username key (code-point order, the `C`
+ * collation of the column), continuing after the cursor.
+ */
+export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilter, page: PageRequest): Promise<UserPage> {
+  const { text, values } = userPageQuery(t, filter, page);
+  const { rows } = await run<UserRow>(db, text, values, 'listing users');
   const more = rows.length > page.limit;
   const pageRows = more ? rows.slice(0, page.limit) : rows;
   return { users: pageRows.map(userFromRow), next: more ? (pageRows[pageRows.length - 1]?.username_key ?? null) : null };

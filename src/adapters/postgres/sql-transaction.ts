@@ -11,7 +11,7 @@ import { usernameKey } from '../../core/schemas.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_TYPES, areaValues, organizationValues, userColumnArrays } from './rows.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMN_TYPES, USER_WRITE_COLUMNS, areaValues, organizationValues, userColumnArrays } from './rows.js';
 import {
   countAreaUsers,
   selectArea,
@@ -27,7 +27,7 @@ import {
 import type { Tables } from './tables.js';
 
 /** `unnest($1::text[], $2::text[], ...) AS v(id, username, ...)` over every user column. */
-const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_COLUMNS})`;
+const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
 
 /**
  * `username = v.username, ...` for every column but the id. A user whose
@@ -199,7 +199,7 @@ export class PostgresTransaction implements SeatTransaction {
     return this.#step((db, t) =>
       this.#allOrNothing(db, async () => {
         for (const chunk of chunks(sorted, this.#batchSize)) {
-          await run(db, `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(chunk), 'inserting users');
+          await run(db, `INSERT INTO ${t.users} (${USER_WRITE_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(chunk), 'inserting users');
         }
       }),
     );
@@ -298,7 +298,7 @@ export class PostgresTransaction implements SeatTransaction {
 async function insertOrNothing(db: Queryable, t: Tables, users: readonly User[]): Promise<void> {
   const { rows } = await run<{ id: string }>(
     db,
-    `INSERT INTO ${t.users} (${USER_COLUMNS}) SELECT * FROM ${USER_UNNEST} ON CONFLICT DO NOTHING RETURNING id`,
+    `INSERT INTO ${t.users} (${USER_WRITE_COLUMNS}) SELECT * FROM ${USER_UNNEST} ON CONFLICT DO NOTHING RETURNING id`,
     userColumnArrays(users),
     'inserting users',
   );

@@ -16,10 +16,21 @@ async function readAll(repository: SeatRepository, filter: UserFilter, limit: nu
     const page = await repository.listUsers(filter, { after, limit });
     assert.ok(page.users.length <= limit, `a page holds at most ${limit} users`);
     if (page.users.length < limit) assert.equal(page.next, null, 'a short page is the last page');
+    if (after !== null) assert.ok(page.users.length > 0, `a cursor is returned only when another user matches (filter ${JSON.stringify(filter)}, page size ${limit})`);
     users.push(...page.users);
     if (page.next === null) return users;
     after = page.next;
   }
+}
+
+/** The ids a search finds, read page by page, in listing order. */
+async function found(repository: SeatRepository, search: string, filter: UserFilter = {}, limit = 50): Promise<string[]> {
+  return (await readAll(repository, { ...filter, search }, limit)).map((u) => u.id);
+}
+
+/** Ids in the order `listUsers` returns their users. */
+function idsInListOrder(users: readonly User[], ids: readonly string[]): string[] {
+  return inListOrder(users.filter((u) => ids.includes(u.id))).map((u) => u.id);
 }
 
 /** `listUsers` and `listBlockedUsers`. */
@@ -85,6 +96,137 @@ export const listingChecks: readonly SeatRepositoryCheck[] = [
         assert.deepEqual(await readAll(repository, filter, limit), expected, `filter ${JSON.stringify(filter)}, page size ${limit}`);
       }
     }
+  }),
+
+  check(
+    'listing',
+    'search finds a text anywhere in the username, display name or email, ignoring case, width and accents, NFC and NFD alike',
+    async (repository) => {
+      const users = [
+        user('zola', { username: 'EZola', displayName: 'Émile Zola', email: 'emile.zola@example.org' }),
+        // Stored decomposed (e + U+0301): found by composed and decomposed searches alike.
+        user('manet', { username: 'E\u0301douard', displayName: 'E\u0301douard Manet' }),
+        user('zoe', { username: 'zoe', displayName: 'Zoë Kravitz', email: 'ZK@Example.COM' }),
+        user('mallory', { username: 'mallory', email: 'mallory@corp.example' }),
+        user('oystein', { username: 'Øystein', displayName: 'Øystein Ås' }),
+        user('odd', { username: '50%off', displayName: 'a_b \\ c', email: 'odd@shop.test' }),
+        // The fields are searched one by one: "bc" spans "ab" and "cd" and finds nothing.
+        user('split', { username: 'ab', displayName: 'cd', email: 'ef@x.test' }),
+        // Width and full case folding, as usernames compare: fullwidth letters, ß and ss.
+        user('wide', { username: 'Ｍａｒｉａ', displayName: 'Hauptstraße 1' }),
+      ];
+      await seed(repository, { areas: [area('a')], users });
+      const expectations: ReadonlyArray<readonly [search: string, ids: readonly string[]]> = [
+        ['zola', ['zola']],
+        ['ÉMILE', ['zola']],
+        ['emile', ['zola']],
+        ['e\u0301mile', ['zola']],
+        ['EDOUARD', ['manet']],
+        ['Édouard manet', ['manet']],
+        ['kravitz', ['zoe']],
+        ['zoe', ['zoe']],
+        ['Zoë', ['zoe']],
+        ['zo', ['zola', 'zoe']],
+        ['example', ['zola', 'zoe', 'mallory']],
+        ['EXAMPLE.com', ['zoe']],
+        ['@corp.', ['mallory']],
+        ['øystein', ['oystein']],
+        ['as', ['oystein', 'wide']],
+        ['oystein', []],
+        ['%', ['odd']],
+        ['50%o', ['odd']],
+        ['_', ['odd']],
+        ['\\', ['odd']],
+        ['bc', []],
+        ['abcd', []],
+        ['cd', ['split']],
+        ['nobody', []],
+        ['maria', ['wide']],
+        ['ＭＡＲ', ['wide']],
+        ['STRASSE', ['wide']],
+        ['straße 1', ['wide']],
+      ];
+      for (const [search, ids] of expectations) {
+        assert.deepEqual(await found(repository, search), idsInListOrder(users, ids), `search ${JSON.stringify(search)}`);
+      }
+      // A search that folds to nothing narrows nothing.
+      const everyone = inListOrder(users).map((u) => u.id);
+      for (const search of ['', '\u0301']) assert.deepEqual(await found(repository, search), everyone, `search ${JSON.stringify(search)}`);
+    },
+  ),
+
+  check('listing', 'search combines with every other filter, and paging through the matches with after returns each once, in order', async (repository) => {
+    const users = Array.from({ length: 60 }, (_, i) => {
+      const base = user(`u${String(i).padStart(2, '0')}`, {
+        username: `${i % 3 === 0 ? 'Renée' : 'rene'}-${String(i).padStart(2, '0')}`,
+        displayName: i % 4 === 0 ? 'Ana Müller' : null,
+        email: i % 5 === 0 ? `${i}.MULLER@example.org` : null,
+        areaId: i % 2 === 0 ? 'a' : 'b',
+        organizationId: i % 7 === 0 ? (i % 2 === 0 ? 'acme' : 'initech') : null,
+      });
+      return i % 6 === 1 ? blocked(base, 'admin') : base;
+    });
+    await seed(repository, { areas: [area('a'), area('b')], organizations: [organization('acme', 'a'), organization('initech', 'b')], users });
+    const searches: ReadonlyArray<readonly [search: string, matches: (u: User) => boolean]> = [
+      ['RENEE', (u) => u.username.startsWith('Renée')],
+      ['ren', () => true],
+      ['muller', (u) => u.displayName !== null || u.email !== null],
+      ['müller@', (u) => u.email !== null],
+    ];
+    const filters: UserFilter[] = [{}, { areaId: 'a' }, { areaId: 'b', state: 'blocked' }, { organizationId: null }, { organizationId: 'acme' }, { state: 'active', kind: 'licensed' }];
+    for (const [search, matches] of searches) {
+      for (const filter of filters) {
+        const expected = inListOrder(
+          users.filter(
+            (u) =>
+              matches(u) &&
+              (filter.areaId === undefined || u.areaId === filter.areaId) &&
+              (filter.organizationId === undefined || u.organizationId === filter.organizationId) &&
+              (filter.state === undefined || u.state === filter.state) &&
+              (filter.kind === undefined || u.kind === filter.kind),
+          ),
+        ).map((u) => u.id);
+        for (const limit of [1, 7, 100]) {
+          assert.deepEqual(await found(repository, search, filter, limit), expected, `search ${JSON.stringify(search)}, filter ${JSON.stringify(filter)}, page size ${limit}`);
+        }
+      }
+    }
+  }),
+
+  check('listing', 'a changed username, display name or email is found by its new text and no longer by its old one', async (repository) => {
+    const before = user('u1', { username: 'jdoe', displayName: 'Jane Doe', email: 'jane@old.example' });
+    await seed(repository, { areas: [area('a')], users: [before, user('u2', { username: 'other' })] });
+    await repository.transaction({ areaIds: ['a'] }, (tx) =>
+      tx.updateUsers([{ ...before, username: 'jsmith', displayName: 'Jane Smith', email: 'jane@new.example', updatedAt: at(1_000) }]),
+    );
+    for (const search of ['jdoe', 'doe', 'old.example']) assert.deepEqual(await found(repository, search), [], `old text ${JSON.stringify(search)}`);
+    for (const search of ['jsmith', 'Smith', 'NEW.example']) assert.deepEqual(await found(repository, search), ['u1'], `new text ${JSON.stringify(search)}`);
+    await repository.transaction({ areaIds: ['a'] }, (tx) => tx.updateUsers([{ ...before, username: 'jsmith', displayName: null, email: null, updatedAt: at(2_000) }]));
+    assert.deepEqual(await found(repository, 'smith'), ['u1'], 'the username still matches');
+    assert.deepEqual(await found(repository, 'new.example'), [], 'a cleared email no longer matches');
+  }),
+
+  check('listing', 'paging is stable while users are added and deleted: every user present throughout comes once, in order, the cursor never repeats or skips one', async (repository) => {
+    const users = Array.from({ length: 20 }, (_, i) => user(`u${String(i * 10).padStart(3, '0')}`));
+    await seed(repository, { areas: [area('a')], users });
+    const seen: string[] = [];
+    let page = await repository.listUsers({}, { after: null, limit: 5 });
+    seen.push(...page.users.map((u) => u.id));
+    let round = 0;
+    while (page.next !== null) {
+      round++;
+      // Before the cursor (never seen now), after it (seen when reached), and a deletion ahead.
+      await repository.transaction({ areaIds: ['a'] }, async (tx) => {
+        await tx.insertUsers([user(`u${String(round * 10 - 5).padStart(3, '0')}`), user(`u${String(round * 10 + 95).padStart(3, '0')}x`)]);
+        await tx.deleteUser(`u${String(190 - round * 10).padStart(3, '0')}`);
+      });
+      page = await repository.listUsers({}, { after: page.next, limit: 5 });
+      seen.push(...page.users.map((u) => u.id));
+    }
+    assert.equal(new Set(seen).size, seen.length, 'no user is returned twice');
+    assert.deepEqual(seen, [...seen].sort(), 'users come in username order');
+    const deleted = new Set(Array.from({ length: round }, (_, i) => `u${String(190 - (i + 1) * 10).padStart(3, '0')}`));
+    for (const u of users) if (!deleted.has(u.id)) assert.ok(seen.includes(u.id), `${u.id}, present throughout, is returned`);
   }),
 
   check('listing', 'an empty listing is one empty page without a cursor', async (repository) => {

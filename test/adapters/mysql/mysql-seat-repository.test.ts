@@ -107,9 +107,11 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'm1_users' GROUP BY 1, 2 ORDER BY 1`,
       );
       expect(keys.map((k) => ({ ...k, nonUnique: Number(k.nonUnique) }))).toEqual([
+        { name: 'area_listing', nonUnique: 1, columns: 'area_id,username_key' },
         { name: 'blocked', nonUnique: 1, columns: 'area_id,block_reason,blocked_at,id' },
         { name: 'external_id', nonUnique: 0, columns: 'external_id' },
         { name: 'PRIMARY', nonUnique: 0, columns: 'id' },
+        { name: 'state_listing', nonUnique: 1, columns: 'state,username_key' },
         { name: 'username_key', nonUnique: 0, columns: 'username_key' },
       ]);
       const collations = await rows(

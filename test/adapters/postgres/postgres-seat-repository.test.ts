@@ -130,28 +130,6 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       }
     });
 
-    it('a schema where an earlier version let two primary areas in is not migrated: ConfigurationRefusedError names them and says how to fix it', async () => {
-      const repository = await migrated('two_primaries');
-      const pool = database().pool;
-      // As an earlier version left it: no index yet, two primary areas defined at the same moment.
-      await pool.query('DROP INDEX two_primaries.seatkeeper_areas_one_primary');
-      await pool.query('DROP INDEX two_primaries.seatkeeper_users_legacy_key_idx');
-      await pool.query('DELETE FROM two_primaries.seatkeeper_schema_version WHERE version >= 3');
-      await repository.transaction({ areaIds: [] }, async (tx) => {
-        await tx.putArea({ ...area('main'), kind: 'primary' });
-        await tx.putArea({ ...area('other'), kind: 'primary', createdAt: new Date(T0.getTime() + 1) });
-      });
-      const refused = await repository.migrate().catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(ConfigurationRefusedError);
-      expect(refused).toMatchObject({ rule: 'SECOND_PRIMARY_AREA' });
-      expect((refused as Error).message).toMatch(/2 areas are primary \("main", "other"\).*"main".*UPDATE/s);
-      const { rows } = await pool.query('SELECT max(version) AS version FROM two_primaries.seatkeeper_schema_version');
-      expect(rows[0]).toEqual({ version: 2 });
-
-      await pool.query(`UPDATE two_primaries.seatkeeper_areas SET kind = 'extranet' WHERE id = 'other'`);
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [3, 4] });
-    });
-
     it('without migrate() a call fails with a StorageError that says to run it', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'never_migrated' });
       await expect(repository.listAreas()).rejects.toThrow(/migrate\(\)/);
