@@ -12,6 +12,7 @@ import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
 import { InvalidInputError, SeatkeeperError, UnknownUserError, type DirectoryEntryInput, type DirectorySyncPlan, type Seatkeeper } from 'seatkeeper';
 import { exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/csv';
+import { peopleFilter } from './find-people.js';
 import { layout, STYLES, type Html, type Notice } from './html.js';
 import { csvPage, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS } from './pages/csv.js';
 import { licensePage } from './pages/license.js';
@@ -164,11 +165,13 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
     );
   });
 
-  app.get('/people.csv', () =>
-    new Response(toReadableStream(exportPeopleCsv(seats, { bom: true })), {
+  // Every user, or those a People search and its filters list.
+  app.get('/people.csv', (c) => {
+    const { query } = readPeopleQuery((name) => c.req.query(name));
+    return new Response(toReadableStream(exportPeopleCsv(seats, { bom: true, filter: peopleFilter(query) })), {
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="people.csv"' },
-    }),
-  );
+    });
+  });
 
   app.get('/csv', async (c) => page(c, 'CSV', '/csv', await csvPage(seats)));
 

@@ -1,7 +1,7 @@
 /**
  * One page of the People list: a filter, a search and a cursor.
  */
-import type { Seatkeeper, User, UserState } from 'seatkeeper';
+import type { Seatkeeper, UserFilter, UserPage, UserState } from 'seatkeeper';
 
 /** What the People list asks for. */
 export interface PeopleQuery {
@@ -17,41 +17,26 @@ export interface PeopleQuery {
   readonly after: string | null;
 }
 
-/** One page of users and the cursor of the following page (`null` on the last page). */
-export interface PeoplePage {
-  readonly users: readonly User[];
-  readonly next: string | null;
-}
-
-/** Folds text for a search: case, width and accents ignored (`Zoë` is found by `zoe`). */
-function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+/** The `listUsers` filter of a People query: the same filter serves the list and the CSV export. */
+export function peopleFilter(query: Omit<PeopleQuery, 'limit' | 'after'>): UserFilter {
+  return {
+    ...(query.search.trim() === '' ? {} : { search: query.search }),
+    ...(query.areaId === undefined ? {} : { areaId: query.areaId }),
+    ...(query.state === undefined ? {} : { state: query.state }),
+  };
 }
 
 /**
- * One page of the People list. Reads the users in username order through
- * `listUsers` and keeps those the search matches; the cursor is the id of the
- * last user shown.
+ * One page of the People list, in username order: `listUsers` with `limit`
+ * reads one page (keyset paging: a page deep in the list costs what the first
+ * does) and hands back `next`, the cursor of the following page. The search
+ * matches the username, display name or email, ignoring case, width and
+ * accents (`zoe` finds `Zoë`).
  *
  * @param seats - the seatkeeper instance
  * @param query - the filter, the search and the page
- * @returns the page
+ * @returns the users of the page, and `next` (`null` on the last page)
  */
-export async function findPeople(seats: Seatkeeper, query: PeopleQuery): Promise<PeoplePage> {
-  const needle = fold(query.search.trim());
-  const users: User[] = [];
-  let skipping = query.after !== null;
-  for await (const user of seats.listUsers({
-    ...(query.areaId === undefined ? {} : { areaId: query.areaId }),
-    ...(query.state === undefined ? {} : { state: query.state }),
-  })) {
-    if (skipping) {
-      if (user.id === query.after) skipping = false;
-      continue;
-    }
-    if (needle !== '' && ![user.username, user.displayName ?? '', user.email ?? ''].some((field) => fold(field).includes(needle))) continue;
-    if (users.length === query.limit) return { users, next: users.at(-1)?.id ?? null };
-    users.push(user);
-  }
-  return { users, next: null };
+export async function findPeople(seats: Seatkeeper, query: PeopleQuery): Promise<UserPage> {
+  return seats.listUsers({ ...peopleFilter(query), limit: query.limit, after: query.after });
 }

@@ -249,22 +249,27 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     await expect(page.getByTestId('people').locator(`tr[data-user="${ZOE.username}"]`).count()).resolves.toBe(1);
   });
 
-  test('paging walks every user once, in username order', async () => {
-    const expected = await allUsers(running);
-    await page.goto('/people');
-    const seen: string[] = [];
-    for (let pages = 1; ; pages++) {
-      const names = await page.getByTestId('people').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user') ?? ''));
-      expect(names.length).toBeLessThanOrEqual(25);
-      seen.push(...names);
-      const next = page.getByTestId('next-page');
-      if ((await next.count()) === 0) break;
-      expect(names.length).toBe(25);
-      expect(pages).toBeLessThan(50);
-      await next.click();
+  test('paging walks every user once, in username order, and keeps the search from page to page', async () => {
+    for (const search of ['', 'intranet']) {
+      const expected: string[] = [];
+      for await (const user of running.seats.listUsers(search === '' ? {} : { search })) expected.push(user.username);
+      expect(expected.length).toBeGreaterThan(75);
+      await page.goto(search === '' ? '/people' : `/people?search=${search}`);
+      const seen: string[] = [];
+      for (let pages = 1; ; pages++) {
+        const names = await page.getByTestId('people').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user') ?? ''));
+        expect(names.length).toBeLessThanOrEqual(25);
+        seen.push(...names);
+        await expect(page.getByTestId('search').inputValue()).resolves.toBe(search);
+        const next = page.getByTestId('next-page');
+        if ((await next.count()) === 0) break;
+        expect(names.length).toBe(25);
+        expect(pages).toBeLessThan(50);
+        await next.click();
+      }
+      expect(seen).toEqual(expected);
+      expect(new Set(seen).size).toBe(seen.length);
     }
-    expect(seen).toEqual(expected.map((u) => u.username));
-    expect(new Set(seen).size).toBe(seen.length);
   });
 
   test('the CSV download has the People columns and Yes/No account states', async () => {
@@ -277,6 +282,13 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     expect(lines.length).toBe((await allUsers(running)).length + 1);
     expect(lines.find((l) => l.startsWith(`${ZOE.username},`))).toContain(',Licensed,Yes,,');
     expect(lines.some((l) => l.includes(',Licensed,No,admin,'))).toBe(true);
+
+    // From the People page, the download holds the users the search lists.
+    await page.goto('/people?search=zoe');
+    const [listed] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-listed').click()]);
+    const rows = (await readFile(await listed.path(), 'utf8')).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(new RegExp(`^${ZOE.username},${ZOE.displayName},`));
   });
 
   test('the directory sync dry run counts each action; applying it writes them, and the same feed then changes nothing', async () => {

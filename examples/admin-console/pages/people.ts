@@ -56,8 +56,11 @@ export async function readNames(seats: Seatkeeper): Promise<Names> {
   };
 }
 
-/** The query string of a People list, for links and the forms that come back to it. */
-export function peopleHref(query: Omit<PeopleQuery, 'limit'>, page = 1): string {
+/**
+ * The link to a People list (or, with `path` `/people.csv`, its CSV download),
+ * for links and the forms that come back to it.
+ */
+export function peopleHref(query: Omit<PeopleQuery, 'limit'>, page = 1, path = '/people'): string {
   const params = new URLSearchParams();
   if (query.search !== '') params.set('search', query.search);
   if (query.areaId !== undefined) params.set('area', query.areaId);
@@ -65,7 +68,7 @@ export function peopleHref(query: Omit<PeopleQuery, 'limit'>, page = 1): string 
   if (query.after !== null) params.set('after', query.after);
   if (page > 1) params.set('page', String(page));
   const text = params.toString();
-  return text === '' ? '/people' : `/people?${text}`;
+  return text === '' ? path : `${path}?${text}`;
 }
 
 /** Reads the People list's query from the URL's parameters. */
@@ -109,7 +112,7 @@ export async function peoplePage(seats: Seatkeeper, query: PeopleQuery, page: nu
     <option value="blocked"${query.state === 'blocked' ? html` selected` : ''}>Blocked</option>
   </select></label>
   <button type="submit">Search</button>
-  <a href="/people.csv" download>Download CSV</a>
+  <a href="${peopleHref({ ...query, after: null }, 1, '/people.csv')}" download data-testid="download-listed">Download these users as CSV</a>
 </form>
 ${createUserForm(names, here)}
 <table data-testid="people">
