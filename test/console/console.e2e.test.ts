@@ -47,9 +47,10 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
 
+  // A fresh browser (on a temporary profile of its own) for the file, a fresh context and console per test.
   beforeAll(async () => {
     browser = await launchChromium();
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
   });
