@@ -21,6 +21,24 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The streamed directory sync runs in its own process too: the memory it adds to a process is one of its figures. */
+function benchStreamedDirectorySync(size: number): BenchFigure[] {
+  const file = join(tmpdir(), `seatkeeper-stream-bench-${process.pid}.json`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', new URL('./directory-sync.bench.ts', import.meta.url).pathname, String(size)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_STREAMED: '1', BENCH_FIGURES_FILE: file },
+  });
+  if (run.status !== 0) throw new Error(`bench/directory-sync.bench.ts (streamed) failed (exit ${run.status ?? run.signal})`);
+  let figures: BenchFigure[] = [];
+  try {
+    figures = JSON.parse(readFileSync(file, 'utf8')) as BenchFigure[];
+  } catch {
+    // No server answered: the bench said so and wrote nothing.
+  }
+  rmSync(file, { force: true });
+  return figures;
+}
+
 /** The CSV bench runs in its own process: its million-user site must not share a heap with the others. */
 function benchCsv(users: number, million: boolean): BenchFigure[] {
   const file = join(tmpdir(), `seatkeeper-csv-bench-${process.pid}.json`);
@@ -42,7 +60,7 @@ const figures: BenchFigure[] = [];
 const suites: Array<[string, () => Promise<BenchFigure[]>]> = [
   ['summary', () => benchSummary(quick ? 100_000 : 1_000_000)],
   ['createUser', () => benchCreateUser(quick ? 10_000 : 50_000)],
-  ['directorySync', () => benchDirectorySync(quick ? 10_000 : 100_000)],
+  ['directorySync', async () => [...(await benchDirectorySync(quick ? 10_000 : 100_000)), ...benchStreamedDirectorySync(quick ? 100_000 : 1_000_000)]],
   ['csv', async () => benchCsv(quick ? 10_000 : 100_000, !quick)],
   ['postgres', () => benchPostgres(quick ? 400 : 2_000, 10, quick ? 10_000 : 100_000)],
   ['postgresImport', () => benchPostgresImport(quick ? 5_000 : 50_000)],

@@ -2,7 +2,8 @@
  * Syncing an LDAP directory into seatkeeper: 3,000 accounts on an OpenLDAP
  * server whose size limit is 500 (paged search reads them all), partners
  * placed by group and by OU, locked accounts blocked, and the accounts beyond
- * the license limit created blocked until licenses are bought.
+ * the license limit created blocked until licenses are bought; then the
+ * directory synced again straight from its pages, in bounded memory.
  *
  * The example starts its own OpenLDAP server (Debian's slapd) on a free local
  * port; without slapd it says so and exits 0.
@@ -10,7 +11,7 @@
  * Run: npx tsx examples/ldap-sync.ts
  */
 import { createSeatkeeper, InMemorySeatRepository, type DirectorySyncReport } from 'seatkeeper';
-import { readLdapDirectory, type LdapDirectoryOptions } from 'seatkeeper/ldap';
+import { readLdapDirectory, readLdapDirectoryPages, type LdapDirectoryOptions } from 'seatkeeper/ldap';
 import { slapdUnavailable, startSlapd } from '../test/support/slapd.js';
 import * as fixture from '../test/support/slapd-fixture.js';
 
@@ -65,6 +66,10 @@ try {
 
   for (const area of (await seats.summary()).areas) console.log(`${area.name}: ${area.using} of ${area.maxUsers} licenses in use (${area.status})`);
 
+  // Any size: the pages go straight into the sync, batch by batch, never held whole.
+  const streamed = await seats.syncDirectory(readLdapDirectoryPages({ ...directory, pageSize: 250 }), { onMissing: 'block' });
+  console.log(`\nStreamed sync of ${streamed.sampled?.entries} accounts, page by page: ${streamed.totals.unchanged} unchanged, ${streamed.totals.block} blocked`);
+
   const partners = fixture.ACME_COUNT + fixture.GLOBEX_COUNT + fixture.INITECH_COUNT;
   const enabledPeople = fixture.PEOPLE_COUNT + 1 - fixture.PEOPLE_COUNT / 40;
   const ok =
@@ -72,7 +77,9 @@ try {
     first.totals.create === 2000 + partners &&
     first.waitingForLicense.length === enabledPeople - 2000 &&
     second.totals.activate === enabledPeople - 2000 &&
-    second.waitingForLicense.length === 0;
+    second.waitingForLicense.length === 0 &&
+    streamed.totals.unchanged === entries.length &&
+    streamed.totals.block === 0;
   if (!ok) {
     console.error('Unexpected outcome: see above.');
     process.exitCode = 1;

@@ -1,6 +1,7 @@
 // Imports every built entry point as ESM and as CJS, as a user's Node would.
 // Catches what tsc and vitest cannot: a CommonJS dependency imported the wrong way in ESM output.
 // Also proves that seatkeeper/testing never loads vitest (an optional peer of seatkeeper/testing/vitest only).
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -10,7 +11,7 @@ const expected = {
   seatkeeper: ['createSeatkeeper', 'InMemorySeatRepository', 'SeatkeeperError'],
   'seatkeeper/csv': ['exportPeopleCsv', 'importPeopleCsv', 'toReadableStream', 'pipeToWritable'],
   'seatkeeper/ldap': ['readLdapDirectory', 'readLdapDirectoryPages', 'LDAP_PRESETS', 'LdapBindError', 'LdapUnavailableError', 'LdapSizeLimitError', 'LdapSearchError'],
-  'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION'],
+  'seatkeeper/postgres': ['PostgresSeatRepository', 'CURRENT_SCHEMA_VERSION', 'pglitePool'],
   'seatkeeper/mysql': ['MySqlSeatRepository', 'CURRENT_SCHEMA_VERSION'],
   'seatkeeper/testing': ['runSeatRepositoryChecks', 'runSeatRepositoryCheck', 'seatRepositoryChecks'],
   'seatkeeper/testing/vitest': ['describeSeatRepository'],
@@ -85,6 +86,28 @@ for (const [kind, load] of [
       failed = true;
       console.error(`FAIL ${kind} seatkeeper/mysql threw ${error} instead of seatkeeper's InvalidInputError`);
     }
+  }
+}
+// The bin: it starts, and loads no database driver, LDAP client or progress bar until a command needs one
+// (only commander and the package's own entry points, statically), so each stays an optional install.
+{
+  const cli = resolve(dirname(require.resolve('seatkeeper/package.json')), 'dist/cli.js');
+  const code = readFileSync(cli, 'utf8');
+  const staticImports = [...code.matchAll(/^import\s[^'"]*?from\s*["']([^"']+)["']/gm)].map(([, specifier]) => specifier);
+  const allowed = (specifier) => specifier === 'commander' || /^seatkeeper(\/|$)/.test(specifier) || /^(node:)?[a-z_]+(\/[a-z_]+)?$/.test(specifier) && !['pg', 'ldapts', 'mysql2'].includes(specifier);
+  const unexpected = staticImports.filter((specifier) => !allowed(specifier));
+  const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  if (!code.startsWith('#!/usr/bin/env node\n')) {
+    failed = true;
+    console.error('FAIL dist/cli.js does not start with #!/usr/bin/env node');
+  } else if (unexpected.length > 0) {
+    failed = true;
+    console.error(`FAIL dist/cli.js imports ${unexpected.join(', ')} at start-up`);
+  } else if (help.status !== 0 || !help.stdout.includes('Usage: seatkeeper')) {
+    failed = true;
+    console.error(`FAIL node dist/cli.js --help exited with ${help.status}: ${help.stderr}`);
+  } else {
+    console.log(`ok dist/cli.js --help (static imports: ${[...new Set(staticImports)].sort().join(', ')})`);
   }
 }
 process.exit(failed ? 1 : 0);

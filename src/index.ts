@@ -166,6 +166,7 @@ export {
   DEFAULT_MAX_BLOCK_SHARE,
   type DirectoryEntryInput,
   type DirectoryEntry,
+  type DirectoryFeed,
   type DirectorySyncOptions,
   type ResolvedDirectorySyncOptions,
   type InvalidDirectoryEntry,
@@ -184,6 +185,7 @@ export type {
   DirectorySyncRefusal,
   DirectorySyncPlan,
   DirectorySyncReport,
+  DirectorySyncSample,
 } from './core/directory-report.js';
 
 // Ports, and the in-memory repository.

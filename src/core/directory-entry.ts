@@ -35,6 +35,14 @@ export type DirectoryEntryInput = z.input<typeof directoryEntrySchema>;
 /** One feed entry after validation (trimmed, `enabled` filled in). */
 export type DirectoryEntry = z.output<typeof directoryEntrySchema>;
 
+/**
+ * The users a directory sync is given: an array of entries, or an async
+ * iterable of entries or of pages of entries (`readLdapDirectoryPages` from
+ * `seatkeeper/ldap` yields pages), which is read once and synced in batches in
+ * bounded memory.
+ */
+export type DirectoryFeed = readonly DirectoryEntryInput[] | AsyncIterable<DirectoryEntryInput | readonly DirectoryEntryInput[]>;
+
 /** The default of `maxBlockShare`: a sync may block at most 20 % of an area's active users. */
 export const DEFAULT_MAX_BLOCK_SHARE = 0.2;
 
@@ -119,6 +127,27 @@ export interface ParsedDirectoryFeed {
    * here is never "missing from the feed": a malformed entry must not block it.
    */
   readonly externalIds: ReadonlySet<string>;
+  /** Every username the feed names (as {@link usernameKey}s), valid entry or not. */
+  readonly usernameKeys: ReadonlySet<string>;
+}
+
+/**
+ * The keys named by the part of a feed already read, when a feed is validated
+ * batch by batch (a streamed feed): an entry repeating one of them is invalid.
+ */
+export interface DirectoryFeedKeys {
+  /** The external ids named so far. */
+  readonly externalIds: ReadonlySet<string>;
+  /** The usernames named so far, as {@link usernameKey}s. */
+  readonly usernameKeys: ReadonlySet<string>;
+}
+
+/** Where a batch of a streamed feed stands in the whole feed. */
+export interface DirectoryFeedBatch {
+  /** The position of the batch's first entry in the feed, from 0. */
+  readonly offset: number;
+  /** The keys named by the batches before it. */
+  readonly earlier: DirectoryFeedKeys;
 }
 
 /**
@@ -127,10 +156,16 @@ export interface ParsedDirectoryFeed {
  * its external id or username (ignoring case) appears more than once in the
  * feed: then every occurrence is invalid, since the feed does not say which one is right.
  *
- * @param feed - the entries as the host passed them
- * @returns the valid entries, the invalid ones with their issues, and every external id named
+ * A streamed feed is validated batch by batch: given the keys of the batches
+ * before it, an entry that repeats one of them is invalid too (the earlier
+ * occurrence was already synced, so only the repeats are left out).
+ *
+ * @param feed - the entries as the host passed them (or one batch of them)
+ * @param batch - for one batch of a streamed feed: its offset and the keys named before it
+ * @returns the valid entries, the invalid ones with their issues, and every external id and username named
  */
-export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFeed {
+export function parseDirectoryFeed(feed: readonly unknown[], batch?: DirectoryFeedBatch): ParsedDirectoryFeed {
+  const offset = batch?.offset ?? 0;
   // Array.from, not map: a hole in a sparse feed is an (invalid) undefined entry, not skipped.
   const parsed = Array.from(feed, (raw) => {
     const result = directoryEntrySchema.safeParse(raw);
@@ -141,25 +176,42 @@ export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFee
   });
   const externalIdTimes = occurrences(parsed.map((p) => p.externalId));
   const usernameTimes = occurrences(parsed.map((p) => p.nameKey));
+  const earlierExternalId = (key: string | null) => key !== null && batch !== undefined && batch.earlier.externalIds.has(key);
+  const earlierUsername = (key: string | null) => key !== null && batch !== undefined && batch.earlier.usernameKeys.has(key);
 
   const valid: IndexedDirectoryEntry[] = [];
   const invalid: InvalidDirectoryEntry[] = [];
-  parsed.forEach(({ result, externalId, username, nameKey }, index) => {
+  parsed.forEach(({ result, externalId, username, nameKey }, position) => {
+    const index = offset + position;
     const repeatedExternalId = externalId === null ? 0 : (externalIdTimes.get(externalId) ?? 0);
     const repeatedUsername = nameKey === null ? 0 : (usernameTimes.get(nameKey) ?? 0);
-    if (result.success && repeatedExternalId < 2 && repeatedUsername < 2) {
+    const seenExternalId = earlierExternalId(externalId);
+    const seenUsername = earlierUsername(nameKey);
+    if (result.success && repeatedExternalId < 2 && repeatedUsername < 2 && !seenExternalId && !seenUsername) {
       valid.push({ index, entry: result.data });
       return;
     }
     const issues: InputIssue[] = result.success ? [] : result.error.issues.map((issue) => ({ path: [...issue.path], code: issue.code, message: issue.message }));
-    if (repeatedExternalId > 1) {
+    if (seenExternalId) {
+      issues.push({
+        path: ['externalId'],
+        code: 'duplicate_external_id',
+        message: `external id "${externalId}" appeared earlier in the feed, in a batch already synced; this occurrence is left out`,
+      });
+    } else if (repeatedExternalId > 1) {
       issues.push({
         path: ['externalId'],
         code: 'duplicate_external_id',
         message: `external id "${externalId}" appears ${repeatedExternalId} times in the feed; every occurrence is left out`,
       });
     }
-    if (repeatedUsername > 1) {
+    if (seenUsername) {
+      issues.push({
+        path: ['username'],
+        code: 'duplicate_username',
+        message: `username "${username}" appeared earlier in the feed (ignoring case), in a batch already synced; this occurrence is left out`,
+      });
+    } else if (repeatedUsername > 1) {
       issues.push({
         path: ['username'],
         code: 'duplicate_username',
@@ -168,7 +220,7 @@ export function parseDirectoryFeed(feed: readonly unknown[]): ParsedDirectoryFee
     }
     invalid.push({ index, externalId, username, issues });
   });
-  return { valid, invalid, externalIds: new Set(externalIdTimes.keys()) };
+  return { valid, invalid, externalIds: new Set(externalIdTimes.keys()), usernameKeys: new Set(usernameTimes.keys()) };
 }
 
 /** How many times each value appears; `null`s are left out. */

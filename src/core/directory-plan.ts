@@ -64,12 +64,20 @@ export interface DirectoryState {
  * @returns the usernames of new, adopted and renamed profiles
  */
 export function usernamesToLookUp(entries: readonly IndexedDirectoryEntry[], byExternalId: ReadonlyMap<string, User>): string[] {
-  return entries
-    .filter(({ entry }) => {
-      const profile = byExternalId.get(entry.externalId);
-      return profile === undefined || usernameKey(profile.username) !== usernameKey(entry.username);
-    })
-    .map(({ entry }) => entry.username);
+  return entries.filter(({ entry }) => !keepsUsername(entry, byExternalId)).map(({ entry }) => entry.username);
+}
+
+/**
+ * Whether the profile holding an entry's external id already holds the
+ * entry's username (ignoring case): then it is the only possible holder, and
+ * storage keeps any other profile from taking that name.
+ *
+ * @param entry - a valid feed entry
+ * @param byExternalId - the profiles found by their external ids
+ */
+export function keepsUsername(entry: DirectoryEntry, byExternalId: ReadonlyMap<string, User>): boolean {
+  const profile = byExternalId.get(entry.externalId);
+  return profile !== undefined && usernameKey(profile.username) === usernameKey(entry.username);
 }
 
 /** The profile fields and state a line leads to. */
@@ -106,6 +114,12 @@ export interface DirectoryPlanOutcome {
   readonly invalid: readonly InvalidDirectoryEntry[];
   /** Set when the mass-block guard refuses the plan. */
   readonly refused: DirectorySyncRefusal | null;
+  /**
+   * The counts of the areas in the state once every line is applied: what a
+   * later plan of more of the same feed starts from when nothing is written in
+   * between (a dry run of a streamed feed, planned batch by batch).
+   */
+  readonly counts: readonly AreaSeatCounts[];
 }
 
 /** An entry that passed the checks against the state. */
@@ -181,7 +195,7 @@ export function planDirectoryChanges(
     if (round !== undefined) drafts.push(draftOf(candidate, round));
   }
   if (options.onMissing === 'block') drafts.push(...missingDrafts(state.missing, drafts, covered));
-  decideSeats(drafts, state, areas);
+  const counts = decideSeats(drafts, state, areas);
 
   const lines: DirectoryPlanLine[] = [];
   const lineRounds = new Map<DirectoryPlanLine, number>();
@@ -191,7 +205,7 @@ export function planDirectoryChanges(
     if (draft.round > 0) lineRounds.set(line, draft.round);
   }
   invalid.sort((a, b) => a.index - b.index);
-  return { lines, rounds: lineRounds, invalid, refused: massBlockGuard(lines, state.counts, options) };
+  return { lines, rounds: lineRounds, invalid, refused: massBlockGuard(blocksPerArea(lines), state.counts, options), counts };
 }
 
 /**
@@ -339,8 +353,10 @@ function missingDrafts(missing: readonly User[], drafts: readonly Draft[], cover
  * follow every line through {@link addToCounts}: the profile as it was leaves
  * its area first (so a seat it gives back can be handed on in the same sync),
  * then the profile it becomes is counted, once its seat is decided.
+ *
+ * @returns the counts once every draft is applied
  */
-function decideSeats(drafts: readonly Draft[], state: DirectoryState, areas: ReadonlyMap<string, Area>): void {
+function decideSeats(drafts: readonly Draft[], state: DirectoryState, areas: ReadonlyMap<string, Area>): AreaSeatCounts[] {
   const counts = new Map(state.counts.map((c) => [c.areaId, c]));
   const countsOf = (areaId: string) => counts.get(areaId) ?? emptyAreaCounts(areaId);
   const count = (areaId: string, profile: CountedProfile, times: number) => counts.set(areaId, addToCounts(countsOf(areaId), profile, times));
@@ -364,6 +380,7 @@ function decideSeats(drafts: readonly Draft[], state: DirectoryState, areas: Rea
     draft.refusal = decision.ok ? null : decision.reason;
     count(draft.areaId, countedAs(draft), 1);
   }
+  return [...counts.values()];
 }
 
 /** The drafts that ask for a seat, in the order seats are handed out (see the module documentation). */
@@ -385,10 +402,14 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
   return [...moved, ...pending, ...returning, ...created];
 }
 
-/** Whether a draft that asks for no seat still changes what its profile counts for, or where. */
+/**
+ * Whether a draft that asks for no seat still changes what its profile counts
+ * for, or where: a profile created blocked (disabled in the directory) is
+ * counted too, though it takes no seat.
+ */
 function movesInCounts(draft: Draft): boolean {
   const { current } = draft;
-  return current !== null && (current.state !== draft.state || current.areaId !== draft.areaId || current.organizationId !== draft.organizationId);
+  return current === null || current.state !== draft.state || current.areaId !== draft.areaId || current.organizationId !== draft.organizationId;
 }
 
 function countedAs(draft: Draft): CountedProfile {
@@ -452,26 +473,44 @@ function actionOf(current: User | null, state: UserState, changes: readonly Dire
 }
 
 /**
- * Refuses the plan when it blocks more than `maxBlockShare` of an area's active
- * licensed users (counted in the area they are blocked from), unless forced.
- * Compared as `blocking > floor(share * using)` so that 2 of 10 at 20 % is allowed, 3 of 10 is not.
+ * How many active users lines block, per area they are blocked from: what the
+ * mass-block guard weighs.
+ *
+ * @param lines - planned lines
+ * @returns the number of `block` lines per area of the profile before the sync
  */
-function massBlockGuard(
-  lines: readonly DirectoryPlanLine[],
-  counts: readonly AreaSeatCounts[],
-  options: ResolvedDirectorySyncOptions,
-): DirectorySyncRefusal | null {
+export function blocksPerArea(lines: readonly DirectoryPlanLine[]): Map<string, number> {
   const blocking = new Map<string, number>();
   for (const line of lines) {
     if (line.action !== 'block' || line.current === null) continue;
     blocking.set(line.current.areaId, (blocking.get(line.current.areaId) ?? 0) + 1);
   }
+  return blocking;
+}
+
+/**
+ * The mass-block guard: refuses a sync that blocks more than `maxBlockShare`
+ * of an area's active licensed users (counted in the area they are blocked
+ * from, before the sync), unless forced. Compared as `blocking > floor(share *
+ * using)` so that 2 of 10 at 20 % is allowed, 3 of 10 is not.
+ *
+ * @param blocking - active users the sync blocks, per area (see {@link blocksPerArea})
+ * @param counts - the counts of those areas before the sync
+ * @param options - the resolved sync options (`maxBlockShare`, `force`)
+ * @param consequence - what the refusal meant for the sync, ending its message
+ * @returns the refusal, or `null` when the sync may block them
+ */
+export function massBlockGuard(
+  blocking: ReadonlyMap<string, number>,
+  counts: readonly AreaSeatCounts[],
+  options: Pick<ResolvedDirectorySyncOptions, 'maxBlockShare' | 'force'>,
+  consequence = 'Nothing was written.',
+): DirectorySyncRefusal | null {
   const using = new Map(counts.map((c) => [c.areaId, c.using]));
   const over: MassBlockArea[] = [];
   for (const [areaId, count] of [...blocking].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const active = using.get(areaId) ?? 0;
-    // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
-    const allowed = Math.floor(options.maxBlockShare * active + 1e-9);
+    const allowed = blocksAllowed(active, options.maxBlockShare);
     if (count > allowed) over.push({ areaId, blocking: count, using: active, allowed });
   }
   if (over.length === 0 || options.force) return null;
@@ -479,8 +518,20 @@ function massBlockGuard(
   const detail = over.map((a) => `${a.blocking} of ${a.using} active users in area "${a.areaId}" (at most ${a.allowed})`).join('; ');
   return {
     code: 'MASS_BLOCK_REFUSED',
-    message: `This feed would block ${detail}, more than ${percent} % of an area's users. An empty or partial feed must not lock a company out: check that the feed is complete, or pass force: true to apply it anyway. Nothing was written.`,
+    message: `This feed would block ${detail}, more than ${percent} % of an area's users. An empty or partial feed must not lock a company out: check that the feed is complete, or pass force: true to apply it anyway. ${consequence}`,
     maxBlockShare: options.maxBlockShare,
     areas: over,
   };
+}
+
+/**
+ * The most users one sync may block in an area: `floor(maxBlockShare * using)`.
+ *
+ * @param using - the area's active licensed users before the sync
+ * @param maxBlockShare - the share, 0 to 1
+ * @returns how many may be blocked
+ */
+export function blocksAllowed(using: number, maxBlockShare: number): number {
+  // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
+  return Math.floor(maxBlockShare * using + 1e-9);
 }

@@ -139,6 +139,28 @@ export interface DirectorySyncRefusal {
 }
 
 /**
+ * How much of a streamed sync's lists a plan or report holds. A feed passed as
+ * an async iterable is synced batch by batch in bounded memory, so only the
+ * first `limit` items of each list are kept; `totals` and `areas` still count
+ * every user.
+ */
+export interface DirectorySyncSample {
+  /** The most items each list holds: 1,000. */
+  readonly limit: number;
+  /** How many entries the feed held. */
+  readonly entries: number;
+  /** How many items each list left out. */
+  readonly omitted: {
+    /** Lines beyond `lines`. */
+    readonly lines: number;
+    /** Invalid entries beyond `invalid`. */
+    readonly invalid: number;
+    /** Lines beyond `waitingForLicense`. */
+    readonly waitingForLicense: number;
+  };
+}
+
+/**
  * A dry run of a directory sync: what would happen to every user, computed
  * from the state when planned. Pass it to `applyDirectorySync` to apply it;
  * seats are decided again then, under the area locks.
@@ -160,6 +182,14 @@ export interface DirectorySyncPlan {
   readonly totals: DirectorySyncTotals;
   /** The lines of feed users that would wait for a license (created blocked or still pending). */
   readonly waitingForLicense: readonly DirectoryPlanLine[];
+  /**
+   * `null` for a feed passed as an array: the plan is complete and can be
+   * applied. Set for a feed passed as an async iterable: the plan is a dry run
+   * that counts everything but lists only the first lines (see
+   * {@link DirectorySyncSample}); it cannot be applied: sync the feed with
+   * `syncDirectory` instead.
+   */
+  readonly sampled: DirectorySyncSample | null;
 }
 
 /** What a directory sync did. */
@@ -168,7 +198,11 @@ export interface DirectorySyncReport {
   readonly plannedAt: Date;
   /** When it was applied. */
   readonly appliedAt: Date;
-  /** Set when the mass-block guard refused the feed: then nothing was written and `lines` is empty. */
+  /**
+   * Set when the mass-block guard refused the feed. For an array feed nothing
+   * was written and `lines` is empty; for a streamed feed nobody was blocked
+   * and the entries that block nobody were applied (they are in `lines`).
+   */
   readonly refused: DirectorySyncRefusal | null;
   /** What happened to each user, in feed order, then the users missing from the feed. */
   readonly lines: readonly DirectorySyncResultLine[];
@@ -182,6 +216,12 @@ export interface DirectorySyncReport {
   readonly totals: DirectorySyncTotals;
   /** The users that wait for a license: blocked with `license-limit`, activated by a later sync once a seat is free. */
   readonly waitingForLicense: readonly DirectorySyncResultLine[];
+  /**
+   * `null` for a feed passed as an array: every list is complete. Set for a
+   * feed passed as an async iterable: the lists hold their first items only
+   * (see {@link DirectorySyncSample}); `totals` and `areas` count everything.
+   */
+  readonly sampled: DirectorySyncSample | null;
 }
 
 /** Whether a line is a feed user left waiting for a seat. */
@@ -226,6 +266,30 @@ export function countDirectoryLines(lines: readonly DirectorySyncLine[], invalid
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([areaId, counts]) => ({ areaId, ...counts }));
   return { areas, totals: { ...all, invalid, skipped } };
+}
+
+/**
+ * Adds up the counts of two parts of one sync (the batches of a streamed feed).
+ *
+ * @param a - the counts so far
+ * @param b - the counts of the next part
+ * @returns the counts of both, per area (sorted by id) and overall
+ */
+export function addDirectoryTallies(a: DirectorySyncTallies, b: DirectorySyncTallies): DirectorySyncTallies {
+  const perArea = new Map<string, DirectorySyncAreaTotals>(a.areas.map((area) => [area.areaId, area]));
+  for (const area of b.areas) {
+    const seen = perArea.get(area.areaId);
+    perArea.set(area.areaId, seen === undefined ? area : { areaId: area.areaId, ...addCounts(seen, area) });
+  }
+  const areas = [...perArea.values()].sort((x, y) => (x.areaId < y.areaId ? -1 : x.areaId > y.areaId ? 1 : 0));
+  const totals = { ...addCounts(a.totals, b.totals), invalid: a.totals.invalid + b.totals.invalid, skipped: a.totals.skipped + b.totals.skipped };
+  return { areas, totals };
+}
+
+function addCounts(a: DirectorySyncCounts, b: DirectorySyncCounts): DirectorySyncCounts {
+  const sum = emptyCounts();
+  for (const key of Object.keys(sum) as (keyof DirectorySyncCounts)[]) sum[key] = a[key] + b[key];
+  return sum;
 }
 
 type MutableCounts = { -readonly [K in keyof DirectorySyncCounts]: number };

@@ -5,7 +5,7 @@
  *
  * - {@link readLdapDirectory} returns the entries for `seats.syncDirectory`
  *   and the accounts it skipped; {@link readLdapDirectoryPages} yields them page
- *   by page.
+ *   by page, which `seats.syncDirectory` takes as they come, in bounded memory.
  * - {@link LDAP_PRESETS} holds the Active Directory and OpenLDAP defaults.
  * - Failures are {@link LdapBindError}, {@link LdapUnavailableError},
  *   {@link LdapSizeLimitError} and {@link LdapSearchError}.

@@ -91,8 +91,8 @@ function plan(input: LdapDirectoryOptions): Plan {
 /**
  * Reads the accounts of an LDAP directory page by page (RFC 2696 paged search,
  * so directories larger than the server's size limit are read whole) and yields
- * each page's directory entries: feed them to a sync that accepts an async
- * iterable, without holding the whole directory in memory.
+ * each page's directory entries: `seats.syncDirectory(readLdapDirectoryPages(options))`
+ * syncs them batch by batch, without holding the whole directory in memory.
  *
  * Accounts that cannot be mapped (no external id or username, no placement)
  * are not yielded: `options.onSkipped` is called with each. The connection is
@@ -108,10 +108,11 @@ function plan(input: LdapDirectoryOptions): Plan {
  *
  * @example
  * ```ts
+ * const directory = { url, bindDN, password, baseDN, preset: 'openldap', areaId: 'primary' } as const;
+ * const report = await seats.syncDirectory(readLdapDirectoryPages(directory), { onMissing: 'block' });
+ *
  * let count = 0;
- * for await (const page of readLdapDirectoryPages({ url, bindDN, password, baseDN, preset: 'openldap', areaId: 'primary' })) {
- *   count += page.length;
- * }
+ * for await (const page of readLdapDirectoryPages(directory)) count += page.length;
  * ```
  */
 export function readLdapDirectoryPages(options: LdapDirectoryOptions): AsyncIterable<DirectoryEntryInput[]> {

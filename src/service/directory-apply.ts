@@ -21,7 +21,7 @@ import {
 } from '../core/directory-report.js';
 import { blockReasonSchema, idSchema, usernameKey, usernameSchema, type Area, type Organization, type User } from '../core/schemas.js';
 import type { AreaSeatCounts } from '../core/usage.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { newUser } from './users.js';
@@ -67,7 +67,7 @@ const PENDING_BATCH = 1_000;
 const PENDING_OPTIONS: ResolvedDirectorySyncOptions = { onMissing: 'keep', maxBlockShare: 1, force: true, areaIds: null };
 
 /** Attempts of an apply that a unique-key race with an unlocked area aborted; each re-reads everything. */
-const ATTEMPTS = 3;
+export const ATTEMPTS = 3;
 /** Users per `insertUsers` / `updateUsers` call, so a SQL repository stays within its parameter limits. */
 const WRITE_BATCH = 1_000;
 /**
@@ -76,6 +76,17 @@ const WRITE_BATCH = 1_000;
  * since planning are skipped.
  */
 export async function applyDirectoryPlan(context: ServiceContext, input: DirectorySyncPlan): Promise<DirectorySyncReport> {
+  const sampled = typeof input === 'object' && input !== null ? (input as { sampled?: unknown }).sampled : undefined;
+  if (sampled !== undefined && sampled !== null) {
+    // A streamed plan holds the first lines only, and its feed cannot be read a second time.
+    throw new InvalidInputError('directory sync plan', [
+      {
+        path: ['sampled'],
+        code: 'custom',
+        message: 'this plan is a dry run of a streamed feed (an async iterable): it counts every user but lists only the first lines, so it cannot be applied; sync the feed with syncDirectory(feed, options) instead',
+      },
+    ]);
+  }
   // The validated copy: its entries are as the schema returns them (trimmed), whatever the caller kept or edited.
   const plan = parseInput(planSchema, input, 'directory sync plan') as unknown as DirectorySyncPlan;
   if (plan.refused !== null) {
@@ -88,6 +99,7 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
       skipped: [],
       ...countDirectoryLines([], plan.invalid.length, 0),
       waitingForLicense: [],
+      sampled: null,
     };
   }
   // The lines to write or decide again: all but those with nothing to do.
@@ -109,6 +121,20 @@ export async function applyDirectoryPlan(context: ServiceContext, input: Directo
       if (!(error instanceof ConflictError) || error.field === 'id' || attempt >= ATTEMPTS) throw error;
     }
   }
+}
+
+/** How a streamed sync has {@link activatePendingInArea} hand on the seats its last blocks freed. */
+export interface PendingForSync {
+  /** Only these pending users: the ones the sync left waiting. */
+  readonly only: (user: User) => boolean;
+  /** A user's position in the sync's feed: among users blocked at the same time, the first in the feed gets a seat first. */
+  readonly position: (user: User) => number;
+  /**
+   * What the seat watch is told once they are activated: the sync's own
+   * figures (who it left waiting in the whole area), not only the part of the
+   * queue that was read.
+   */
+  readonly event: (activated: readonly User[]) => AreaSeatEvents;
 }
 
 /** What activating the pending users of one area did. */
@@ -135,9 +161,11 @@ export interface AreaPendingActivation {
  *
  * @param context - the service context
  * @param areaId - the area
+ * @param forSync - set by a streamed sync handing the seats its last blocks free to the users it left waiting
  * @returns who was activated and who still waits
  */
-export async function activatePendingInArea(context: ServiceContext, areaId: string): Promise<AreaPendingActivation> {
+export async function activatePendingInArea(context: ServiceContext, areaId: string, forSync?: PendingForSync): Promise<AreaPendingActivation> {
+  const only = forSync?.only;
   return inAreaTransaction(context, [areaId], async (tx) => {
     const now = context.clock();
     const activated: DirectoryPlanLine[] = [];
@@ -149,9 +177,10 @@ export async function activatePendingInArea(context: ServiceContext, areaId: str
       const area = state.areas[0];
       if (area === undefined) break;
       const queue = await tx.listBlockedUsers(areaId, 'license-limit', limit);
-      const linked = queue.filter((user) => user.kind === 'licensed' && user.externalId !== null);
-      // The queue's order (blockedAt, then id) is the feed order, which the planner uses to break blockedAt ties.
-      const entries = linked.map((user, index) => ({ index, entry: pendingEntry(user) }));
+      const linked = queue.filter((user) => user.kind === 'licensed' && user.externalId !== null && (only === undefined || only(user)));
+      // The queue's order (blockedAt, then id) is the feed order, which the planner uses to break blockedAt ties;
+      // for a sync, its own feed's order (users created blocked by one batch share their blockedAt).
+      const entries = linked.map((user, index) => ({ index: forSync?.position(user) ?? index, entry: pendingEntry(user) }));
       const byExternalId = new Map(linked.map((user) => [user.externalId as string, user]));
       const fresh = planDirectoryChanges(entries, { ...state, byExternalId, byUsername: new Map(), missing: [] }, PENDING_OPTIONS);
       const written = await write(context, tx, fresh.lines, fresh.rounds, now);
@@ -171,7 +200,8 @@ export async function activatePendingInArea(context: ServiceContext, areaId: str
       }
       limit = Math.max(limit * 2, waiting.length + PENDING_BATCH);
     }
-    await observe(context, tx, [...activated, ...waiting], [areaId], 'activating pending directory users');
+    if (forSync === undefined) await observe(context, tx, [...activated, ...waiting], [areaId], 'activating pending directory users');
+    else await tellSeatWatch(context, tx, areaId, forSync.event(activatedUsers), 'directory sync');
     return { activated: activatedUsers, waiting: waiting.map((line) => line.current as User), moreWaiting };
   });
 }
@@ -282,7 +312,8 @@ function skip(line: DirectoryPlanLine, code: DirectorySyncSkip['code'], message:
   return { index: line.index, externalId: line.externalId, username: line.username, areaId: line.areaId, planned: line.action, code, message };
 }
 
-async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promise<{ areas: Area[]; organizations: Organization[]; counts: AreaSeatCounts[] }> {
+/** The locked areas as read under their locks: the areas, their partners and their counts. */
+export async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promise<{ areas: Area[]; organizations: Organization[]; counts: AreaSeatCounts[] }> {
   const areas: Area[] = [];
   const organizations: Organization[] = [];
   const counts: AreaSeatCounts[] = [];
@@ -302,7 +333,7 @@ async function readAreas(tx: SeatTransaction, areaIds: readonly string[]): Promi
  *
  * @returns each line's profile as written (or as it is, for an unchanged line), in line order
  */
-async function write(
+export async function write(
   context: ServiceContext,
   tx: SeatTransaction,
   lines: readonly DirectoryPlanLine[],
@@ -366,46 +397,96 @@ function* chunks<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += WRITE_BATCH) yield items.slice(i, i + WRITE_BATCH);
 }
 
+/** What a sync's lines did to one area's seats, as the seat watch is told. */
+export interface AreaSeatEvents {
+  /** Feed users left waiting for a license because the area has no seat left (`LICENSE_LIMIT_REACHED`). */
+  readonly waiting: number;
+  /** Of those, the profiles created blocked. */
+  readonly createdBlocked: number;
+  /** Whether a seat was taken or given back (a creation, an activation, a block, a move). */
+  readonly seatChanged: boolean;
+}
+
 /**
- * Tells the seat watch, once per area: with the number of users waiting for a
- * seat when some were created or kept blocked for want of one (the limit is
- * exceeded), else after any other seat change.
+ * What lines do to each area's seats. Users left blocked because their
+ * partner's quota is full or their partner is denied access wait for the
+ * host's admin, not for a license: they are no license-limit event, so they
+ * are not counted as waiting and notify nobody.
+ *
+ * @param lines - planned (or decided again) lines
+ * @returns the events per area
  */
-async function observe(
+export function seatEventsOf(lines: readonly DirectoryPlanLine[]): Map<string, AreaSeatEvents> {
+  const events = new Map<string, { waiting: number; createdBlocked: number; seatChanged: boolean }>();
+  const of = (areaId: string) => {
+    let event = events.get(areaId);
+    if (event === undefined) events.set(areaId, (event = { waiting: 0, createdBlocked: 0, seatChanged: false }));
+    return event;
+  };
+  for (const line of lines) {
+    if (isWaitingForLicense(line) && line.refusal?.code === 'LICENSE_LIMIT_REACHED') {
+      of(line.areaId).waiting++;
+      if (line.action === 'create-blocked') of(line.areaId).createdBlocked++;
+    }
+    const moved = line.changes.includes('areaId') || line.changes.includes('organizationId');
+    if (line.action === 'create' || line.action === 'activate' || line.action === 'block' || moved) {
+      of(line.areaId).seatChanged = true;
+      if (line.current !== null) of(line.current.areaId).seatChanged = true;
+    }
+  }
+  return events;
+}
+
+/**
+ * Tells the seat watch what a sync did in one area: with the number of users
+ * waiting for a license when some were created or kept blocked because the
+ * area has no seat left (the limit is exceeded), else after any other seat change.
+ *
+ * @param context - the service context
+ * @param tx - the transaction holding the area's lock
+ * @param areaId - the area
+ * @param event - what the sync did there (nothing when `undefined`)
+ * @param what - what ran, in words (`directory sync`)
+ */
+export async function tellSeatWatch(context: ServiceContext, tx: SeatTransaction, areaId: string, event: AreaSeatEvents | undefined, what: string): Promise<void> {
+  if (event === undefined) return;
+  const count = event.waiting;
+  if (count > 0) {
+    const created = event.createdBlocked;
+    const waits = `${count} user${count === 1 ? '' : 's'} wait${count === 1 ? 's' : ''} for a license`;
+    const attempted = created === 0 ? `${what}: ${waits}` : `${what} created ${created} user${created === 1 ? '' : 's'} blocked; ${waits}`;
+    await context.watch.observe(tx, areaId, { attempted, waitingForSeat: count });
+  } else if (event.seatChanged) {
+    await context.watch.observe(tx, areaId, { attempted: what });
+  }
+}
+
+/**
+ * Tells the seat watch, once per area, what the lines did there (see
+ * {@link seatEventsOf} and {@link tellSeatWatch}).
+ *
+ * @param waiting - `false` to leave the users waiting for a license out (a
+ *   streamed sync tells the watch about them once, when the whole feed is synced)
+ * @returns the events per area
+ */
+export async function observe(
   context: ServiceContext,
   tx: SeatTransaction,
   lines: readonly DirectoryPlanLine[],
   areaIds: readonly string[],
   what: string,
-): Promise<void> {
-  const waiting = new Map<string, number>();
-  const createdBlocked = new Map<string, number>();
-  const seatChanged = new Set<string>();
-  const add = (map: Map<string, number>, areaId: string) => map.set(areaId, (map.get(areaId) ?? 0) + 1);
-  for (const line of lines) {
-    if (isWaitingForLicense(line)) add(waiting, line.areaId);
-    if (line.action === 'create-blocked' && isWaitingForLicense(line)) add(createdBlocked, line.areaId);
-    const moved = line.changes.includes('areaId') || line.changes.includes('organizationId');
-    if (line.action === 'create' || line.action === 'activate' || line.action === 'block' || moved) {
-      seatChanged.add(line.areaId);
-      if (line.current !== null) seatChanged.add(line.current.areaId);
-    }
-  }
+  waiting = true,
+): Promise<Map<string, AreaSeatEvents>> {
+  const events = seatEventsOf(lines);
   for (const areaId of areaIds) {
-    const count = waiting.get(areaId) ?? 0;
-    if (count > 0) {
-      const created = createdBlocked.get(areaId) ?? 0;
-      const waits = `${count} user${count === 1 ? '' : 's'} wait${count === 1 ? 's' : ''} for a license`;
-      const attempted = created === 0 ? `${what}: ${waits}` : `${what} created ${created} user${created === 1 ? '' : 's'} blocked; ${waits}`;
-      await context.watch.observe(tx, areaId, { attempted, waitingForSeat: count });
-    } else if (seatChanged.has(areaId)) {
-      await context.watch.observe(tx, areaId, { attempted: what });
-    }
+    const event = events.get(areaId);
+    await tellSeatWatch(context, tx, areaId, event === undefined || waiting ? event : { ...event, waiting: 0, createdBlocked: 0 }, what);
   }
+  return events;
 }
 
 /** A report line: the line's own fields (a plan line also carries its entry and matched profile) and the profile. */
-function resultLine(line: DirectorySyncLine, user: User): DirectorySyncResultLine {
+export function resultLine(line: DirectorySyncLine, user: User): DirectorySyncResultLine {
   const { index, externalId, username, areaId, organizationId, action, reason, changes, refusal } = line;
   return { index, externalId, username, areaId, organizationId, action, reason, changes, refusal, user };
 }
@@ -438,5 +519,6 @@ function report(
     skipped: skips,
     ...countDirectoryLines(lines, plan.invalid.length, skipped.length),
     waitingForLicense: lines.filter(isWaitingForLicense),
+    sampled: null,
   };
 }

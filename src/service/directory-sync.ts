@@ -3,19 +3,18 @@ import {
   directorySyncOptionsSchema,
   parseDirectoryFeed,
   resolveDirectorySyncOptions,
-  type DirectoryEntryInput,
+  type DirectoryFeed,
   type DirectorySyncOptions,
 } from '../core/directory-entry.js';
-import { planDirectoryChanges, usernamesToLookUp } from '../core/directory-plan.js';
+import { planDirectoryChanges } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
 import type { User } from '../core/schemas.js';
 import { idSchema } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
-import type { AreaSeatCounts } from '../core/usage.js';
-import type { SeatRepository } from '../ports/repository.js';
 import type { ServiceContext } from './context.js';
 import { activatePendingInArea, applyDirectoryPlan } from './directory-apply.js';
-import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
+import { planStreamedDirectorySync, syncStreamedDirectory } from './directory-stream.js';
+import { directoryProfilePages, isMissing, matchedInCovered, profilesInCovered, readMatchedState } from './directory-state.js';
 import { parseInput } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
@@ -37,10 +36,17 @@ export interface DirectorySyncApi {
    * by external id and username (5,000 keys a call) and aggregate counts, never
    * by loading every user.
    *
-   * @param entries - the directory's users; see {@link DirectoryEntryInput}
+   * A feed passed as an **async iterable** (of entries or of pages of entries,
+   * such as `readLdapDirectoryPages` yields) is read once and planned in
+   * batches of 5,000, in bounded memory: the plan counts every user (`totals`,
+   * `areas`) but lists only the first 1,000 lines, invalid entries and waiting
+   * users (`sampled` says how many were left out). Such a plan is a dry run
+   * only: `applyDirectorySync` refuses it; sync the feed with `syncDirectory`.
+   *
+   * @param entries - the directory's users: an array, or an async iterable of entries or pages; see {@link DirectoryEntryInput}
    * @param options - `onMissing` (`keep` | `block`), `maxBlockShare`, `force`, `areaIds`
    * @returns the plan: per-user lines, invalid entries, totals per area, who would wait for a license
-   * @throws InvalidInputError when `entries` is not an array or the options are malformed
+   * @throws InvalidInputError when `entries` is neither an array nor an async iterable, or the options are malformed
    * @throws UnknownAreaError when `options.areaIds` names an area that is not defined
    * @example
    * ```ts
@@ -51,7 +57,7 @@ export interface DirectorySyncApi {
    * console.log(plan.totals, plan.waitingForLicense.map((line) => line.username));
    * ```
    */
-  planDirectorySync(entries: readonly DirectoryEntryInput[], options?: DirectorySyncOptions): Promise<DirectorySyncPlan>;
+  planDirectorySync(entries: DirectoryFeed, options?: DirectorySyncOptions): Promise<DirectorySyncPlan>;
   /**
    * Applies a plan in one transaction that locks every area it touches. Seats
    * are decided again on the counts read under the lock, so a stale plan never
@@ -63,9 +69,9 @@ export interface DirectorySyncApi {
    * profiles it wrote have changed since planning and are skipped. The plan is
    * validated first, so a copy kept for an approval step applies like the original.
    *
-   * @param plan - a plan from `planDirectorySync`, or a copy of one (its dates as `Date` objects)
+   * @param plan - a plan from `planDirectorySync` of an array feed, or a copy of one (its dates as `Date` objects)
    * @returns what happened, per user and in numbers, and who waits for a license
-   * @throws InvalidInputError when `plan` is not a plan
+   * @throws InvalidInputError when `plan` is not a plan, or is the dry run of a streamed feed (`sampled` set)
    * @example
    * ```ts
    * const report = await seats.applyDirectorySync(plan);
@@ -77,17 +83,34 @@ export interface DirectorySyncApi {
    * Plans and applies a directory sync in one call; see `planDirectorySync` for
    * the rules. Running the same feed twice changes nothing the second time.
    *
-   * @param entries - the directory's users
+   * A feed passed as an **async iterable** (of entries or pages) is read once
+   * and synced in batches of 5,000, each planned and applied under the locks of
+   * its areas, so a directory of a million accounts syncs in bounded memory.
+   * Repeated external ids and usernames are still found (the repeats are
+   * invalid), and users missing from the feed are found from the external ids
+   * read. Nobody is blocked before the whole feed is read and the mass-block
+   * guard has weighed every block; a refused streamed sync blocks nobody but
+   * applies the entries that block nobody. Seats go, within each batch, in the
+   * order of every sync, and batch after batch in feed order. The report
+   * counts every user and lists the first 1,000 lines (`sampled`). If the feed
+   * fails part way (an LDAP error), the batches read so far stay applied,
+   * nobody is blocked, and the error is thrown.
+   *
+   * @param entries - the directory's users: an array, or an async iterable of entries or pages
    * @param options - `onMissing`, `maxBlockShare`, `force`, `areaIds`
    * @returns what happened
-   * @throws InvalidInputError, UnknownAreaError as for `planDirectorySync`
+   * @throws InvalidInputError, UnknownAreaError as for `planDirectorySync`; while reading a streamed feed, whatever it throws
    * @example
    * ```ts
    * const report = await seats.syncDirectory(entries);
    * console.log(`${report.totals.createBlocked} created blocked, ${report.waitingForLicense.length} waiting for a license`);
+   *
+   * // A directory read page by page, in bounded memory:
+   * // import { readLdapDirectoryPages } from 'seatkeeper/ldap';
+   * await seats.syncDirectory(readLdapDirectoryPages(ldapOptions), { onMissing: 'block' });
    * ```
    */
-  syncDirectory(entries: readonly DirectoryEntryInput[], options?: DirectorySyncOptions): Promise<DirectorySyncReport>;
+  syncDirectory(entries: DirectoryFeed, options?: DirectorySyncOptions): Promise<DirectorySyncReport>;
   /**
    * Activates pending directory users (blocked with `license-limit`, waiting
    * for a seat) while seats are free, **oldest `blockedAt` first**, with the
@@ -167,9 +190,11 @@ export interface PendingActivationReport {
 /** Builds the {@link DirectorySyncApi}. */
 export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
   const api: DirectorySyncApi = {
-    planDirectorySync: (entries, options = {}) => planDirectorySync(context, entries, options),
+    planDirectorySync: (entries, options = {}) =>
+      isStreamed(entries) ? planStreamedDirectorySync(context, entries, options) : planDirectorySync(context, entries, options),
     applyDirectorySync: (plan) => applyDirectoryPlan(context, plan),
     async syncDirectory(entries, options = {}) {
+      if (isStreamed(entries)) return syncStreamedDirectory(context, entries, options);
       return api.applyDirectorySync(await api.planDirectorySync(entries, options));
     },
     activatePendingDirectoryUsers: (options = {}) => activatePending(context, options),
@@ -198,10 +223,12 @@ async function activatePending(context: ServiceContext, options: unknown): Promi
   return { activatedAt, activated, waiting, areas };
 }
 
-const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory entries' });
+const feedSchema = z.array(z.unknown(), { error: 'must be an array of directory entries, or an async iterable of entries or pages of entries' });
 
-/** How many directory users one page of the missing-users scan reads: each page is one query. */
-const MISSING_PAGE_SIZE = 10_000;
+/** Whether a feed is streamed: an async iterable (of entries or pages), synced batch by batch. */
+function isStreamed(entries: unknown): entries is AsyncIterable<unknown> {
+  return !Array.isArray(entries) && typeof entries === 'object' && entries !== null && Symbol.asyncIterator in entries;
+}
 
 async function planDirectorySync(context: ServiceContext, entries: unknown, options: unknown): Promise<DirectorySyncPlan> {
   const feed = parseDirectoryFeed(parseInput(feedSchema, entries, 'directory feed'));
@@ -210,19 +237,18 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
   const areas = await repository.listAreas();
   for (const areaId of resolved.areaIds ?? []) if (!areas.some((a) => a.id === areaId)) throw new UnknownAreaError(areaId);
 
-  const byExternalId = await findUsersByExternalIds(repository, feed.valid.map(({ entry }) => entry.externalId));
-  const byUsername = await findUsersByUsernames(repository, usernamesToLookUp(feed.valid, byExternalId));
-  const organizations = await repository.listOrganizations();
-  // The areas whose counts the planner reads; with onMissing: 'block', the covered ones too (users missing from the feed are theirs).
+  // With onMissing: 'block', the covered areas are counted too (users missing from the feed are theirs).
   const covered = new Set(resolved.areaIds ?? areas.map((a) => a.id));
-  const touched = new Set<string>(resolved.onMissing === 'block' ? covered : []);
-  for (const { entry } of feed.valid) touched.add(entry.areaId);
-  for (const user of [...byExternalId.values(), ...byUsername.values()]) touched.add(user.areaId);
-  const counts = await repository.countUsers(areas.filter((a) => touched.has(a.id)).map((a) => a.id));
-  const missing =
-    resolved.onMissing === 'block' && someMayBeMissing(counts, byExternalId, covered) ? await missingFromFeed(repository, feed.externalIds, covered) : [];
+  const state = await readMatchedState(repository, feed.valid, areas, await repository.listOrganizations(), resolved.onMissing === 'block' ? covered : []);
+  // Unequal either way (a profile created or deleted between the reads), the scan decides.
+  const someMayBeMissing = matchedInCovered(state.byExternalId, covered) !== profilesInCovered(state.counts, covered);
+  const missing: User[] = [];
+  if (resolved.onMissing === 'block' && someMayBeMissing) {
+    const named = (externalId: string) => feed.externalIds.has(externalId);
+    for await (const page of directoryProfilePages(repository)) for (const user of page) if (isMissing(user, named, covered)) missing.push(user);
+  }
 
-  const outcome = planDirectoryChanges(feed.valid, { areas, organizations, counts, byExternalId, byUsername, missing }, resolved);
+  const outcome = planDirectoryChanges(feed.valid, { ...state, missing }, resolved);
   const invalid = [...feed.invalid, ...outcome.invalid].sort((a, b) => a.index - b.index);
   return {
     plannedAt: context.clock(),
@@ -232,41 +258,6 @@ async function planDirectorySync(context: ServiceContext, entries: unknown, opti
     refused: outcome.refused,
     ...countDirectoryLines(outcome.lines, invalid.length, 0),
     waitingForLicense: outcome.lines.filter(isWaitingForLicense),
+    sampled: null,
   };
-}
-
-/**
- * Whether a profile of the covered areas may be missing from the feed. Not when
- * the counts show that the look-up by external id found every profile there
- * (active system users aside, which are never directory users): then the scan
- * of every directory profile is skipped. On a site the directory manages
- * entirely, that is every sync that blocks nobody.
- */
-function someMayBeMissing(counts: readonly AreaSeatCounts[], byExternalId: ReadonlyMap<string, User>, covered: ReadonlySet<string>): boolean {
-  let profiles = 0;
-  for (const c of counts) if (covered.has(c.areaId)) profiles += c.users - c.activeSystem;
-  let matched = 0;
-  for (const user of byExternalId.values()) if (covered.has(user.areaId) && !(user.kind === 'system' && user.state === 'active')) matched++;
-  // Unequal either way (a profile created or deleted between the reads), the scan decides.
-  return matched !== profiles;
-}
-
-/**
- * Directory profiles of the covered areas whose external id the feed does not
- * name and that a sync would block: active ones, and pending ones (they no
- * longer wait for a seat once the directory dropped them). Read page by page.
- */
-async function missingFromFeed(repository: SeatRepository, named: ReadonlySet<string>, covered: ReadonlySet<string>): Promise<User[]> {
-  const missing: User[] = [];
-  let after: string | null = null;
-  do {
-    const page = await repository.listUsers({ source: 'directory', kind: 'licensed' }, { after, limit: MISSING_PAGE_SIZE });
-    for (const user of page.users) {
-      if (user.externalId === null || named.has(user.externalId)) continue;
-      if (!covered.has(user.areaId)) continue;
-      if (user.state === 'active' || user.blockReason === 'license-limit') missing.push(user);
-    }
-    after = page.next;
-  } while (after !== null);
-  return missing;
 }

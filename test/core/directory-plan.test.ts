@@ -140,6 +140,35 @@ describe('parseDirectoryFeed', () => {
   });
 });
 
+describe('parseDirectoryFeed: one batch of a streamed feed', () => {
+  it('numbers entries from the batch offset and finds repeats of keys named by earlier batches, ignoring case', () => {
+    const earlier = { externalIds: new Set(['ext-a']), usernameKeys: new Set(['bob']) };
+    const { valid, invalid, externalIds, usernameKeys } = parseDirectoryFeed(
+      [entry('ext-a', { username: 'fresh' }), entry('ext-x', { username: 'BOB' }), entry('ext-c'), entry('ext-d', { email: 'bad' })],
+      { offset: 5_000, earlier },
+    );
+    expect(valid.map((v) => v.index)).toEqual([5_002]);
+    expect(invalid.map((i) => [i.index, i.issues.map((x) => x.code).join()])).toEqual([
+      [5_000, 'duplicate_external_id'],
+      [5_001, 'duplicate_username'],
+      [5_003, 'invalid_format'],
+    ]);
+    expect(invalid[0]?.issues[0]?.message).toBe('external id "ext-a" appeared earlier in the feed, in a batch already synced; this occurrence is left out');
+    // The batch's own keys, invalid entries included, for the batches after it.
+    expect([...externalIds].sort()).toEqual(['ext-a', 'ext-c', 'ext-d', 'ext-x']);
+    expect([...usernameKeys].sort()).toEqual(['bob', 'c', 'd', 'fresh']);
+  });
+});
+
+describe('planDirectoryChanges: the counts it leaves', () => {
+  it('returns the counts once its lines are applied, so a dry run plans the next batch on them', () => {
+    const busy = activeUsers(3);
+    const result = plan([entry('ext-a'), entry('ext-b', { enabled: false }), entry('ext-c')], { areas: [area('primary', 4)], users: busy });
+    expect(result.actions).toEqual(['a:create', 'b:create-blocked', 'c:create-blocked']);
+    expect(result.counts).toEqual([expect.objectContaining({ areaId: 'primary', users: 6, using: 4, blocked: 2 })]);
+  });
+});
+
 describe('usernamesToLookUp: an entry is looked up by name unless the profile of its external id holds that name', () => {
   it('looks up a new profile, a renamed one and an adopted one; not one keeping its name, in any case', () => {
     const entries = parseDirectoryFeed([entry('ext-new'), entry('ext-renamed', { username: 'fresh' }), entry('ext-same', { username: 'Same' })]).valid;

@@ -267,6 +267,31 @@ describe.skipIf(unavailable !== null)('readLdapDirectory against OpenLDAP', () =
       const again = await seats.syncDirectory((await readLdapDirectory(options({ baseDN: fixture.PEOPLE }))).entries);
       expect(again.totals).toMatchObject({ create: 0, createBlocked: 0, activate: 0, block: 0, update: 0 });
     });
+
+    it('readLdapDirectoryPages feeds syncDirectory straight, page by page, with the outcome of the whole read', async () => {
+      const site = async () => {
+        const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
+        await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 1000 });
+        return seats;
+      };
+      const users = async (seats: Awaited<ReturnType<typeof site>>) => {
+        const found: string[] = [];
+        for await (const u of seats.listUsers()) found.push(`${u.externalId}:${u.username}:${u.state}:${u.blockReason ?? ''}`);
+        return found.sort();
+      };
+      const whole = await site();
+      const expected = await whole.syncDirectory((await readLdapDirectory(options({ baseDN: fixture.PEOPLE }))).entries);
+
+      const paged = await site();
+      const report = await paged.syncDirectory(readLdapDirectoryPages(options({ baseDN: fixture.PEOPLE, pageSize: 200 })), { onMissing: 'block' });
+      expect(report.totals).toEqual(expected.totals);
+      expect(report.sampled).toMatchObject({ entries: fixture.PEOPLE_COUNT + 1 });
+      expect(await users(paged)).toEqual(await users(whole));
+
+      // Read and synced again, the whole directory: nothing changes, nobody is missing.
+      const again = await paged.syncDirectory(readLdapDirectoryPages(options({ baseDN: fixture.PEOPLE, pageSize: 200 })), { onMissing: 'block' });
+      expect(again.totals).toMatchObject({ create: 0, createBlocked: 0, activate: 0, block: 0, update: 0, unchanged: fixture.PEOPLE_COUNT + 1 });
+    });
   });
 });
 

@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSeatkeeper, InvalidInputError, UnknownAreaError, type DirectoryEntryInput, type DirectorySyncPlan, type Notifier, type SeatRepository } from '../../src/index.js';
+import {
+  createSeatkeeper,
+  InvalidInputError,
+  UnknownAreaError,
+  type DirectoryEntryInput,
+  type DirectorySyncPlan,
+  type Notifier,
+  type SeatRepository,
+  type SeatTransaction,
+  type TransactionScope,
+} from '../../src/index.js';
 import { fixedClock } from '../support/clock.js';
-import { allUsers, dir, HOUR, instrumented, primaryUsage, user } from '../support/directory.js';
+import { allUsers, dir, HOUR, instrumented, many, primaryUsage, streamOf, user } from '../support/directory.js';
 import { testNotifier } from '../support/notifier.js';
 
 /** A fresh, empty repository and how to dispose of it. */
@@ -97,6 +107,32 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         await seats.syncDirectory([dir('dan'), dir('eve')]);
         await seats.settleNotifications();
         expect(notifier.delivered).toHaveLength(1);
+      });
+
+      it('a sync whose users a partner quota or a denied partner keeps out sends nothing; one over the area limit sends one', async () => {
+        const notifier = testNotifier();
+        const { seats } = await setup(20, notifier);
+        await seats.setResponsiblePerson('licences@example.com');
+        await seats.defineOrganization({ id: 'acme', areaId: 'primary', name: 'Acme', access: 'granted', maxUsers: 1 });
+        await seats.defineOrganization({ id: 'zed', areaId: 'primary', name: 'Zed', access: 'denied', maxUsers: null });
+        await seats.createUser({ username: 'host', areaId: 'primary' });
+
+        // 19 seats free: the partner users wait for the host's admin (a larger quota, access granted), not for a license.
+        const partners = await seats.syncDirectory([dir('a1', { organizationId: 'acme' }), dir('a2', { organizationId: 'acme' }), dir('z1', { organizationId: 'zed' })]);
+        expect(partners.lines.map((l) => `${l.username}:${l.action}:${l.refusal?.code ?? ''}`)).toEqual([
+          'a1:create:',
+          'a2:create-blocked:PARTNER_QUOTA_REACHED',
+          'z1:create-blocked:PARTNER_ACCESS_DENIED',
+        ]);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toEqual([]);
+
+        // The area's own limit: that one is a license-limit event.
+        await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 1 });
+        await seats.syncDirectory([dir('x1', { areaId: 'x' }), dir('x2', { areaId: 'x' })]);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toMatchObject([{ type: 'license-limit-exceeded', areaId: 'x', maxUsers: 1, using: 1 }]);
+        expect(notifier.delivered[0]?.attempted).toContain('directory sync created 1 user blocked; 1 user waits for a license');
       });
     });
 
@@ -355,6 +391,208 @@ export function describeDirectorySyncScenarios(name: string, makeRepository: () 
         await expect(seats.applyDirectorySync({ ...plan, lines: [{ ...plan.lines[0], action: 'explode' }] } as never)).rejects.toBeInstanceOf(InvalidInputError);
         await expect(seats.applyDirectorySync({} as DirectorySyncPlan)).rejects.toBeInstanceOf(InvalidInputError);
         expect((await seats.summary()).totals.users).toBe(0);
+      });
+    });
+
+    describe('streamed feeds (async iterables)', () => {
+      /** What a site's users are: username, state and block reason, sorted. */
+      const states = async (seats: Awaited<ReturnType<typeof setup>>['seats']) =>
+        (await allUsers(seats)).map((u) => `${u.username}:${u.state}:${u.blockReason ?? ''}`).sort();
+
+      it('a feed of single entries, of pages, or of both syncs like the same feed passed as an array', async () => {
+        const feed = [dir('ann'), dir('bob', { enabled: false }), dir('cy'), dir('dee'), dir('eve', { email: 'not-an-email' }), dir('fay')];
+        const array = await setup(3);
+        await array.seats.createUser({ username: 'manual', areaId: 'primary' });
+        const expected = await array.seats.syncDirectory(feed);
+        expect(expected.sampled).toBeNull();
+        const shape = (report: typeof expected) => ({
+          lines: report.lines.map((l) => `${l.index}:${l.username}:${l.action}:${l.reason ?? ''}`),
+          invalid: report.invalid.map((i) => i.index),
+          totals: report.totals,
+          waiting: report.waitingForLicense.map((l) => l.username),
+        });
+
+        const mixed = async function* () {
+          yield feed[0] as DirectoryEntryInput;
+          yield feed.slice(1, 4);
+          yield* feed.slice(4);
+        };
+        for (const stream of [streamOf(feed), streamOf(feed, 2), mixed()]) {
+          const site = await setup(3);
+          await site.seats.createUser({ username: 'manual', areaId: 'primary' });
+          const report = await site.seats.syncDirectory(stream);
+          expect(shape(report)).toEqual(shape(expected));
+          expect(report.sampled).toEqual({ limit: 1000, entries: 6, omitted: { lines: 0, invalid: 0, waitingForLicense: 0 } });
+          expect(await states(site.seats)).toEqual(await states(array.seats));
+          // The same feed again changes nothing.
+          const again = await site.seats.syncDirectory(streamOf(feed, 4));
+          expect(again.totals).toMatchObject({ create: 0, createBlocked: 0, activate: 0, block: 0, update: 0, invalid: 1 });
+        }
+      });
+
+      it('a repeat in a later batch is invalid and the occurrence already synced stays; repeats within a batch are all invalid', async () => {
+        const { seats } = await setup(10_000);
+        const feed: DirectoryEntryInput[] = many(5_100, 'u');
+        feed[5_050] = dir('u10-again', { externalId: 'ad-u10' });
+        feed[5_060] = dir('U20', { externalId: 'ad-someone-else' });
+        feed[5_070] = dir('twin-a', { externalId: 'ad-twin' });
+        feed[5_080] = dir('twin-b', { externalId: 'ad-twin' });
+
+        const report = await seats.syncDirectory(streamOf(feed, 1_000));
+        expect(report.invalid.map((i) => [i.index, i.issues.map((x) => x.code).join()])).toEqual([
+          [5_050, 'duplicate_external_id'],
+          [5_060, 'duplicate_username'],
+          [5_070, 'duplicate_external_id'],
+          [5_080, 'duplicate_external_id'],
+        ]);
+        expect(report.invalid[0]?.issues[0]?.message).toContain('appeared earlier in the feed');
+        expect(report.totals).toMatchObject({ create: 5_096, invalid: 4 });
+        expect(await user(seats, 'u10')).toMatchObject({ externalId: 'ad-u10', state: 'active' });
+        expect(await user(seats, 'u20')).toMatchObject({ externalId: 'ad-u20' });
+        expect(await seats.findUserByUsername('twin-a')).toBeNull();
+
+        // Synced again with a repeat two batches later: u20's profile already holds its name, so the repeat finds it
+        // taken (the sync need not remember names their own profiles hold); nothing else changes.
+        const again = await seats.syncDirectory(streamOf([...feed.slice(0, 5_050), ...many(4_950, 'v'), dir('u20', { externalId: 'ad-someone-else' })], 1_000));
+        expect(again.invalid.map((i) => [i.index, i.issues.map((x) => x.code).join()])).toEqual([[10_000, 'username_taken']]);
+        expect(again.totals).toMatchObject({ unchanged: 5_050, invalid: 1 });
+        expect(again.totals.create + again.totals.createBlocked).toBe(4_950);
+        expect(await user(seats, 'u20')).toMatchObject({ externalId: 'ad-u20' });
+      });
+
+      it('onMissing block: the guard weighs the blocks of every batch and the missing users before anyone is blocked', async () => {
+        const { seats } = await setup(6_000);
+        await seats.syncDirectory(many(5_200, 'u'));
+        // Batch 1: u0..u4699 (the first 600 disabled) and 300 newcomers; batch 2: u5000..u5199, all disabled.
+        // u4700..u4999 are missing. 600 + 200 + 300 = 1,100 blocks of 5,200 active users: over 20 % (1,040).
+        const feed = [
+          ...many(4_700, 'u').map((entry, i) => (i < 600 ? { ...entry, enabled: false } : entry)),
+          ...many(300, 'n'),
+          ...many(5_200, 'u', { enabled: false }).slice(5_000),
+        ];
+
+        const refused = await seats.syncDirectory(streamOf(feed, 500), { onMissing: 'block' });
+        expect(refused.refused).toMatchObject({ code: 'MASS_BLOCK_REFUSED', areas: [{ areaId: 'primary', blocking: 1_100, using: 5_200, allowed: 1_040 }] });
+        expect(refused.refused?.message).toContain('Nobody was blocked');
+        // What blocks nobody was applied: the newcomers have their seats.
+        expect(refused.totals).toMatchObject({ create: 300, block: 0 });
+        expect(await primaryUsage(seats)).toMatchObject({ using: 5_500 });
+        expect(await user(seats, 'u0')).toMatchObject({ state: 'active' });
+
+        const applied = await seats.syncDirectory(streamOf(feed, 500), { onMissing: 'block', maxBlockShare: 0.25 });
+        expect(applied.refused).toBeNull();
+        expect(applied.totals).toMatchObject({ block: 1_100, unchanged: 300 + 4_100 });
+        expect(await user(seats, 'u0')).toMatchObject({ state: 'blocked', blockReason: 'directory-disabled' });
+        expect(await user(seats, 'u4700')).toMatchObject({ state: 'blocked', blockReason: 'directory-removed' });
+        expect(await user(seats, 'u5199')).toMatchObject({ state: 'blocked', blockReason: 'directory-disabled' });
+        expect(await primaryUsage(seats)).toMatchObject({ using: 4_400 });
+
+        // An empty feed would block everyone: refused.
+        expect((await seats.syncDirectory(streamOf([]), { onMissing: 'block' })).refused?.code).toBe('MASS_BLOCK_REFUSED');
+        expect(await primaryUsage(seats)).toMatchObject({ using: 4_400 });
+      });
+
+      it('the seats freed by the blocks at the end go to the users the sync left waiting; only a real shortage notifies, once', async () => {
+        const notifier = testNotifier();
+        const { seats } = await setup(5, notifier);
+        await seats.setResponsiblePerson('licences@example.com');
+        await seats.syncDirectory(['a', 'b', 'c', 'd', 'e'].map((n) => dir(n)));
+
+        // a leaves (disabled), f joins: at the limit, f waits until a's seat is free, at the end of the same sync.
+        const report = await seats.syncDirectory(streamOf([dir('a', { enabled: false }), dir('b'), dir('c'), dir('d'), dir('e'), dir('f')]), { force: true });
+        expect(report.lines.map((l) => `${l.username}:${l.action}`)).toEqual(['a:block', 'b:unchanged', 'c:unchanged', 'd:unchanged', 'e:unchanged', 'f:create']);
+        const held = await seats.syncDirectory(streamOf([dir('b', { enabled: false }), dir('c'), dir('d'), dir('e'), dir('f'), dir('g')]), { maxBlockShare: 0.2 });
+        // Not forced, b's block waits for the guard: g is created blocked first, then gets b's seat.
+        expect(held.lines.map((l) => `${l.username}:${l.action}`)).toEqual(['c:unchanged', 'd:unchanged', 'e:unchanged', 'f:unchanged', 'g:create-blocked', 'b:block', 'g:activate']);
+        expect(held.totals).toMatchObject({ block: 1, createBlocked: 1, activate: 1, waitingForLicense: 0 });
+        expect(held.waitingForLicense).toEqual([]);
+        expect(await user(seats, 'g')).toMatchObject({ state: 'active' });
+        await seats.settleNotifications();
+        expect(notifier.delivered).toEqual([]);
+
+        // A real shortage: told once, when the whole feed is synced, with the final figure.
+        await seats.syncDirectory(streamOf([...['c', 'd', 'e', 'f', 'g'].map((n) => dir(n)), dir('h'), dir('i')]));
+        await seats.settleNotifications();
+        expect(notifier.delivered).toMatchObject([{ type: 'license-limit-exceeded', areaId: 'primary', maxUsers: 5, using: 5 }]);
+        expect(notifier.delivered[0]?.attempted).toContain('directory sync created 2 users blocked; 2 users wait for a license');
+      });
+
+      it('when the seats freed at the end are fewer than the users waiting, the one notification counts who still waits', async () => {
+        const notifier = testNotifier();
+        const { seats } = await setup(5, notifier);
+        await seats.setResponsiblePerson('licences@example.com');
+        await seats.syncDirectory(['a', 'b', 'c', 'd', 'e'].map((n) => dir(n)));
+
+        const report = await seats.syncDirectory(streamOf([dir('a', { enabled: false }), ...['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => dir(n))], 3));
+        expect(report.totals).toMatchObject({ block: 1, createBlocked: 3, activate: 1, waitingForLicense: 2 });
+        expect(report.waitingForLicense.map((l) => l.username)).toEqual(['g', 'h']);
+        await seats.settleNotifications();
+        expect(notifier.delivered).toHaveLength(1);
+        expect(notifier.delivered[0]).toMatchObject({ type: 'license-limit-exceeded', maxUsers: 5, using: 5 });
+        expect(notifier.delivered[0]?.attempted).toContain('directory sync created 3 users blocked; 2 users wait for a license');
+      });
+
+      it('a dry run counts every user, lists the first 1,000 lines, hands out seats batch after batch, and cannot be applied', async () => {
+        const { seats } = await setup(5_100);
+        const feed = many(6_000, 'n');
+        const plan = await seats.planDirectorySync(streamOf(feed, 1_000));
+        expect(plan.totals).toMatchObject({ create: 5_100, createBlocked: 900, waitingForLicense: 900 });
+        expect(plan.lines).toHaveLength(1_000);
+        expect(plan.waitingForLicense).toHaveLength(900);
+        expect(plan.waitingForLicense[0]).toMatchObject({ index: 5_100, username: 'n5100', action: 'create-blocked' });
+        expect(plan.sampled).toEqual({ limit: 1_000, entries: 6_000, omitted: { lines: 5_000, invalid: 0, waitingForLicense: 0 } });
+        await expect(seats.applyDirectorySync(plan)).rejects.toThrow(/dry run of a streamed feed/);
+        await expect(seats.applyDirectorySync(structuredClone(plan))).rejects.toBeInstanceOf(InvalidInputError);
+        expect((await seats.summary()).totals.users).toBe(0);
+
+        const report = await seats.syncDirectory(streamOf(feed, 1_000));
+        expect(report.totals).toEqual(plan.totals);
+        expect(report.lines.map((l) => l.username)).toEqual(plan.lines.map((l) => l.username));
+        expect(report.sampled).toEqual(plan.sampled);
+      });
+
+      it('a feed that fails part way: the batches read stay synced, nobody is blocked as missing, the error is thrown and the feed closed', async () => {
+        const { seats } = await setup(10_000);
+        await seats.syncDirectory(many(10, 'x'));
+        let closed = false;
+        const failing = async function* () {
+          try {
+            yield* streamOf(many(5_500, 'n'), 500);
+            throw new Error('LDAP server went away');
+          } finally {
+            closed = true;
+          }
+        };
+        await expect(seats.syncDirectory(failing(), { onMissing: 'block', force: true })).rejects.toThrow('LDAP server went away');
+        expect(closed).toBe(true);
+        // The first batch (5,000 entries) was synced; the 500 after it were not.
+        expect(await primaryUsage(seats)).toMatchObject({ using: 5_010 });
+        expect(await user(seats, 'x0')).toMatchObject({ state: 'active' });
+      });
+
+      it('a batch that moves profiles out of an area it did not lock runs again with that area locked', async () => {
+        const { seats, repository: inner } = await setup(10);
+        await seats.defineArea({ id: 'x', kind: 'extranet', name: 'Extranet', maxUsers: 10 });
+        await seats.syncDirectory([dir('a', { areaId: 'x' }), dir('b', { areaId: 'x' })]);
+        const scopes: string[][] = [];
+        const watched = new Proxy(inner, {
+          get(target, property) {
+            const value = Reflect.get(target, property) as unknown;
+            if (typeof value !== 'function') return value;
+            if (property !== 'transaction') return (value as (...args: unknown[]) => unknown).bind(target);
+            return (scope: TransactionScope, work: (tx: SeatTransaction) => Promise<unknown>) => {
+              scopes.push([...scope.areaIds]);
+              return target.transaction(scope, work);
+            };
+          },
+        });
+        const report = await createSeatkeeper({ repository: watched }).syncDirectory(streamOf([dir('a'), dir('b')]));
+        expect(report.lines.map((l) => `${l.username}:${l.action}:${l.changes.join()}`)).toEqual(['a:update:areaId', 'b:update:areaId']);
+        expect(scopes.slice(0, 2)).toEqual([['primary'], ['primary', 'x']]);
+        expect((await seats.summary()).areas.map((a) => [a.areaId, a.using])).toEqual([
+          ['primary', 2],
+          ['x', 0],
+        ]);
       });
     });
 

@@ -64,3 +64,16 @@ export function instrumented(inner: SeatRepository, hooks: { beforeTx?: (method:
   return { repository, calls, reset: () => calls.clear(), get: (name: string) => calls.get(name) ?? 0 };
 }
 
+
+/** `n` entries of new users `<prefix>0` ... `<prefix>(n-1)`, in the primary area unless `extra` says otherwise. */
+export const many = (n: number, prefix: string, extra: Partial<DirectoryEntryInput> = {}): DirectoryEntryInput[] =>
+  Array.from({ length: n }, (_, i) => dir(`${prefix}${i}`, extra));
+
+/**
+ * The entries as an async iterable, as a directory reader yields them: one
+ * entry at a time (`pageSize` 0), or in pages of `pageSize`.
+ */
+export async function* streamOf(entries: readonly unknown[], pageSize = 0): AsyncGenerator<DirectoryEntryInput | DirectoryEntryInput[], void, undefined> {
+  if (pageSize === 0) for (const entry of entries) yield entry as DirectoryEntryInput;
+  else for (let start = 0; start < entries.length; start += pageSize) yield entries.slice(start, start + pageSize) as DirectoryEntryInput[];
+}

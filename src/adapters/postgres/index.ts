@@ -12,8 +12,12 @@
  * await repository.migrate();
  * ```
  *
+ * Without a server, {@link pglitePool} runs the same repository on PGlite, an
+ * embedded PostgreSQL (`@electric-sql/pglite`, an optional peer dependency).
+ *
  * @packageDocumentation
  * @module seatkeeper/postgres
  */
 export { PostgresSeatRepository, type PostgresSeatRepositoryOptions } from './postgres-seat-repository.js';
 export { CURRENT_SCHEMA_VERSION, type MigrationResult } from './migrations.js';
+export { pglitePool, type PgliteDatabase, type PgliteResults } from './pglite.js';
