@@ -190,6 +190,7 @@ function bareUser(i: number, at: Date): User {
     source: 'directory',
     createdAt: at,
     updatedAt: at,
+    lastActivityAt: null,
   };
 }
 

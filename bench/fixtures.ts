@@ -22,6 +22,7 @@ export function benchUser(i: number, areaId = 'primary', prefix = ''): User {
     source: 'manual',
     createdAt: at,
     updatedAt: at,
+    lastActivityAt: null,
   };
 }
 

@@ -41,9 +41,13 @@ export {
   type AreaForecastInput,
 } from './service/usage-history.js';
 export type { BulkCreateApi, BulkCreateReport } from './service/bulk-create.js';
+export type { AuditApi, AuditLogPage } from './service/audit-log.js';
+export type { DormantUsersApi, ActivityResult } from './service/dormant.js';
 export type { RetirementApi, Retirement, RetirementResult } from './service/retire.js';
 export {
   activatePendingOptionsSchema,
+  syncDirectoryOptionsSchema,
+  type SyncDirectoryOptions,
   type DirectorySyncApi,
   type ActivatePendingOptions,
   type PendingActivationReport,
@@ -83,6 +87,10 @@ export {
   blockUserOptionsSchema,
   userFilterSchema,
   listUsersOptionsSchema,
+  actorSchema,
+  writeOptionsSchema,
+  type Actor,
+  type WriteOptions,
   listUsersPageOptionsSchema,
   type AreaKind,
   type Access,
@@ -113,6 +121,34 @@ export {
   SEARCH_GRAM_LENGTH,
 } from './core/search.js';
 export { SYSTEM_USERNAMES } from './core/system-users.js';
+export {
+  SYSTEM_ACTORS,
+  type SystemActors,
+  auditLogOptionsSchema,
+  purgeAuditLogOptionsSchema,
+  type AuditActor,
+  type AuditAction,
+  type AuditEvent,
+  type AuditFields,
+  type AuditValue,
+  type AuditSubject,
+  type AuditSubjectType,
+  type AuditLogOptions,
+  type PurgeAuditLogOptions,
+  type TimeCursor,
+} from './core/audit.js';
+export {
+  dormantUsersOptionsSchema,
+  type DormantUsersOptions,
+  type DormantUser,
+  type DormantUsersArea,
+  type DormantUsersPlan,
+  type DormantUsersReport,
+  type DormantUsersAreaReport,
+  type DormantUserSkip,
+  type DormantSkipCode,
+} from './core/dormant.js';
+export type { MassBlockRefusal } from './core/mass-block.js';
 export { bulkUserInputSchema, bulkCreateOptionsSchema, type BulkUserInput, type BulkMode, type BulkCreateOptions } from './core/bulk-schemas.js';
 export {
   moveUserTargetSchema,
@@ -201,6 +237,11 @@ export {
   type LicenseChangeRecord,
   type UsageSnapshot,
   type TimeRange,
+  type AuditEventFilter,
+  type TimePageRequest,
+  type AuditEventPage,
+  type InactiveUserFilter,
+  type InactiveUserPage,
   type SeatReader,
   type SeatTransaction,
   type SeatRepository,

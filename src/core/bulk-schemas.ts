@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod';
-import { createUserInputSchema, userStateSchema } from './schemas.js';
+import { actorSchema, createUserInputSchema, userStateSchema } from './schemas.js';
 import { NAME_MAX_LENGTH, requiredText } from './text-rules.js';
 
 /** One user of a `createUsers` batch: the fields of `createUser`, and whether it starts active or blocked. */
@@ -31,8 +31,10 @@ export const bulkCreateOptionsSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   /** How the users came to exist: `manual` (default) or `csv`. */
   source: z.enum(['manual', 'csv']).optional(),
-  /** Kept as `blockedBy` on entries created blocked (an admin's id or name). Default `bulk import`. */
+  /** Kept as `blockedBy` on entries created blocked (an admin's id or name). Default: the actor's id, else `bulk import`. */
   blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
+  /** Who creates them, recorded in the audit trail. Default: `csv-import` for `source: 'csv'`, else `seatkeeper`. */
+  actor: actorSchema.optional(),
 });
 /** Options of `createUsers`. */
 export type BulkCreateOptions = z.input<typeof bulkCreateOptionsSchema>;

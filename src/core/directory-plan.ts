@@ -22,7 +22,8 @@
  *    profiles the directory re-enables (`directory-disabled` / `directory-removed`)
  *    in feed order, then new profiles in feed order. Whoever gets no seat is, or
  *    stays, blocked with `license-limit` and is activated by a later sync.
- * 4. Profiles blocked by an admin are never activated; their fields still follow the feed.
+ * 4. Profiles blocked by an admin, or as dormant, are never activated; their fields
+ *    still follow the feed (a dormant profile is activated when it signs in again).
  * 5. The mass-block guard: if the plan blocks more than `maxBlockShare` of an
  *    area's active licensed users, it is refused unless `force` is set.
  *
@@ -30,7 +31,8 @@
  */
 import type { InputIssue } from '../errors.js';
 import type { DirectoryEntry, IndexedDirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
-import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal, MassBlockArea } from './directory-report.js';
+import type { DirectoryPlanLine, DirectorySyncAction, DirectorySyncField, DirectorySyncRefusal } from './directory-report.js';
+import { describeOverflow, massBlockOverflow, sharePercent } from './mass-block.js';
 import { usernameProblem } from './username.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserState } from './schemas.js';
 import { decideSeat, type SeatRefusal } from './seat-policy.js';
@@ -391,7 +393,7 @@ function seatOrder(drafts: readonly Draft[]): Draft[] {
   const created: Draft[] = [];
   for (const draft of drafts) {
     const { entry, current } = draft;
-    if (entry === null || !entry.enabled || isAdminBlocked(current)) continue;
+    if (entry === null || !entry.enabled || isAdminBlocked(current) || isDormant(current)) continue;
     if (current === null) created.push(draft);
     else if (current.state === 'active') {
       if (current.areaId !== draft.areaId || current.organizationId !== draft.organizationId) moved.push(draft);
@@ -418,6 +420,15 @@ function countedAs(draft: Draft): CountedProfile {
 
 function isAdminBlocked(user: User | null): boolean {
   return user !== null && user.state === 'blocked' && user.blockReason === 'admin';
+}
+
+/**
+ * Blocked as dormant: enabled in the directory all along, so a sync does not
+ * activate it; a sign-in (`recordActivity`) or an admin does. Disabled in the
+ * directory, it takes the directory's reason.
+ */
+function isDormant(user: User | null): boolean {
+  return user !== null && user.state === 'blocked' && user.blockReason === 'dormant';
 }
 
 function blockedTime(draft: Draft): number {
@@ -489,10 +500,10 @@ export function blocksPerArea(lines: readonly DirectoryPlanLine[]): Map<string, 
 }
 
 /**
- * The mass-block guard: refuses a sync that blocks more than `maxBlockShare`
- * of an area's active licensed users (counted in the area they are blocked
- * from, before the sync), unless forced. Compared as `blocking > floor(share *
- * using)` so that 2 of 10 at 20 % is allowed, 3 of 10 is not.
+ * The mass-block guard of a sync: refuses a sync that blocks more than
+ * `maxBlockShare` of an area's active licensed users (counted in the area they
+ * are blocked from, before the sync), unless forced. The rule is
+ * {@link massBlockOverflow}'s, which dormant-user plans share.
  *
  * @param blocking - active users the sync blocks, per area (see {@link blocksPerArea})
  * @param counts - the counts of those areas before the sync
@@ -506,32 +517,14 @@ export function massBlockGuard(
   options: Pick<ResolvedDirectorySyncOptions, 'maxBlockShare' | 'force'>,
   consequence = 'Nothing was written.',
 ): DirectorySyncRefusal | null {
-  const using = new Map(counts.map((c) => [c.areaId, c.using]));
-  const over: MassBlockArea[] = [];
-  for (const [areaId, count] of [...blocking].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const active = using.get(areaId) ?? 0;
-    const allowed = blocksAllowed(active, options.maxBlockShare);
-    if (count > allowed) over.push({ areaId, blocking: count, using: active, allowed });
-  }
+  const over = massBlockOverflow(blocking, new Map(counts.map((c) => [c.areaId, c.using])), options.maxBlockShare);
   if (over.length === 0 || options.force) return null;
-  const percent = Math.round(options.maxBlockShare * 1000) / 10;
-  const detail = over.map((a) => `${a.blocking} of ${a.using} active users in area "${a.areaId}" (at most ${a.allowed})`).join('; ');
   return {
     code: 'MASS_BLOCK_REFUSED',
-    message: `This feed would block ${detail}, more than ${percent} % of an area's users. An empty or partial feed must not lock a company out: check that the feed is complete, or pass force: true to apply it anyway. ${consequence}`,
+    message: `This feed would block ${describeOverflow(over)}, more than ${sharePercent(options.maxBlockShare)} % of an area's users. An empty or partial feed must not lock a company out: check that the feed is complete, or pass force: true to apply it anyway. ${consequence}`,
     maxBlockShare: options.maxBlockShare,
     areas: over,
   };
 }
 
-/**
- * The most users one sync may block in an area: `floor(maxBlockShare * using)`.
- *
- * @param using - the area's active licensed users before the sync
- * @param maxBlockShare - the share, 0 to 1
- * @returns how many may be blocked
- */
-export function blocksAllowed(using: number, maxBlockShare: number): number {
-  // The epsilon keeps 0.58 * 50 (28.999999999999996 in floating point) at 29.
-  return Math.floor(maxBlockShare * using + 1e-9);
-}
+export { blocksAllowed } from './mass-block.js';

@@ -7,6 +7,7 @@
 import type { DirectoryEntry, InvalidDirectoryEntry, ResolvedDirectorySyncOptions } from './directory-entry.js';
 import type { BlockReason, User } from './schemas.js';
 import type { SeatRefusal } from './seat-policy.js';
+import type { MassBlockRefusal } from './mass-block.js';
 
 /**
  * What a sync does to one user:
@@ -114,29 +115,10 @@ export interface DirectorySyncTotals extends DirectorySyncCounts {
   readonly skipped: number;
 }
 
-/** One area where a sync would block too many users. */
-export interface MassBlockArea {
-  /** The area. */
-  readonly areaId: string;
-  /** Active users the sync would block there. */
-  readonly blocking: number;
-  /** Active licensed users there before the sync. */
-  readonly using: number;
-  /** The most it may block: `floor(maxBlockShare * using)`. */
-  readonly allowed: number;
-}
+export type { MassBlockArea } from './mass-block.js';
 
-/** Why a sync was refused: it would block more than `maxBlockShare` of an area's users. */
-export interface DirectorySyncRefusal {
-  /** Always `MASS_BLOCK_REFUSED`. */
-  readonly code: 'MASS_BLOCK_REFUSED';
-  /** What would have happened and how to proceed. */
-  readonly message: string;
-  /** The share that was exceeded. */
-  readonly maxBlockShare: number;
-  /** Every area over the share. */
-  readonly areas: readonly MassBlockArea[];
-}
+/** Why a sync was refused: it would block more than `maxBlockShare` of an area's users (the mass-block guard). */
+export type DirectorySyncRefusal = MassBlockRefusal;
 
 /**
  * How much of a streamed sync's lists a plan or report holds. A feed passed as

@@ -51,9 +51,33 @@ const DAY = 24 * HOUR;
  * ```
  */
 export function addDurationUtc(at: Date, duration: Duration): Date {
+  return shiftUtc(at, duration, 1);
+}
+
+/**
+ * Subtracts a duration from a moment, counted in UTC as {@link addDurationUtc}
+ * adds one (date-fns `sub`, but a day is always 24 hours and a month a UTC
+ * calendar month): years and months first, then the rest; a day beyond the end
+ * of the target month is clamped to its last day (`2026-03-31` minus one month
+ * is `2026-02-28`).
+ *
+ * @param at - the moment to start from
+ * @param duration - a date-fns `Duration` (whole numbers, as {@link durationSchema} allows)
+ * @returns the moment `duration` before `at`
+ * @example
+ * ```ts
+ * subDurationUtc(new Date('2026-06-30T08:00:00Z'), { days: 90 }); // 2026-04-01T08:00:00.000Z
+ * ```
+ */
+export function subDurationUtc(at: Date, duration: Duration): Date {
+  return shiftUtc(at, duration, -1);
+}
+
+/** Moves `at` by `duration` forwards (`1`) or backwards (`-1`), in UTC. */
+function shiftUtc(at: Date, duration: Duration, sign: 1 | -1): Date {
   const { years = 0, months = 0, weeks = 0, days = 0, hours = 0, minutes = 0, seconds = 0 } = duration;
   const result = new Date(at.getTime());
-  const monthsToAdd = years * 12 + months;
+  const monthsToAdd = sign * (years * 12 + months);
   if (monthsToAdd !== 0) {
     const day = result.getUTCDate();
     result.setUTCDate(1);
@@ -61,5 +85,5 @@ export function addDurationUtc(at: Date, duration: Duration): Date {
     const lastDayOfMonth = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
     result.setUTCDate(Math.min(day, lastDayOfMonth));
   }
-  return new Date(result.getTime() + (weeks * 7 + days) * DAY + hours * HOUR + minutes * MINUTE + seconds * SECOND);
+  return new Date(result.getTime() + sign * ((weeks * 7 + days) * DAY + hours * HOUR + minutes * MINUTE + seconds * SECOND));
 }

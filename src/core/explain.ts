@@ -29,7 +29,8 @@ export type UserExplanationCode =
   | 'BLOCKED_BY_ADMIN'
   | 'WAITING_FOR_SEAT'
   | 'DISABLED_IN_DIRECTORY'
-  | 'REMOVED_FROM_DIRECTORY';
+  | 'REMOVED_FROM_DIRECTORY'
+  | 'DORMANT';
 
 /** The area a user's seat belongs to, as figures. */
 export interface ExplainedArea {
@@ -242,6 +243,16 @@ function blockedReason(user: User, facts: UserExplanationFacts): { code: UserExp
         holdsSeat: false,
         explanation: `${name} was missing from the directory feed and was blocked${since}; it holds no seat. Add it back to the feed, or reinstate it here. ${seatText}`,
       };
+    case 'dormant': {
+      const last = user.lastActivityAt === null ? 'no activity was ever recorded' : `its last activity was at ${user.lastActivityAt.toISOString()}`;
+      return {
+        code: 'DORMANT',
+        holdsSeat: false,
+        explanation:
+          `${name} was blocked as dormant${since} (${last}) and holds no seat. ` +
+          `It is reactivated when it signs in again (recordActivity) and a seat is free, or by reinstateUser(). ${seatText}`,
+      };
+    }
     default:
       return {
         code: 'BLOCKED_BY_ADMIN',

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from 'zod';
-import { idSchema } from './schemas.js';
+import { actorSchema, idSchema } from './schemas.js';
 
 /** Where `moveUser` moves a user: an area, and a partner organization of that area or the host company. */
 export const moveUserTargetSchema = z.strictObject({
@@ -35,8 +35,10 @@ export const retireOrganizationOptionsSchema = z.strictObject({
       moveTo: idSchema.nullable(),
     }),
   ]),
-  /** Who retires it, kept as `blockedBy` of the users it blocks. Default `retireOrganization`. */
+  /** Who retires it, kept as `blockedBy` of the users it blocks. Default: the actor's id, else `retireOrganization`. */
   blockedBy: blockedBySchema.optional(),
+  /** Who retires it, recorded in the audit trail with every change it makes. */
+  actor: actorSchema.optional(),
 });
 /** Options of `retireOrganization`. */
 export type RetireOrganizationOptions = z.input<typeof retireOrganizationOptionsSchema>;
@@ -55,8 +57,10 @@ export const retireAreaOptionsSchema = z.strictObject({
       moveTo: idSchema,
     }),
   ]),
-  /** Who retires it, kept as `blockedBy` of the users it blocks. Default `retireArea`. */
+  /** Who retires it, kept as `blockedBy` of the users it blocks. Default: the actor's id, else `retireArea`. */
   blockedBy: blockedBySchema.optional(),
+  /** Who retires it, recorded in the audit trail with every change it makes. */
+  actor: actorSchema.optional(),
 });
 /** Options of `retireArea`. */
 export type RetireAreaOptions = z.input<typeof retireAreaOptionsSchema>;

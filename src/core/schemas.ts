@@ -74,10 +74,12 @@ export type UserState = z.infer<typeof userStateSchema>;
 
 /**
  * Why a profile is blocked: by an `admin`; waiting for a seat (`license-limit`);
- * disabled in the directory (`directory-disabled`); or missing from the directory
- * feed (`directory-removed`).
+ * disabled in the directory (`directory-disabled`); missing from the directory
+ * feed (`directory-removed`); or by the dormant-user policy (`dormant`: no
+ * activity for the period `applyDormantUsers` was given; a sign-in reported
+ * through `recordActivity` reinstates it when a seat is free).
  */
-export const blockReasonSchema = z.enum(['admin', 'license-limit', 'directory-disabled', 'directory-removed']);
+export const blockReasonSchema = z.enum(['admin', 'license-limit', 'directory-disabled', 'directory-removed', 'dormant']);
 /** Why a profile is blocked. */
 export type BlockReason = z.infer<typeof blockReasonSchema>;
 
@@ -222,11 +224,45 @@ export interface User {
   readonly createdAt: Date;
   /** When it was last changed. */
   readonly updatedAt: Date;
+  /**
+   * When it was last active (signed in), as reported by `recordActivity`;
+   * `null` when never reported. It only moves forward, and changing it is not a
+   * change of the profile: `updatedAt` stays and no audit event is recorded.
+   */
+  readonly lastActivityAt: Date | null;
 }
+
+/**
+ * Who makes a change, as the audit trail records it: the host's id for the
+ * person or process (an admin's id, a job's name) and, optionally, a name to
+ * show. The library's own work has system actors (see `SYSTEM_ACTORS`).
+ */
+export const actorSchema = z.strictObject({
+  /** The host's id of the person or process, e.g. `admin-7`. */
+  id: idSchema,
+  /** A name to show beside the id, e.g. `Ada Admin`. */
+  name: requiredText(NAME_MAX_LENGTH).optional(),
+});
+/** Who makes a change: `{ id, name? }`. */
+export type Actor = z.input<typeof actorSchema>;
+
+/**
+ * The options every write method takes as its last argument: who makes the
+ * change, recorded in the audit trail with it. Without an actor, the event
+ * names the library's system actor for that path (`seatkeeper` for a direct call).
+ */
+export const writeOptionsSchema = z.strictObject({
+  /** Who makes the change. */
+  actor: actorSchema.optional(),
+});
+/** The options every write method takes as its last argument: `{ actor? }`. */
+export type WriteOptions = z.input<typeof writeOptionsSchema>;
 
 /** Options of `blockUser`. */
 export const blockUserOptionsSchema = z.strictObject({
-  /** Who blocks (an admin's id or name), kept on the profile for `explainUser`. */
+  /** Who makes the change, recorded in the audit trail; also `blockedBy` when that is not given. */
+  actor: actorSchema.optional(),
+  /** Who blocks (an admin's id or name), kept on the profile for `explainUser`. Default: the actor's id, if any. */
   blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
 });
 /** Options of `blockUser`. */

@@ -22,6 +22,7 @@ export const PEOPLE_COLUMN_KEYS = [
   'areaId',
   'organizationId',
   'updated',
+  'lastActivity',
 ] as const;
 
 /** A People CSV column. */
@@ -64,6 +65,7 @@ export const PEOPLE_COLUMN_LABELS: Readonly<Record<PeopleColumnKey, string>> = {
   areaId: 'Area id',
   organizationId: 'Organization id',
   updated: 'Updated',
+  lastActivity: 'Last activity',
 };
 
 /** The `Account state` value of an active profile. */
@@ -102,6 +104,7 @@ export const CELL_READERS: Readonly<Record<PeopleColumnKey, (user: User, names: 
   areaId: (u) => u.areaId,
   organizationId: (u) => u.organizationId ?? '',
   updated: (u) => u.updatedAt.toISOString(),
+  lastActivity: (u) => u.lastActivityAt?.toISOString() ?? '',
 };
 
 /**
@@ -119,6 +122,7 @@ const HEADER_ALIASES: Readonly<Partial<Record<PeopleColumnKey, readonly string[]
   externalId: ['directory id'],
   created: ['created at'],
   updated: ['updated at'],
+  lastActivity: ['last activity at', 'last sign in', 'last login'],
 };
 
 /**

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { bulkModeSchema } from '../core/bulk-schemas.js';
-import { idSchema } from '../core/schemas.js';
+import { actorSchema, idSchema } from '../core/schemas.js';
 import { NAME_MAX_LENGTH, requiredText } from '../core/text-rules.js';
 import { InvalidInputError, UnknownAreaError, UnknownOrganizationError } from '../errors.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
@@ -68,8 +68,10 @@ export const peopleImportOptionsSchema = z.strictObject({
     .string()
     .refine((label) => encodingSupported(label), 'must be an encoding this runtime can decode, e.g. utf-8 or windows-1252')
     .optional(),
-  /** Kept as `blockedBy` on users imported blocked. Default `csv import`. */
+  /** Kept as `blockedBy` on users imported blocked. Default: the actor's id, else `csv import`. */
   blockedBy: requiredText(NAME_MAX_LENGTH).optional(),
+  /** Who imports, recorded in the audit trail with every user created. Default `{ id: 'csv-import' }`. */
+  actor: actorSchema.optional(),
   /** The largest upload read, in bytes (UTF-8 bytes for text). Default 50 MiB. A larger one is not read past it, and nothing is imported. */
   maxBytes: z.number().int().min(1).optional(),
   /** The most data rows read. Default 100,000, at most 10,000,000. A file with more is not read past it, and nothing is imported. */
@@ -113,7 +115,8 @@ export type PeopleImportOptions = z.input<typeof peopleImportOptionsSchema>;
  *
  * @param seats - the seatkeeper instance
  * @param csv - the upload: a string, a Web `ReadableStream`, a Node `Readable` or an async iterable of text or bytes
- * @param options - default `areaId` / `organizationId`, `mode`, `dryRun`, extra header labels, delimiter, encoding, limits
+ * @param options - default `areaId` / `organizationId`, `mode`, `dryRun`, extra header labels, delimiter, encoding, limits,
+ *   and `actor`: who imports, recorded in the audit trail (default `csv-import`)
  * @returns the report: rows accepted, file problem, errors, refusals, shortages
  * @throws InvalidInputError when an option or the input's type is malformed, or bytes are not valid text
  * @throws UnknownAreaError, UnknownOrganizationError when the `areaId` / `organizationId` option is not defined
@@ -171,7 +174,8 @@ export async function importPeopleCsv(seats: PeopleImportTarget, csv: CsvInput, 
             mode,
             dryRun: dryRun || (mode === 'all-or-nothing' && reader.errors.length > 0),
             source: 'csv',
-            blockedBy: data.blockedBy ?? 'csv import',
+            blockedBy: data.blockedBy ?? data.actor?.id ?? 'csv import',
+            ...(data.actor === undefined ? {} : { actor: data.actor }),
           },
         );
   const accepted: CsvRowAccepted[] = [];

@@ -15,7 +15,7 @@ import { peopleCsvRowSchema, type PeopleCsvRow } from './row-schema.js';
 import type { SiteDirectory } from './site-directory.js';
 
 /** Columns shown in the export for information; the import reads past them (a new profile gets its own). */
-const INFORMATIONAL: ReadonlySet<PeopleColumnKey> = new Set(['blockReason', 'source', 'created', 'updated']);
+const INFORMATIONAL: ReadonlySet<PeopleColumnKey> = new Set(['blockReason', 'source', 'created', 'updated', 'lastActivity']);
 
 /** A valid row, ready for `createUsers`. */
 export type CandidateEntry = BulkUserInput & { readonly username: string };

@@ -18,7 +18,7 @@ import { REFERENCE_MAX_LENGTH, requiredText } from '../core/text-rules.js';
  */
 const referenceSchema = requiredText(REFERENCE_MAX_LENGTH);
 
-/** One People CSV row. Informational columns (block reason, source, created, updated) are not imported. */
+/** One People CSV row. Informational columns (block reason, source, created, updated, last activity) are not imported. */
 export const peopleCsvRowSchema = z.object({
   /** The username, unique site-wide. */
   username: usernameSchema,

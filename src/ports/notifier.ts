@@ -7,10 +7,11 @@
 
 /**
  * The kinds of notification: the limit was exceeded (a seat refused, a
- * directory user created blocked, use above the limit after a change), or an
- * opt-in early warning that an area crossed into `warning`.
+ * directory user created blocked, use above the limit after a change), an
+ * opt-in early warning that an area crossed into `warning`, or the summary of
+ * a dormant-user run that blocked users of an area (`applyDormantUsers`).
  */
-export type LicenseNotificationType = 'license-limit-exceeded' | 'license-warning';
+export type LicenseNotificationType = 'license-limit-exceeded' | 'license-warning' | 'dormant-users-blocked';
 
 /** A composed notification, ready to send. Plain data: it is stored in the outbox until delivered. */
 export interface LicenseNotification {

@@ -20,11 +20,17 @@
  *   changing an object passed in or handed out never changes storage.
  * - **One connection per transaction.** Nothing called inside `work` may
  *   need a second connection from a pool while the transaction holds one.
+ * - **The audit trail commits with the change.** The service appends the
+ *   events of a transaction's changes through it (`appendAuditEvents`), so they
+ *   are kept exactly when the change is.
+ * - **Activity only moves forward.** A user's `lastActivityAt` is set by
+ *   `recordActivity` outside any transaction; a write never moves it back.
  *
  * A change to this interface is a semver-major change.
  *
  * @module
  */
+import type { AuditEvent, TimeCursor } from '../core/audit.js';
 import type { Area, BlockReason, Organization, User, UserFilter } from '../core/schemas.js';
 import type { AreaSeatCounts } from '../core/usage.js';
 import type { LicenseNotification } from './notifier.js';
@@ -131,6 +137,53 @@ export interface TimeRange {
 }
 
 /**
+ * Which audit events to list. Every field narrows the list; the service
+ * validates them.
+ */
+export interface AuditEventFilter {
+  /** Only events whose `userId` is this. */
+  readonly userId?: string | undefined;
+  /** Only events whose `areaId` is this. */
+  readonly areaId?: string | undefined;
+  /** Only events at or after this time. */
+  readonly since?: Date | undefined;
+  /** Only events strictly before this time. */
+  readonly until?: Date | undefined;
+}
+
+/** A request for one page of a list ordered by time, then id (see {@link TimeCursor}). */
+export interface TimePageRequest {
+  /** The cursor returned with the previous page (the last item's time and id); `null` for the first page. */
+  readonly after: TimeCursor | null;
+  /** At most this many items, at least 1. */
+  readonly limit: number;
+}
+
+/** One page of audit events, newest first. */
+export interface AuditEventPage {
+  /** The events: `at` descending, then `id` descending. */
+  readonly events: readonly AuditEvent[];
+  /** The last event's time and id when another event follows; `null` exactly when none does. */
+  readonly next: TimeCursor | null;
+}
+
+/** Which users `listInactiveUsers` lists. */
+export interface InactiveUserFilter {
+  /** Users last seen (their `lastActivityAt`, or their `createdAt` when later or without activity) strictly before this time. */
+  readonly before: Date;
+  /** Only users of these areas; `null` for every area. */
+  readonly areaIds: readonly string[] | null;
+}
+
+/** One page of inactive users, least recently seen first. */
+export interface InactiveUserPage {
+  /** The users, ordered by when they were last seen, then by id. */
+  readonly users: readonly User[];
+  /** The last user's last-seen time and id when another user follows; `null` exactly when none does. */
+  readonly next: TimeCursor | null;
+}
+
+/**
  * The most keys the service passes to one `findUsersByUsernames` or
  * `findUsersByExternalIds` call: it splits larger look-ups itself, so a store
  * never has to take 100,000 keys in one query.
@@ -218,12 +271,15 @@ export interface SeatTransaction extends SeatReader {
   deleteOrganization(organizationId: string): Promise<boolean>;
   /**
    * Inserts new users, with their areas locked. Throws `ConflictError` (and
-   * writes none) if an id, username key or external id is taken.
+   * writes none) if an id, username key or external id is taken. Stores
+   * `lastActivityAt` as given.
    */
   insertUsers(users: readonly User[]): Promise<void>;
   /**
    * Replaces existing users by id, with the areas they leave and enter locked.
    * Throws `ConflictError` (and writes none) on a taken username key or external id.
+   * `lastActivityAt` becomes the later of the stored and the given value: a
+   * user read before a concurrent `recordActivity` must not undo it.
    */
   updateUsers(users: readonly User[]): Promise<void>;
   /** Deletes a user permanently, with its area locked; `false` if there was none. */
@@ -236,6 +292,22 @@ export interface SeatTransaction extends SeatReader {
   appendLicenseChange(change: LicenseChangeRecord): Promise<void>;
   /** Keeps a usage snapshot. */
   appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void>;
+  /**
+   * Keeps audit events; they commit or roll back with the transaction. Called
+   * once at the end of every write transaction of the service (`inAreaTransaction`)
+   * that changed something, under the locks it holds, with the events of its
+   * changes (any number). Ids are unique; `at` is the time of the change.
+   */
+  appendAuditEvents(events: readonly AuditEvent[]): Promise<void>;
+  /**
+   * Removes `username`, `email` and `displayName` from the `before` and `after`
+   * of every audit event whose `userId` is this, those appended earlier in this
+   * transaction included; the events stay, with their ids. Called by
+   * `deleteUser`, under the lock of the user's area, in the transaction that
+   * deletes the user and appends its `user.deleted` event (so that event is
+   * redacted too). Reads by an index on the user id, never every event.
+   */
+  redactAuditEvents(userId: string): Promise<void>;
 }
 
 /** The storage seatkeeper runs on. See the module documentation for the rules. */
@@ -297,6 +369,41 @@ export interface SeatRepository extends SeatReader {
    * `PostgresSeatRepository` implements it for sites migrated from an earlier schema version.
    */
   findUsernameCollisions?(): Promise<readonly (readonly [User, User])[]>;
+
+  /**
+   * One page of audit events matching `filter`, newest first (`at`
+   * descending, then `id` descending), continuing after `page.after`. Called
+   * by `auditLog` and the audit CSV export, outside any transaction. Each
+   * filter is served by an index ending in (`at`, `id`): a page costs the same
+   * however deep it lies.
+   */
+  listAuditEvents(filter: AuditEventFilter, page: TimePageRequest): Promise<AuditEventPage>;
+  /**
+   * Deletes every audit event strictly before `before` and returns how many it
+   * deleted. Called by `purgeAuditLog` (a host's retention schedule), outside
+   * any transaction and without a lock.
+   */
+  purgeAuditEvents(before: Date): Promise<number>;
+
+  /**
+   * Sets the user's `lastActivityAt` to the later of its stored value and
+   * `at` (last write wins, never backwards) and returns the user as stored
+   * afterwards, or `null` when there is no such user. Nothing else changes
+   * (not `updatedAt`). Called by `recordActivity` on every sign-in, outside
+   * any transaction and without an area lock: one statement, one round trip on
+   * a SQL store. It must not wait for a lock on the user's area; it may wait
+   * for a write to the same user row in flight.
+   */
+  recordActivity(userId: string, at: Date): Promise<User | null>;
+  /**
+   * One page of the active licensed users last seen strictly before
+   * `filter.before`: their `lastActivityAt`, or their `createdAt` when that is
+   * later or there is no activity. Ordered by that time, then id (least
+   * recently seen first), continuing after `page.after`. Called by
+   * `planDormantUsers`, outside any transaction. It must not load every user:
+   * a SQL store reads an index on the last-seen time of active licensed users.
+   */
+  listInactiveUsers(filter: InactiveUserFilter, page: TimePageRequest): Promise<InactiveUserPage>;
 
   /** License change history, oldest first, optionally for one area. */
   listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]>;

@@ -55,7 +55,7 @@ function schemaDocuments(context: DiscoveryContext): Record<string, unknown>[] {
     ]),
     schemaDocument(context, SEATS_EXTENSION, 'Seats', "The user's license seat, set by seatkeeper.", [
       attribute('seatStatus', 'string', { mutability: 'readOnly', canonicalValues: ['active', 'pending', 'blocked'] }),
-      attribute('blockReason', 'string', { mutability: 'readOnly', canonicalValues: ['admin', 'license-limit', 'directory-disabled', 'directory-removed'] }),
+      attribute('blockReason', 'string', { mutability: 'readOnly', canonicalValues: ['admin', 'license-limit', 'directory-disabled', 'directory-removed', 'dormant'] }),
       attribute('organizationId', 'string', { mutability: 'readOnly', caseExact: true }),
     ]),
   ];

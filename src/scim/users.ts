@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { directoryEntrySchema, type DirectoryEntryInput, type InvalidDirectoryEntry } from '../core/directory-entry.js';
 import type { User } from '../core/schemas.js';
+import { SYSTEM_ACTORS } from '../core/audit.js';
 import { InvalidInputError, UnknownAreaError } from '../errors.js';
 import type { Seatkeeper } from '../service/seatkeeper.js';
 import { formatAttributePath, type KnownSchemas } from './attributes.js';
@@ -84,7 +85,7 @@ export function scimUsers(seats: Seatkeeper, settings: ScimUsersSettings): ScimU
   const { areaId, maxResults, schemas, partner } = settings;
 
   /** Pending users of the area get free seats, oldest first. */
-  const activatePending = () => seats.activatePendingDirectoryUsers({ areaIds: [areaId] });
+  const activatePending = () => seats.activatePendingDirectoryUsers({ areaIds: [areaId], actor: SCIM_ACTOR });
 
   /** A licensed user of the handler's area; others (system users, other areas) are not SCIM resources here. */
   async function get(id: string): Promise<User> {
@@ -213,7 +214,7 @@ export function scimUsers(seats: Seatkeeper, settings: ScimUsersSettings): ScimU
       // Checked before the link is written, so a malformed request writes nothing.
       const checked = directoryEntrySchema.safeParse(entry);
       if (!checked.success) throw problemOfEntry({ index: 0, externalId, username: desired.username, issues: checked.error.issues });
-      const linked = await seats.updateUser(current.id, { externalId });
+      const linked = await seats.updateUser(current.id, { externalId }, { actor: SCIM_ACTOR });
       if (!linked.ok) throw ScimProblem.uniqueness(linked.reason.message);
     }
     const moves = desired.organizationId !== undefined && desired.organizationId !== current.organizationId;
@@ -225,7 +226,7 @@ export function scimUsers(seats: Seatkeeper, settings: ScimUsersSettings): ScimU
 
   async function remove(id: string): Promise<void> {
     const current = await get(id);
-    await seats.deleteUser(current.id);
+    await seats.deleteUser(current.id, { actor: SCIM_ACTOR });
     if (current.state === 'active') await activatePending();
   }
 
@@ -235,7 +236,7 @@ export function scimUsers(seats: Seatkeeper, settings: ScimUsersSettings): ScimU
    * mass block).
    */
   async function syncOne(entry: DirectoryEntryInput, creating: boolean): Promise<User> {
-    const report = await seats.syncDirectory([entry], { onMissing: 'keep', force: true, areaIds: [areaId] });
+    const report = await seats.syncDirectory([entry], { onMissing: 'keep', force: true, areaIds: [areaId], actor: SCIM_ACTOR });
     const invalid = report.invalid[0];
     if (invalid !== undefined) throw problemOfEntry(invalid);
     if (report.skipped.length > 0) {
@@ -265,6 +266,9 @@ export function scimUsers(seats: Seatkeeper, settings: ScimUsersSettings): ScimU
 
   return { get, list, create, replace, patch, remove };
 }
+
+/** The audit trail's actor of every change the SCIM handler makes. */
+const SCIM_ACTOR = { id: SYSTEM_ACTORS.scim.id };
 
 /** Whether the identity provider has the user enabled, as far as the profile tells: only a directory block says it does not. */
 function enabledInDirectory(user: User): boolean {

@@ -1,8 +1,8 @@
-import { areaInputSchema, type Area, type AreaInput } from '../core/schemas.js';
+import { areaInputSchema, type Area, type AreaInput, type WriteOptions } from '../core/schemas.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { ConfigurationRefusedError } from '../errors.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 
 /** Defining license pools. */
 export interface AreasApi {
@@ -21,6 +21,7 @@ export interface AreasApi {
    * new area instead).
    *
    * @param input - id, kind, name, maxUsers (for a new area) and optional graceSeats (omitted: unchanged, 0 for a new area)
+   * @param options - `actor`: who defines it, recorded in the audit trail (`area.created`, `area.updated`)
    * @returns the area as stored
    * @throws InvalidInputError when the input is malformed
    * @throws ConfigurationRefusedError with rule `SECOND_PRIMARY_AREA` when another primary area exists,
@@ -32,15 +33,16 @@ export interface AreasApi {
    * primary.maxUsers; // 105 after a purchase of 5, even though 100 was given again
    * ```
    */
-  defineArea(input: AreaInput): Promise<Area>;
+  defineArea(input: AreaInput, options?: WriteOptions): Promise<Area>;
 }
 
 /** Builds the {@link AreasApi}. */
-export function areasApi(context: ServiceContext): AreasApi {
+export function areasApi(base: ServiceContext): AreasApi {
   return {
-    async defineArea(input) {
+    async defineArea(input, options) {
       const data = parseInput(areaInputSchema, input, 'defineArea input');
-      if (data.kind !== 'primary') return store(data);
+      const context = writeContext(base, options, 'defineArea options');
+      if (data.kind !== 'primary') return store(context, data);
       // The check and the write of a primary area run one at a time per repository: two instances
       // of one process defining different primary areas at once cannot both pass the check. Across
       // processes the store itself keeps one primary area (PostgreSQL: a partial unique index).
@@ -52,13 +54,13 @@ export function areasApi(context: ServiceContext): AreasApi {
             `There is already a primary area ("${primary.id}"); a site has exactly one. Define "${data.id}" as an extranet area.`,
           );
         }
-        return store(data);
+        return store(context, data);
       });
     },
   };
 
   /** Creates the area, or changes an existing one's name and grace seats, under its lock. */
-  async function store(data: AreaInput): Promise<Area> {
+  async function store(context: ServiceContext, data: AreaInput): Promise<Area> {
     return inAreaTransaction(context, [data.id], async (tx) => {
       const before = await tx.getArea(data.id);
       const now = context.clock();

@@ -8,7 +8,8 @@ import { usernameKey, type User } from '../core/schemas.js';
 import { SYSTEM_USERNAMES } from '../core/system-users.js';
 import { ConflictError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
-import { inAreaTransaction, type ServiceContext } from './context.js';
+import { SYSTEM_ACTORS } from '../core/audit.js';
+import { inAreaTransaction, withActor, type ServiceContext } from './context.js';
 import { assertOrganizationIn, readSeatContext } from './seat-context.js';
 import { yieldToEventLoop } from './event-loop.js';
 import { findUsersByExternalIds, findUsersByUsernames } from './reads.js';
@@ -52,7 +53,8 @@ export interface BulkCreateApi {
    * When seats were refused (and not in a dry run), the responsible person is told.
    *
    * @param entries - the users: `createUser` fields plus an optional `state`
-   * @param options - `mode`, `dryRun`, `source` (`manual` or `csv`), `blockedBy`
+   * @param options - `mode`, `dryRun`, `source` (`manual` or `csv`), `blockedBy`, and `actor`: who creates them,
+   *   recorded in the audit trail (one `user.created` per user written)
    * @returns one result per entry, the shortages and whether anything was written
    * @throws InvalidInputError when an entry or option is malformed (nothing is written)
    * @throws UnknownAreaError, UnknownOrganizationError when an entry names an undefined area or organization
@@ -84,7 +86,7 @@ const entriesSchema = z.array(bulkUserInputSchema).max(MAX_ENTRIES);
 type Entry = z.output<typeof bulkUserInputSchema>;
 
 /** Builds the {@link BulkCreateApi}. */
-export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
+export function bulkCreateApi(base: ServiceContext): BulkCreateApi {
   return {
     async createUsers(entries, options = {}) {
       const list = parseInput(entriesSchema, entries, 'createUsers entries');
@@ -93,8 +95,9 @@ export function bulkCreateApi(context: ServiceContext): BulkCreateApi {
         mode: data.mode ?? 'all-or-nothing',
         dryRun: data.dryRun ?? false,
         source: data.source ?? 'manual',
-        blockedBy: data.blockedBy ?? 'bulk import',
+        blockedBy: data.blockedBy ?? data.actor?.id ?? 'bulk import',
       };
+      const context = withActor(base, data.actor, settings.source === 'csv' ? SYSTEM_ACTORS.csvImport : SYSTEM_ACTORS.seatkeeper);
       if (list.length === 0) return { mode: settings.mode, dryRun: settings.dryRun, written: false, created: 0, results: [], shortages: [] };
       const areaIds = [...new Set(list.map((e) => e.areaId))];
       for (let attempt = 1; ; attempt++) {

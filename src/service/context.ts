@@ -1,9 +1,12 @@
 import type { Duration } from 'date-fns';
+import { auditActor, SYSTEM_ACTORS, type AuditActor } from '../core/audit.js';
+import type { Actor } from '../core/schemas.js';
 import type { WarningThresholds } from '../core/warning-thresholds.js';
 import type { Clock } from '../ports/clock.js';
-import type { Notifier } from '../ports/notifier.js';
+import type { LicenseNotification, Notifier } from '../ports/notifier.js';
 import type { SeatRepository, SeatTransaction } from '../ports/repository.js';
 import type { SeatRefusal } from '../core/seat-policy.js';
+import { AuditedTransaction } from './audit-trail.js';
 
 /**
  * Something that happened to an area's seats inside a transaction, reported to
@@ -68,6 +71,16 @@ export interface SeatWatch {
   deliverPending?(): Promise<DeliveryReport>;
   /** Resolves once no delivery run is in flight (nor asked for by one). Optional, as `deliverPending`. */
   settle?(): Promise<void>;
+  /**
+   * Tells the responsible person something other than a seat event (the
+   * summary of a dormant-user run): inside the transaction, reads who that is,
+   * composes the notification for them and enqueues it, so it commits with the
+   * change and is delivered after. Nothing when no responsible person is set.
+   * Optional, as `deliverPending`: without it nothing is told.
+   *
+   * @returns whether a notification was enqueued
+   */
+  notify?(tx: SeatTransaction, compose: (to: string) => LicenseNotification): Promise<boolean>;
 }
 
 /** Notification settings, resolved to their defaults. */
@@ -121,12 +134,28 @@ export interface ServiceContext {
   readonly newId: () => string;
   readonly options: ResolvedOptions;
   readonly watch: SeatWatch;
+  /** Who the writes of this call are recorded as made by; `seatkeeper` when absent. */
+  readonly actor?: AuditActor;
+}
+
+/**
+ * The context of one write call: its actor is the caller's, or the system
+ * actor of the path when the caller gave none.
+ *
+ * @param context - the instance's context
+ * @param actor - the validated `actor` option, if any
+ * @param fallback - the path's system actor (default `seatkeeper`)
+ */
+export function withActor(context: ServiceContext, actor: Actor | undefined, fallback: AuditActor = SYSTEM_ACTORS.seatkeeper): ServiceContext {
+  return { ...context, actor: auditActor(actor, fallback) };
 }
 
 /**
  * Runs `work` in a transaction on `areaIds`, then lets the watch start
- * delivering what the transaction enqueued, in the background. Every
- * seat-taking write goes through here.
+ * delivering what the transaction enqueued, in the background. Every write
+ * goes through here: `work` runs on an {@link AuditedTransaction}, which
+ * appends the audit events of what it changed, as made by `context.actor`,
+ * before the transaction commits.
  */
 export async function inAreaTransaction<T>(
   context: ServiceContext,
@@ -135,9 +164,12 @@ export async function inAreaTransaction<T>(
 ): Promise<T> {
   let transaction: SeatTransaction | undefined;
   try {
-    return await context.repository.transaction({ areaIds }, (tx) => {
-      transaction = tx;
-      return work(tx);
+    return await context.repository.transaction({ areaIds }, async (tx) => {
+      const audited = new AuditedTransaction(tx, context.clock, context.actor ?? SYSTEM_ACTORS.seatkeeper);
+      transaction = audited;
+      const result = await work(audited);
+      await audited.flush();
+      return result;
     });
   } finally {
     context.watch.afterCommit(transaction);

@@ -8,14 +8,15 @@ import {
 } from '../core/directory-entry.js';
 import { planDirectoryChanges } from '../core/directory-plan.js';
 import { countDirectoryLines, isWaitingForLicense, type DirectorySyncPlan, type DirectorySyncReport } from '../core/directory-report.js';
-import type { User } from '../core/schemas.js';
-import { idSchema } from '../core/schemas.js';
+import { SYSTEM_ACTORS } from '../core/audit.js';
+import type { User, WriteOptions } from '../core/schemas.js';
+import { actorSchema, idSchema } from '../core/schemas.js';
 import { UnknownAreaError } from '../errors.js';
-import type { ServiceContext } from './context.js';
+import { withActor, type ServiceContext } from './context.js';
 import { activatePendingInArea, applyDirectoryPlan } from './directory-apply.js';
 import { planStreamedDirectorySync, syncStreamedDirectory } from './directory-stream.js';
 import { directoryProfilePages, isMissing, matchedInCovered, profilesInCovered, readMatchedState } from './directory-state.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 
 /** Syncing users from a directory (Active Directory, LDAP, SCIM): plan, apply, or both. */
 export interface DirectorySyncApi {
@@ -70,6 +71,7 @@ export interface DirectorySyncApi {
    * validated first, so a copy kept for an approval step applies like the original.
    *
    * @param plan - a plan from `planDirectorySync` of an array feed, or a copy of one (its dates as `Date` objects)
+   * @param options - `actor`: who applies it, recorded in the audit trail (default `directory-sync`)
    * @returns what happened, per user and in numbers, and who waits for a license
    * @throws InvalidInputError when `plan` is not a plan, or is the dry run of a streamed feed (`sampled` set)
    * @example
@@ -78,7 +80,7 @@ export interface DirectorySyncApi {
    * if (report.refused) console.log(report.refused.message);
    * ```
    */
-  applyDirectorySync(plan: DirectorySyncPlan): Promise<DirectorySyncReport>;
+  applyDirectorySync(plan: DirectorySyncPlan, options?: WriteOptions): Promise<DirectorySyncReport>;
   /**
    * Plans and applies a directory sync in one call; see `planDirectorySync` for
    * the rules. Running the same feed twice changes nothing the second time.
@@ -97,7 +99,7 @@ export interface DirectorySyncApi {
    * nobody is blocked, and the error is thrown.
    *
    * @param entries - the directory's users: an array, or an async iterable of entries or pages
-   * @param options - `onMissing`, `maxBlockShare`, `force`, `areaIds`
+   * @param options - `onMissing`, `maxBlockShare`, `force`, `areaIds`, and `actor`: who syncs, recorded in the audit trail (default `directory-sync`)
    * @returns what happened
    * @throws InvalidInputError, UnknownAreaError as for `planDirectorySync`; while reading a streamed feed, whatever it throws
    * @example
@@ -110,7 +112,7 @@ export interface DirectorySyncApi {
    * await seats.syncDirectory(readLdapDirectoryPages(ldapOptions), { onMissing: 'block' });
    * ```
    */
-  syncDirectory(entries: DirectoryFeed, options?: DirectorySyncOptions): Promise<DirectorySyncReport>;
+  syncDirectory(entries: DirectoryFeed, options?: SyncDirectoryOptions): Promise<DirectorySyncReport>;
   /**
    * Activates pending directory users (blocked with `license-limit`, waiting
    * for a seat) while seats are free, **oldest `blockedAt` first**, with the
@@ -127,7 +129,7 @@ export interface DirectorySyncApi {
    * profiles without an external id (not linked to a directory) are left to
    * `reinstateUser`.
    *
-   * @param options - `areaIds`: only these areas (default every area)
+   * @param options - `areaIds`: only these areas (default every area); `actor`: who asks, recorded in the audit trail (default `directory-sync`)
    * @returns who was activated and who still waits, overall and per area
    * @throws InvalidInputError when the options are malformed
    * @throws UnknownAreaError when `options.areaIds` names an area that is not defined
@@ -159,7 +161,17 @@ export interface DirectorySyncApi {
 export const activatePendingOptionsSchema = z.strictObject({
   /** Only the pending users of these areas. Default: every area. */
   areaIds: z.array(idSchema).min(1, 'must name at least one area').optional(),
+  /** Who asks, recorded in the audit trail. Default `{ id: 'directory-sync' }`. */
+  actor: actorSchema.optional(),
 });
+
+/** Options of `syncDirectory`: those of `planDirectorySync`, and who syncs. */
+export const syncDirectoryOptionsSchema = directorySyncOptionsSchema.extend({
+  /** Who syncs, recorded in the audit trail. Default `{ id: 'directory-sync' }`. */
+  actor: actorSchema.optional(),
+});
+/** Options of `syncDirectory`. */
+export type SyncDirectoryOptions = z.input<typeof syncDirectoryOptionsSchema>;
 /** Options of `activatePendingDirectoryUsers`. */
 export type ActivatePendingOptions = z.input<typeof activatePendingOptionsSchema>;
 
@@ -192,10 +204,12 @@ export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
   const api: DirectorySyncApi = {
     planDirectorySync: (entries, options = {}) =>
       isStreamed(entries) ? planStreamedDirectorySync(context, entries, options) : planDirectorySync(context, entries, options),
-    applyDirectorySync: (plan) => applyDirectoryPlan(context, plan),
+    applyDirectorySync: (plan, options) => applyDirectoryPlan(writeContext(context, options, 'applyDirectorySync options', SYSTEM_ACTORS.directorySync), plan),
     async syncDirectory(entries, options = {}) {
-      if (isStreamed(entries)) return syncStreamedDirectory(context, entries, options);
-      return api.applyDirectorySync(await api.planDirectorySync(entries, options));
+      const { actor, ...planOptions } = parseInput(syncDirectoryOptionsSchema, options, 'directory sync options');
+      const writer = withActor(context, actor, SYSTEM_ACTORS.directorySync);
+      if (isStreamed(entries)) return syncStreamedDirectory(writer, entries, planOptions);
+      return applyDirectoryPlan(writer, await planDirectorySync(context, entries, planOptions));
     },
     activatePendingDirectoryUsers: (options = {}) => activatePending(context, options),
     async findUserByExternalId(externalId) {
@@ -206,8 +220,9 @@ export function directorySyncApi(context: ServiceContext): DirectorySyncApi {
   return api;
 }
 
-async function activatePending(context: ServiceContext, options: unknown): Promise<PendingActivationReport> {
-  const { areaIds } = parseInput(activatePendingOptionsSchema, options, 'activatePendingDirectoryUsers options');
+async function activatePending(base: ServiceContext, options: unknown): Promise<PendingActivationReport> {
+  const { areaIds, actor } = parseInput(activatePendingOptionsSchema, options, 'activatePendingDirectoryUsers options');
+  const context = withActor(base, actor, SYSTEM_ACTORS.directorySync);
   const activatedAt = context.clock();
   const defined = (await context.repository.listAreas()).map((a) => a.id);
   for (const areaId of areaIds ?? []) if (!defined.includes(areaId)) throw new UnknownAreaError(areaId);

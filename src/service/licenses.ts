@@ -10,13 +10,13 @@ import {
   type LicenseRequest,
   type LicenseRequestInput,
 } from '../core/license-request.js';
-import { idSchema, seatCountSchema, type Area } from '../core/schemas.js';
+import { actorSchema, idSchema, seatCountSchema, type Area, type WriteOptions } from '../core/schemas.js';
 import { emptyAreaCounts } from '../core/usage.js';
 import { InvalidInputError, UnknownAreaError } from '../errors.js';
 import type { LicenseChangeRecord, SeatTransaction } from '../ports/repository.js';
-import { inAreaTransaction, type ServiceContext } from './context.js';
+import { inAreaTransaction, withActor, type ServiceContext } from './context.js';
 import { requireArea } from './seat-context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 import { countArea } from './reads.js';
 
 /** Options of {@link LicensesApi.setAreaLicenses}. */
@@ -25,6 +25,8 @@ export const setAreaLicensesOptionsSchema = z.strictObject({
   reason: z.string().trim().min(1, 'must say why the licenses change').max(500),
   /** Set the licenses even below the seats in use or below the partner quotas. Default `false`. */
   allowBelowUse: z.boolean().optional(),
+  /** Who sets them, recorded in the audit trail (`license.changed`). */
+  actor: actorSchema.optional(),
 });
 /** Options of {@link LicensesApi.setAreaLicenses}. */
 export type SetAreaLicensesOptions = z.input<typeof setAreaLicensesOptionsSchema>;
@@ -69,6 +71,7 @@ export interface LicensesApi {
    * activated at the next sync.
    *
    * @param request - a request from `requestLicenses`, possibly after a JSON round trip
+   * @param options - `actor`: who applies it, recorded in the audit trail (one `license.changed` per area)
    * @returns whether it was applied now, its history records and the areas after
    * @throws InvalidInputError when the request is malformed or altered below the minimum purchase
    * @throws UnknownAreaError when an area it names no longer exists
@@ -78,7 +81,7 @@ export interface LicensesApi {
    * const { applied, areas } = await seats.applyLicenseChange(JSON.parse(storedRequest));
    * ```
    */
-  applyLicenseChange(request: LicenseRequest): Promise<LicenseChangeResult>;
+  applyLicenseChange(request: LicenseRequest, options?: WriteOptions): Promise<LicenseChangeResult>;
   /**
    * Sets an existing area's licenses outside a purchase or a move: an
    * explicit override for a correction, a contract that shrank or a pool
@@ -95,7 +98,7 @@ export interface LicensesApi {
    *
    * @param areaId - the area
    * @param maxUsers - its new number of licenses, a whole number >= 0
-   * @param options - `reason` (required) and `allowBelowUse`
+   * @param options - `reason` (required), `allowBelowUse`, and `actor`: who sets them, recorded in the audit trail
    * @returns whether the limit changed, its history record and the area after
    * @throws InvalidInputError when an argument is malformed or the reason is empty
    * @throws UnknownAreaError when the area is not defined
@@ -170,8 +173,9 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       return { ...request, summary: licenseRequestSummary(request) };
     },
 
-    async applyLicenseChange(input) {
+    async applyLicenseChange(input, options) {
       const request = parseInput(licenseRequestSchema, input, 'license request');
+      const writer = writeContext(context, options, 'applyLicenseChange options');
       checkMinimum(request, 'license request');
       const first = request.type === 'add' ? request.areaId : request.from;
       const areaIds = request.type === 'add' ? [request.areaId] : [request.from, request.to];
@@ -184,7 +188,7 @@ export function licensesApi(context: ServiceContext): LicensesApi {
       // wait for a second connection. An application in parallel is caught under the lock by the
       // request's mark, written with the change.
       if ((await repository.listLicenseChanges(first)).some((c) => c.requestId === request.id)) return appliedBefore();
-      const outcome = await inAreaTransaction(context, areaIds, async (tx): Promise<LicenseChangeResult | null> => {
+      const outcome = await inAreaTransaction(writer, areaIds, async (tx): Promise<LicenseChangeResult | null> => {
         if ((await tx.getSetting(appliedRequestKey(request.id))) !== null) return null;
         const planned = planLicenseChange(request, await readFiguresIn(tx, areaIds));
         const now = context.clock();
@@ -220,8 +224,8 @@ export function licensesApi(context: ServiceContext): LicensesApi {
     async setAreaLicenses(areaId, maxUsers, options) {
       const id = parseInput(idSchema, areaId, 'area id');
       const seats = parseInput(seatCountSchema, maxUsers, 'maxUsers');
-      const { reason, allowBelowUse = false } = parseInput(setAreaLicensesOptionsSchema, options, 'setAreaLicenses options');
-      return inAreaTransaction(context, [id], async (tx): Promise<LicenseChangeResult> => {
+      const { reason, allowBelowUse = false, actor } = parseInput(setAreaLicensesOptionsSchema, options, 'setAreaLicenses options');
+      return inAreaTransaction(withActor(context, actor), [id], async (tx): Promise<LicenseChangeResult> => {
         const figures = (await readFiguresIn(tx, [id])).get(id) as AreaFigures;
         const before = figures.area;
         if (before.maxUsers === seats) return { applied: false, changes: [], areas: [before] };

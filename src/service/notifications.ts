@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { emailSchema } from '../core/schemas.js';
+import { emailSchema, type WriteOptions } from '../core/schemas.js';
 import type { OutboxEntry } from '../ports/repository.js';
 import { inAreaTransaction, type DeliveryReport, type ServiceContext } from './context.js';
 import { parseResponsiblePerson, RESPONSIBLE_PERSON_KEY } from './notifications/watch-state.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 
 /** A filter for {@link NotificationsApi.notifications}. */
 export const notificationFilterSchema = z.strictObject({
@@ -31,6 +31,7 @@ export interface NotificationsApi {
    * next operation on that area or the next {@link NotificationsApi.deliverPendingNotifications}.
    *
    * @param email - the address, or `null`
+   * @param options - `actor`: who sets it, recorded in the audit trail (`setting.changed`)
    * @returns the stored address, trimmed, or `null`
    * @throws InvalidInputError when the address is malformed
    * @example
@@ -38,7 +39,7 @@ export interface NotificationsApi {
    * await seats.setResponsiblePerson('licences@example.com');
    * ```
    */
-  setResponsiblePerson(email: string | null): Promise<string | null>;
+  setResponsiblePerson(email: string | null, options?: WriteOptions): Promise<string | null>;
   /** The responsible person's address, or `null` when none is set. */
   getResponsiblePerson(): Promise<string | null>;
   /**
@@ -101,9 +102,9 @@ export interface NotificationsApi {
 /** Builds the {@link NotificationsApi}. */
 export function notificationsApi(context: ServiceContext): NotificationsApi {
   return {
-    async setResponsiblePerson(email) {
+    async setResponsiblePerson(email, options) {
       const address = parseInput(emailSchema.nullable(), email, 'responsible person');
-      await inAreaTransaction(context, [], (tx) => tx.putSetting(RESPONSIBLE_PERSON_KEY, address));
+      await inAreaTransaction(writeContext(context, options, 'setResponsiblePerson options'), [], (tx) => tx.putSetting(RESPONSIBLE_PERSON_KEY, address));
       return address;
     },
 

@@ -1,8 +1,8 @@
 import { decideOrganizationChange } from '../core/organization-policy.js';
-import { idSchema, organizationInputSchema, type Organization, type OrganizationInput } from '../core/schemas.js';
+import { idSchema, organizationInputSchema, type Organization, type OrganizationInput, type WriteOptions } from '../core/schemas.js';
 import { ConfigurationRefusedError, SerializationFailureError, UnknownAreaError } from '../errors.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 import { countArea } from './reads.js';
 
 /** Defining partner organizations and reading them back. */
@@ -21,6 +21,7 @@ export interface OrganizationsApi {
    * Runs under the area's lock, so a concurrent seat check never sees half a change.
    *
    * @param input - id, areaId, name, access, maxUsers, and `allowOverLimit` to make a quota change that breaks a limit
+   * @param options - `actor`: who defines it, recorded in the audit trail
    * @returns the stored organization
    * @throws InvalidInputError when the input is malformed
    * @throws UnknownAreaError when the area is not defined
@@ -34,7 +35,7 @@ export interface OrganizationsApi {
    * await seats.defineOrganization({ id: 'acme', areaId: 'primary', name: 'Acme', access: 'denied', maxUsers: 0, allowOverLimit: true });
    * ```
    */
-  defineOrganization(input: OrganizationInput): Promise<Organization>;
+  defineOrganization(input: OrganizationInput, options?: WriteOptions): Promise<Organization>;
   /**
    * The partner organization with this id, or `null`.
    *
@@ -53,10 +54,12 @@ export interface OrganizationsApi {
 const MOVE_RACE_ATTEMPTS = 3;
 
 /** Builds the {@link OrganizationsApi}. */
-export function organizationsApi(context: ServiceContext): OrganizationsApi {
+export function organizationsApi(base: ServiceContext): OrganizationsApi {
+  const context = base;
   return {
-    async defineOrganization(input) {
+    async defineOrganization(input, options) {
       const data = parseInput(organizationInputSchema, input, 'defineOrganization input');
+      const context = writeContext(base, options, 'defineOrganization options');
       for (let attempt = 0; attempt < MOVE_RACE_ATTEMPTS; attempt++) {
         // The organization's current area must be locked too when it moves, and is only known by reading it first.
         const seen = await context.repository.getOrganization(data.id);

@@ -16,7 +16,7 @@ import {
   UnknownOrganizationError,
 } from '../errors.js';
 import { MAX_KEYS_PER_LOOKUP, type SeatTransaction } from '../ports/repository.js';
-import { inAreaTransaction, type ServiceContext } from './context.js';
+import { inAreaTransaction, withActor, type ServiceContext } from './context.js';
 import { alertKey } from './notifications/watch-state.js';
 import { countArea } from './reads.js';
 import { AREA_CHANGE_ATTEMPTS, readSeatContext } from './seat-context.js';
@@ -61,7 +61,8 @@ export interface RetirementApi {
    *   answer is a refusal with the shortage (seats short, smallest purchase).
    *
    * @param organizationId - the partner organization
-   * @param options - `users`: `'block'` or `{ moveTo }`; `blockedBy`: who retires it
+   * @param options - `users`: `'block'` or `{ moveTo }`; `blockedBy`: who retires it; `actor`: who retires it, recorded
+   *   in the audit trail (each user blocked or moved, and `organization.deleted`)
    * @returns `{ ok: true, users, blocked, movedTo }`, or `{ ok: false, reason, shortage }`
    * @throws InvalidInputError when the options are malformed or `moveTo` is the organization itself
    * @throws UnknownOrganizationError when the organization or `moveTo` is not defined
@@ -88,7 +89,8 @@ export interface RetirementApi {
    *   shortage.
    *
    * @param areaId - the extranet area
-   * @param options - `users`: `'block'` or `{ moveTo }`; `blockedBy`: who retires it
+   * @param options - `users`: `'block'` or `{ moveTo }`; `blockedBy`: who retires it; `actor`: who retires it, recorded
+   *   in the audit trail (each user blocked or moved, and `area.deleted`)
    * @returns `{ ok: true, users, blocked, movedTo }`, or `{ ok: false, reason, shortage }`
    * @throws InvalidInputError when the options are malformed or `moveTo` is the area itself
    * @throws UnknownAreaError when the area or `moveTo` is not defined
@@ -111,7 +113,8 @@ export function retirementApi(context: ServiceContext): RetirementApi {
     async retireOrganization(organizationId, options) {
       const id = parseInput(idSchema, organizationId, 'organization id');
       const data = parseInput(retireOrganizationOptionsSchema, options, 'retireOrganization options');
-      const blockedBy = data.blockedBy ?? 'retireOrganization';
+      const writer = withActor(context, data.actor);
+      const blockedBy = data.blockedBy ?? data.actor?.id ?? 'retireOrganization';
       const moveTo = data.users === 'block' ? undefined : data.users.moveTo;
       if (moveTo === id) throw sameTarget('moveTo', `is the organization being retired; name another one, or null for the host company`);
       for (let attempt = 1; attempt <= AREA_CHANGE_ATTEMPTS; attempt++) {
@@ -121,7 +124,7 @@ export function retirementApi(context: ServiceContext): RetirementApi {
         if (moveTo != null && target === null) throw new UnknownOrganizationError(moveTo);
         const to = { areaId: target?.areaId ?? seen.areaId, organizationId: moveTo ?? null };
         const listed = await listProfiles({ organizationId: id });
-        const outcome = await inAreaTransaction(context, [seen.areaId, to.areaId], async (tx): Promise<RetirementResult | null> => {
+        const outcome = await inAreaTransaction(writer, [seen.areaId, to.areaId], async (tx): Promise<RetirementResult | null> => {
           const organization = await tx.getOrganization(id);
           if (organization === null) throw new UnknownOrganizationError(id);
           const targetNow = moveTo == null ? null : await tx.getOrganization(moveTo);
@@ -151,7 +154,8 @@ export function retirementApi(context: ServiceContext): RetirementApi {
     async retireArea(areaId, options) {
       const id = parseInput(idSchema, areaId, 'area id');
       const data = parseInput(retireAreaOptionsSchema, options, 'retireArea options');
-      const blockedBy = data.blockedBy ?? 'retireArea';
+      const writer = withActor(context, data.actor);
+      const blockedBy = data.blockedBy ?? data.actor?.id ?? 'retireArea';
       if (data.users !== 'block' && data.users.moveTo === id) throw sameTarget('moveTo', 'is the area being retired; name another area');
       for (let attempt = 1; attempt <= AREA_CHANGE_ATTEMPTS; attempt++) {
         const areas = await repository.listAreas();
@@ -171,7 +175,7 @@ export function retirementApi(context: ServiceContext): RetirementApi {
         }
         const to = { areaId: targetId, organizationId: null };
         const listed = await listProfiles({ areaId: id });
-        const outcome = await inAreaTransaction(context, [id, targetId], async (tx): Promise<RetirementResult | null> => {
+        const outcome = await inAreaTransaction(writer, [id, targetId], async (tx): Promise<RetirementResult | null> => {
           const current = await tx.getArea(id);
           if (current === null) throw new UnknownAreaError(id);
           if ((await tx.getArea(targetId)) === null) throw new UnknownAreaError(targetId);

@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SeatRepository } from '../ports/repository.js';
 import { areasApi, type AreasApi } from './areas.js';
+import { auditApi, type AuditApi } from './audit-log.js';
+import { dormantUsersApi, type DormantUsersApi } from './dormant.js';
 import { diagnosticsApi, type DiagnosticsApi } from './diagnostics.js';
 import { explainUserApi, type ExplainUserApi } from './explain-user.js';
 import { licenseViewApi, type LicenseViewApi } from './license-view.js';
@@ -102,6 +104,8 @@ export interface Seatkeeper
     UsageHistoryApi,
     BulkCreateApi,
     DirectorySyncApi,
+    AuditApi,
+    DormantUsersApi,
     RetirementApi {}
 
 /**
@@ -158,6 +162,8 @@ export function createSeatkeeper(options: SeatkeeperOptions): Seatkeeper {
     ...usageHistoryApi(context),
     ...bulkCreateApi(context),
     ...directorySyncApi(context),
+    ...auditApi(context),
+    ...dormantUsersApi(context),
     ...retirementApi(context),
   };
 }

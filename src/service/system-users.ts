@@ -1,10 +1,11 @@
 import { isLegacyGuest, SYSTEM_USERNAMES } from '../core/system-users.js';
-import type { SystemRole, User } from '../core/schemas.js';
+import type { SystemRole, User, WriteOptions } from '../core/schemas.js';
 import { ConflictError, NoPrimaryAreaError, SerializationFailureError } from '../errors.js';
 import type { SeatTransaction } from '../ports/repository.js';
 import { inAreaTransaction, type ServiceContext } from './context.js';
 import { AREA_CHANGE_ATTEMPTS } from './seat-context.js';
 import { findUserByUsername } from './reads.js';
+import { writeContext } from './validate.js';
 
 /** The result of {@link SystemUsersApi.migrateLegacyGuest}. */
 export interface LegacyGuestMigration {
@@ -21,22 +22,26 @@ export interface SystemUsersApi {
    * missing. They never take a seat and are counted in `totalActiveUsers`.
    * Idempotent.
    *
+   * @param options - `actor`: who asks, recorded in the audit trail (default `seatkeeper`)
    * @returns the system users created by this call (empty when none was missing)
    * @throws SeatkeeperError `NO_PRIMARY_AREA` when no primary area is defined
    */
-  ensureSystemUsers(): Promise<readonly User[]>;
+  ensureSystemUsers(options?: WriteOptions): Promise<readonly User[]>;
   /**
    * Migrates legacy guests: a system guest renamed by the site becomes an
    * active licensed user (counted even if that puts the area over its limit:
    * nothing may be lost; the area reports `exceeded` and the responsible person
    * is told), and a new inactive (blocked) system `guest` is created.
    * Idempotent: a second call finds nothing to do.
+   *
+   * @param options - `actor`: who asks, recorded in the audit trail (default `seatkeeper`)
    */
-  migrateLegacyGuest(): Promise<LegacyGuestMigration>;
+  migrateLegacyGuest(options?: WriteOptions): Promise<LegacyGuestMigration>;
 }
 
 /** Builds the {@link SystemUsersApi}. */
-export function systemUsersApi(context: ServiceContext): SystemUsersApi {
+export function systemUsersApi(base: ServiceContext): SystemUsersApi {
+  const context = base;
   async function primaryAreaId(): Promise<string> {
     const primary = (await context.repository.listAreas()).find((a) => a.kind === 'primary');
     if (primary === undefined) throw new NoPrimaryAreaError();
@@ -73,6 +78,7 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
       source: 'system',
       createdAt: now,
       updatedAt: now,
+      lastActivityAt: null,
     };
   }
 
@@ -82,7 +88,8 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
   }
 
   return {
-    async ensureSystemUsers() {
+    async ensureSystemUsers(options) {
+      const context = writeContext(base, options, 'ensureSystemUsers options');
       const areaId = await primaryAreaId();
       // Read before the lock: a transaction never waits for a second connection (a pool of one would hang).
       const seen = await systemUsers();
@@ -103,7 +110,8 @@ export function systemUsersApi(context: ServiceContext): SystemUsersApi {
       });
     },
 
-    async migrateLegacyGuest() {
+    async migrateLegacyGuest(options) {
+      const context = writeContext(base, options, 'migrateLegacyGuest options');
       for (let attempt = 1; attempt <= AREA_CHANGE_ATTEMPTS; attempt++) {
         const legacy = (await systemUsers()).filter(isLegacyGuest);
         if (legacy.length === 0) return { migrated: [], createdGuest: null };

@@ -18,14 +18,15 @@ import {
   type UpdateUserInput,
   type User,
   type UserSource,
+  type WriteOptions,
 } from '../core/schemas.js';
 import { isProtectedSystemUser, reservedUsernameRefusal } from '../core/system-users.js';
 import { ConfigurationRefusedError, ConflictError, UnknownUserError } from '../errors.js';
 import { usernameProblem } from '../core/username.js';
 import type { SeatTransaction, UserPage } from '../ports/repository.js';
-import { inAreaTransaction, type ServiceContext } from './context.js';
+import { inAreaTransaction, withActor, type ServiceContext } from './context.js';
 import { assertOrganizationIn, inUserArea, readSeatContext } from './seat-context.js';
-import { parseInput } from './validate.js';
+import { parseInput, writeContext } from './validate.js';
 import { findUserByUsername } from './reads.js';
 import { listUsersOn } from './find-users.js';
 
@@ -37,6 +38,7 @@ export interface UsersApi {
    * take more seats than there are.
    *
    * @param input - username (unique site-wide by its canonical form: case, width and accent composition ignored), areaId, optional organizationId, email, displayName, externalId
+   * @param options - `actor`: who creates it, recorded in the audit trail
    * @returns `{ ok: true, user }`, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
    *   `PARTNER_QUOTA_REACHED`, `PARTNER_ACCESS_DENIED`, `USERNAME_NOT_ALLOWED` (a name that
    *   could pass for another), `USERNAME_TAKEN` (also for the system users' names, `superuser`
@@ -45,11 +47,11 @@ export interface UsersApi {
    * @throws InvalidInputError, UnknownAreaError, UnknownOrganizationError
    * @example
    * ```ts
-   * const r = await seats.createUser({ username: 'alice', areaId: 'primary' });
+   * const r = await seats.createUser({ username: 'alice', areaId: 'primary' }, { actor: { id: 'admin-7', name: 'Ada Admin' } });
    * if (!r.ok) console.log(r.reason.code, r.reason.message);
    * ```
    */
-  createUser(input: CreateUserInput): Promise<UserResult>;
+  createUser(input: CreateUserInput, options?: WriteOptions): Promise<UserResult>;
   /**
    * Changes profile fields. Renaming the system guest makes it a legacy guest
    * (see `migrateLegacyGuest`). The system users' names (`superuser`, `guest`)
@@ -58,12 +60,13 @@ export interface UsersApi {
    *
    * @param userId - the user
    * @param changes - username, email, displayName, externalId; `null` clears a field
+   * @param options - `actor`: who changes it, recorded in the audit trail
    * @returns the updated user, or a `USERNAME_NOT_ALLOWED` / `USERNAME_TAKEN` /
    *   `EXTERNAL_ID_TAKEN` refusal. Only a new username is checked: a user keeps the
    *   name it has even when that name would not be allowed today.
    * @throws InvalidInputError, UnknownUserError
    */
-  updateUser(userId: string, changes: UpdateUserInput): Promise<UserResult>;
+  updateUser(userId: string, changes: UpdateUserInput, options?: WriteOptions): Promise<UserResult>;
   /**
    * Blocks a user: always allowed, frees its seat, keeps the profile. A user
    * blocked here is never activated again by a directory sync, only by
@@ -72,7 +75,8 @@ export interface UsersApi {
    * administer it.
    *
    * @param userId - the user
-   * @param options - `blockedBy`: who blocks, kept for `explainUser`
+   * @param options - `actor`: who blocks, recorded in the audit trail; `blockedBy`: who blocks, kept on the
+   *   profile for `explainUser` (default: the actor's id)
    * @returns the blocked user
    * @throws UnknownUserError
    * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
@@ -82,24 +86,28 @@ export interface UsersApi {
    * Reinstates (unblocks) a user, if a seat is free. Reinstating an active user returns it unchanged.
    *
    * @param userId - the user
+   * @param options - `actor`: who reinstates it, recorded in the audit trail
    * @returns `{ ok: true, user }`, or a refusal as for `createUser`
    * @throws UnknownUserError
    */
-  reinstateUser(userId: string): Promise<UserResult>;
+  reinstateUser(userId: string, options?: WriteOptions): Promise<UserResult>;
   /**
    * Deletes a user **permanently and irreversibly**: the profile and its data
    * are gone and cannot be retrieved. Frees its seat. To keep the profile and
    * free the seat, use `blockUser` instead. Notifications never name a user,
-   * so nothing in the outbox keeps the deleted user's name or email. The
-   * SuperUser is never deleted; the system guest may be (`ensureSystemUsers`
-   * creates it again, and its name stays reserved meanwhile).
+   * so nothing in the outbox keeps the deleted user's name or email, and the
+   * audit trail keeps the user's events (its id, what changed and who changed
+   * it) but loses its username, email and display name, in the same
+   * transaction. The SuperUser is never deleted; the system guest may be
+   * (`ensureSystemUsers` creates it again, and its name stays reserved meanwhile).
    *
    * @param userId - the user
+   * @param options - `actor`: who deletes it, recorded in the audit trail
    * @returns the deleted user as it was
    * @throws UnknownUserError
    * @throws ConfigurationRefusedError with rule `SYSTEM_USER_PROTECTED` for the SuperUser (nothing is written)
    */
-  deleteUser(userId: string): Promise<User>;
+  deleteUser(userId: string, options?: WriteOptions): Promise<User>;
   /**
    * Moves a user to another area, or to another partner organization (or the
    * host company) in its area. Both areas are locked in one transaction: an
@@ -114,6 +122,7 @@ export interface UsersApi {
    *
    * @param userId - the user
    * @param target - `areaId`, and `organizationId`: a partner of that area, or `null` for the host company
+   * @param options - `actor`: who moves it, recorded in the audit trail (`user.moved`)
    * @returns `{ ok: true, user }` as moved, or `{ ok: false, reason }` with `LICENSE_LIMIT_REACHED`,
    *   `PARTNER_QUOTA_REACHED` or `PARTNER_ACCESS_DENIED` from the target; nothing is written on a refusal
    * @throws InvalidInputError, UnknownUserError, UnknownAreaError, UnknownOrganizationError (not in the target area)
@@ -124,7 +133,7 @@ export interface UsersApi {
    * if (!r.ok) console.log(r.reason.code); // e.g. PARTNER_QUOTA_REACHED: nothing moved
    * ```
    */
-  moveUser(userId: string, target: MoveUserTarget): Promise<UserResult>;
+  moveUser(userId: string, target: MoveUserTarget, options?: WriteOptions): Promise<UserResult>;
   /** The user with this id, or `null`. */
   getUser(userId: string): Promise<User | null>;
   /**
@@ -186,16 +195,18 @@ export interface NewUserFields {
 }
 
 /** Builds the {@link UsersApi}. */
-export function usersApi(context: ServiceContext): UsersApi {
+export function usersApi(base: ServiceContext): UsersApi {
+  const context = base;
   return {
-    async createUser(input) {
+    async createUser(input, options) {
       const data = parseInput(createUserInputSchema, input, 'createUser input');
-      return await createLicensedUser(context, data, 'manual', 'create a user');
+      return await createLicensedUser(writeContext(context, options, 'createUser options'), data, 'manual', 'create a user');
     },
 
-    async updateUser(userId, changes) {
+    async updateUser(userId, changes, options) {
       const id = parseInput(idSchema, userId, 'user id');
       const data = parseInput(updateUserInputSchema, changes, 'updateUser input');
+      const context = writeContext(base, options, 'updateUser options');
       const current = await context.repository.getUser(id);
       if (current === null) throw new UnknownUserError(id);
       return withUniqueKeys(current.areaId, data, () => inUserArea(context, current, async (tx, user) => {
@@ -220,8 +231,8 @@ export function usersApi(context: ServiceContext): UsersApi {
 
     async blockUser(userId, options = {}) {
       const id = parseInput(idSchema, userId, 'user id');
-      const { blockedBy } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
-      return inUserArea(context, id, async (tx, user) => {
+      const { actor, blockedBy = actor?.id } = parseInput(blockUserOptionsSchema, options, 'blockUser options');
+      return inUserArea(withActor(base, actor), id, async (tx, user) => {
         refuseProtected(user, 'blocked');
         if (user.state === 'blocked' && user.blockReason === 'admin') return user;
         const now = context.clock();
@@ -239,8 +250,9 @@ export function usersApi(context: ServiceContext): UsersApi {
       });
     },
 
-    async reinstateUser(userId) {
+    async reinstateUser(userId, options) {
       const id = parseInput(idSchema, userId, 'user id');
+      const context = writeContext(base, options, 'reinstateUser options');
       return inUserArea(context, id, async (tx, user): Promise<UserResult> => {
         if (user.state === 'active') return { ok: true, user };
         if (user.kind === 'licensed') {
@@ -257,8 +269,10 @@ export function usersApi(context: ServiceContext): UsersApi {
       });
     },
 
-    async deleteUser(userId) {
+    async deleteUser(userId, options) {
       const id = parseInput(idSchema, userId, 'user id');
+      const context = writeContext(base, options, 'deleteUser options');
+      // The audit trail's recorder redacts the user's events in this transaction.
       return inUserArea(context, id, async (tx, user) => {
         refuseProtected(user, 'deleted');
         await tx.deleteUser(user.id);
@@ -267,9 +281,10 @@ export function usersApi(context: ServiceContext): UsersApi {
       });
     },
 
-    async moveUser(userId, target) {
+    async moveUser(userId, target, options) {
       const id = parseInput(idSchema, userId, 'user id');
       const to = parseInput(moveUserTargetSchema, target, 'moveUser target');
+      const context = writeContext(base, options, 'moveUser options');
       return inUserArea(
         context,
         id,
@@ -378,6 +393,7 @@ export function newUser(
     source: how.source,
     createdAt: now,
     updatedAt: now,
+    lastActivityAt: null,
   };
 }
 

@@ -7,7 +7,9 @@
  */
 import type { SeatRepository } from '../ports/repository.js';
 import type { SeatRepositoryCheck } from './check.js';
+import { activityChecks } from './checks/activity.js';
 import { areaChecks } from './checks/areas.js';
+import { auditChecks } from './checks/audit.js';
 import { bulkChecks } from './checks/bulk.js';
 import { concurrencyChecks } from './checks/concurrency.js';
 import { countChecks } from './checks/counts.js';
@@ -24,7 +26,7 @@ export type { SeatRepositoryCheck } from './check.js';
 /**
  * Every conformance check, grouped by the part of the port it covers: areas,
  * users, values (records are copied in and out), counts, listing, settings,
- * outbox, history, transactions, concurrency and bulk.
+ * outbox, history, audit trail, activity, transactions, concurrency and bulk.
  */
 export const seatRepositoryChecks: readonly SeatRepositoryCheck[] = [
   ...areaChecks,
@@ -35,6 +37,8 @@ export const seatRepositoryChecks: readonly SeatRepositoryCheck[] = [
   ...settingChecks,
   ...outboxChecks,
   ...historyChecks,
+  ...auditChecks,
+  ...activityChecks,
   ...transactionChecks,
   ...concurrencyChecks,
   ...bulkChecks,

@@ -45,6 +45,7 @@ export function user(id: string, changes: Partial<User> = {}): User {
     source: 'manual',
     createdAt: T0,
     updatedAt: T0,
+    lastActivityAt: null,
     ...changes,
   };
 }

@@ -31,10 +31,18 @@ export class LeakySeatRepository extends InMemorySeatRepository {
       return work(new Proxy(tx, { get: (target, key) => (key in leaky ? leaky[key as keyof SeatTransaction] : bound(target, key)) }));
     });
     for (const [id, user] of written) {
-      if (user === null) this.#handedOut.delete(id);
+      // The store keeps the later activity (a write never moves it back): then the caller's object is not what it holds.
+      const stored = user === null ? null : await super.getUser(id);
+      if (user === null || stored?.lastActivityAt?.getTime() !== user.lastActivityAt?.getTime()) this.#handedOut.delete(id);
       else this.#handedOut.set(id, user);
     }
     return result;
+  }
+
+  /** Activity is written by the store itself: the next read hands out (and keeps) the stored user. */
+  override async recordActivity(userId: string, at: Date): Promise<User | null> {
+    this.#handedOut.delete(userId);
+    return super.recordActivity(userId, at);
   }
 
   override async getUser(userId: string): Promise<User | null> {

@@ -1,19 +1,27 @@
+import { lastSeenAt } from '../../core/dormant.js';
+import type { TimeCursor } from '../../core/audit.js';
 import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
 import { searchKey } from '../../core/search.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import type {
+  AuditEventFilter,
+  AuditEventPage,
+  InactiveUserFilter,
+  InactiveUserPage,
   JsonValue,
   LicenseChangeRecord,
   OutboxEntry,
   PageRequest,
   SeatRepository,
   SeatTransaction,
+  TimePageRequest,
   TimeRange,
   TransactionScope,
   UsageSnapshot,
   UserPage,
 } from '../../ports/repository.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { compareTimeKeys } from './memory-audit.js';
 import { compareKeys, MemoryState } from './memory-state.js';
 import { MemoryTransaction } from './memory-transaction.js';
 
@@ -158,6 +166,42 @@ export class InMemorySeatRepository implements SeatRepository {
 
   async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
     return structuredClone([...this.#state.outbox.values()].filter((e) => filter.status === undefined || e.status === filter.status));
+  }
+
+  async listAuditEvents(filter: AuditEventFilter, page: TimePageRequest): Promise<AuditEventPage> {
+    return this.#state.audit.list(filter, page);
+  }
+
+  async purgeAuditEvents(before: Date): Promise<number> {
+    return this.#state.audit.purge(before);
+  }
+
+  async recordActivity(userId: string, at: Date): Promise<User | null> {
+    const user = this.#state.users.get(userId);
+    if (user === undefined) return null;
+    if (user.lastActivityAt === null || user.lastActivityAt.getTime() < at.getTime()) {
+      // Only the activity changes: no key, count or index depends on it.
+      this.#state.users.set(userId, { ...user, lastActivityAt: new Date(at) });
+    }
+    return structuredClone(this.#state.users.get(userId) ?? null);
+  }
+
+  /** The reference: a scan of every user. A store for large sites reads an index instead. */
+  async listInactiveUsers(filter: InactiveUserFilter, page: TimePageRequest): Promise<InactiveUserPage> {
+    const before = filter.before.getTime();
+    const areas = filter.areaIds === null ? null : new Set(filter.areaIds);
+    const after = page.after === null ? null : { at: page.after.at.getTime(), id: page.after.id };
+    const found: { readonly at: number; readonly id: string; readonly user: User }[] = [];
+    for (const user of this.#state.users.values()) {
+      if (user.state !== 'active' || user.kind !== 'licensed' || (areas !== null && !areas.has(user.areaId))) continue;
+      const key = { at: lastSeenAt(user).getTime(), id: user.id, user };
+      if (key.at < before && (after === null || compareTimeKeys(key, after) > 0)) found.push(key);
+    }
+    found.sort(compareTimeKeys);
+    const users = found.slice(0, page.limit).map((k) => k.user);
+    const last = found[page.limit - 1];
+    const next: TimeCursor | null = found.length > page.limit && last !== undefined ? { at: new Date(last.at), id: last.id } : null;
+    return { users: structuredClone(users), next };
   }
 
   async purgeNotifications(deliveredBefore: Date): Promise<number> {

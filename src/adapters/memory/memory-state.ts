@@ -2,6 +2,7 @@ import { usernameKey, type Area, type BlockReason, type Organization, type User 
 import { userSearchKey } from '../../core/search.js';
 import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, UsageSnapshot } from '../../ports/repository.js';
+import { MemoryAuditTrail } from './memory-audit.js';
 
 /**
  * The committed state of an in-memory repository, with the indexes that keep
@@ -24,6 +25,7 @@ export class MemoryState {
   readonly outbox = new Map<string, OutboxEntry>();
   readonly licenseChanges: LicenseChangeRecord[] = [];
   readonly snapshots: UsageSnapshot[] = [];
+  readonly audit = new MemoryAuditTrail();
   /** Username keys in order, for paging; rebuilt on the next listing after the set of keys changed. */
   #sortedKeys: string[] | null = [];
   /**
@@ -100,6 +102,17 @@ export class MemoryState {
  */
 export function reportCounts(counts: AreaSeatCounts): AreaSeatCounts {
   return { ...counts, organizations: counts.organizations.filter((o) => o.users !== 0).map((o) => ({ ...o })) };
+}
+
+/**
+ * The user as a write leaves it: with the later of its own `lastActivityAt`
+ * and the stored one, so a write never undoes a `recordActivity` that came
+ * after the writer read the user.
+ */
+export function withLaterActivity(user: User, stored: User | undefined): User {
+  const mine = user.lastActivityAt?.getTime() ?? -Infinity;
+  const theirs = stored?.lastActivityAt?.getTime() ?? -Infinity;
+  return theirs > mine ? { ...user, lastActivityAt: stored?.lastActivityAt ?? null } : user;
 }
 
 /** The key of the blocked-users index. */

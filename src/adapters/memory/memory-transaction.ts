@@ -1,8 +1,9 @@
 import { ConflictError, StorageError } from '../../errors.js';
 import { usernameKey, type Area, type BlockReason, type Organization, type User } from '../../core/schemas.js';
 import { addToCounts, type AreaSeatCounts } from '../../core/usage.js';
+import type { AuditEvent } from '../../core/audit.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../../ports/repository.js';
-import { blockedKey, reportCounts, type MemoryState } from './memory-state.js';
+import { blockedKey, reportCounts, withLaterActivity, type MemoryState } from './memory-state.js';
 
 /**
  * A transaction over a {@link MemoryState}; with nothing staged, also the
@@ -30,6 +31,9 @@ export class MemoryTransaction implements SeatTransaction {
   readonly #outbox: OutboxEntry[] = [];
   readonly #changes: LicenseChangeRecord[] = [];
   readonly #snapshots: UsageSnapshot[] = [];
+  readonly #audit: AuditEvent[] = [];
+  /** Users whose audit events are redacted at commit, after this transaction's own events are kept. */
+  readonly #redactions: string[] = [];
   #open = true;
 
   constructor(state: MemoryState) {
@@ -172,6 +176,16 @@ export class MemoryTransaction implements SeatTransaction {
     this.#snapshots.push(structuredClone(snapshot));
   }
 
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<void> {
+    this.#assertOpen();
+    this.#audit.push(...structuredClone(events));
+  }
+
+  async redactAuditEvents(userId: string): Promise<void> {
+    this.#assertOpen();
+    this.#redactions.push(userId);
+  }
+
   /**
    * Applies every staged write in one synchronous step. Unique keys are checked
    * again against the committed state first: a transaction on another area may
@@ -191,7 +205,12 @@ export class MemoryTransaction implements SeatTransaction {
       const owner = state.byExternalId.get(externalId);
       if (id !== null && owner !== undefined && owner !== id && !this.#users.has(owner)) throw new ConflictError('externalId', externalId);
     }
-    state.applyUserChanges([...this.#users].map(([id, user]) => [state.users.get(id), user] as const));
+    state.applyUserChanges(
+      [...this.#users].map(([id, user]) => {
+        const stored = state.users.get(id);
+        return [stored, user === null ? null : withLaterActivity(user, stored)] as const;
+      }),
+    );
     for (const [id, area] of this.#areas) {
       if (area !== null) state.areas.set(id, area);
       else state.deleteArea(id);
@@ -207,6 +226,8 @@ export class MemoryTransaction implements SeatTransaction {
     for (const entry of this.#outbox) state.outbox.set(entry.id, entry);
     state.licenseChanges.push(...this.#changes);
     state.snapshots.push(...this.#snapshots);
+    state.audit.append(this.#audit);
+    for (const userId of this.#redactions) state.audit.redact(userId);
   }
 
   /** Ends the transaction without applying anything. */

@@ -14,8 +14,12 @@ import { SerializationFailureError, StorageError } from '../../errors.js';
 import { select, write, type Queryable } from './queryable.js';
 import { ONE_PRIMARY_AREA_KEY, quoteIdentifier, USER_UNIQUE_KEYS, type Tables } from './tables.js';
 
-/** One step of a migration: a statement, or statements that must commit together. */
-type Step = string | { readonly transaction: readonly string[] };
+/**
+ * One step of a migration: a statement, statements that must commit together,
+ * or a step in code (for changes that depend on what the catalog holds); each
+ * can run again after a cut-short attempt.
+ */
+type Step = string | { readonly transaction: readonly string[] } | { readonly run: (db: Queryable, t: Tables, database: string) => Promise<void> };
 
 /** One schema change. */
 interface Migration {
@@ -199,7 +203,92 @@ const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 2,
+    name: 'audit trail; last activity of users and a key of users by state, kind and when they were last seen; block reason dormant',
+    steps: (t) => [
+      { run: (db, tables, database) => addColumnUnlessThere(db, tables, database, 'last_activity_at', 'DATETIME(3) NULL') },
+      // A stored generated column: MariaDB has no functional keys, and both servers index a generated column.
+      {
+        run: (db, tables, database) =>
+          addColumnUnlessThere(db, tables, database, 'last_seen_at', 'DATETIME(3) AS (GREATEST(created_at, COALESCE(last_activity_at, created_at))) STORED'),
+      },
+      { run: (db, tables, database) => addKeyUnlessThere(db, tables, database, 'last_seen', '(state, kind, last_seen_at, id)') },
+      { run: allowDormantBlockReason },
+      // occurred_at, before_fields, after_fields: AT, BEFORE and AFTER are keywords.
+      `CREATE TABLE IF NOT EXISTS ${t.auditEvents} (
+        id VARCHAR(200) NOT NULL,
+        occurred_at DATETIME(3) NOT NULL,
+        actor_id VARCHAR(200) NOT NULL,
+        actor_name VARCHAR(500) NULL,
+        action VARCHAR(32) NOT NULL,
+        subject_type VARCHAR(16) NOT NULL CHECK (subject_type IN ('user', 'area', 'organization', 'license', 'setting')),
+        subject_id VARCHAR(200) NOT NULL,
+        user_id VARCHAR(200) NULL,
+        area_id VARCHAR(200) NULL,
+        before_fields LONGTEXT NULL CHECK (before_fields IS NULL OR JSON_VALID(before_fields)),
+        after_fields LONGTEXT NULL CHECK (after_fields IS NULL OR JSON_VALID(after_fields)),
+        PRIMARY KEY (id),
+        KEY by_time (occurred_at, id),
+        KEY by_user (user_id, occurred_at, id),
+        KEY by_area (area_id, occurred_at, id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
+
+/** Adds a column to the users table unless a cut-short run added it already. */
+async function addColumnUnlessThere(db: Queryable, t: Tables, database: string, column: string, definition: string): Promise<void> {
+  if (await exists(db, 'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [database, t.bare('users'), column])) return;
+  await write(db, `ALTER TABLE ${t.users} ADD COLUMN ${column} ${definition}`, [], `adding ${column} to the users table`);
+}
+
+/** Adds a key to the users table unless a cut-short run added it already. */
+async function addKeyUnlessThere(db: Queryable, t: Tables, database: string, key: string, columns: string): Promise<void> {
+  if (await exists(db, 'SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?', [database, t.bare('users'), key])) return;
+  await write(db, `ALTER TABLE ${t.users} ADD KEY ${key} ${columns}`, [], `adding the ${key} key to the users table`);
+}
+
+/** The block reasons a user may have, as the check of schema version 2 lists them. */
+const BLOCK_REASONS = `'admin', 'license-limit', 'directory-disabled', 'directory-removed', 'dormant'`;
+
+/**
+ * Replaces the check on `block_reason` with one that allows `dormant`. The old
+ * check was declared on the column: MariaDB keeps it with the column, and a
+ * `MODIFY` of the column with the new check replaces it; MySQL keeps it as a
+ * table constraint with a generated name (`<table>_chk_<n>`), which the
+ * `MODIFY` leaves beside the new one, so every check that still refuses
+ * `dormant` is then found in the catalog by what it checks, and dropped.
+ */
+async function allowDormantBlockReason(db: Queryable, t: Tables, database: string): Promise<void> {
+  // MariaDB names a column's check after the column, so several tables have one of that name: its catalog says whose
+  // (CHECK_CONSTRAINTS.TABLE_NAME). MySQL's names are unique in a database, and its catalog has no such column.
+  const perTable = await exists(
+    db,
+    `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'CHECK_CONSTRAINTS' AND COLUMN_NAME = 'TABLE_NAME'`,
+    [],
+  );
+  const checks = async () =>
+    (
+      await select<{ name: string; clause: string }>(
+        db,
+        `SELECT tc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause
+         FROM information_schema.TABLE_CONSTRAINTS tc
+         JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+           ${perTable ? 'AND cc.TABLE_NAME = tc.TABLE_NAME' : ''}
+         WHERE tc.TABLE_SCHEMA = ? AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`,
+        [database, t.bare('users')],
+        'reading the checks of the users table',
+      )
+    ).filter((c) => c.clause.includes('directory-removed'));
+  if (!(await checks()).some((c) => c.clause.includes('dormant'))) {
+    await write(db, `ALTER TABLE ${t.users} MODIFY block_reason VARCHAR(32) NULL CHECK (block_reason IN (${BLOCK_REASONS}))`, [], 'replacing the block reason check');
+  }
+  const refusing = (await checks()).filter((c) => !c.clause.includes('dormant'));
+  for (const name of new Set(refusing.map((c) => c.name))) {
+    await write(db, `ALTER TABLE ${t.users} DROP CONSTRAINT ${quoteIdentifier(name)}`, [], 'replacing the block reason check');
+  }
+}
 
 /** The schema version this code expects. */
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -251,6 +340,10 @@ export async function migrate(db: Queryable, t: Tables): Promise<MigrationResult
       for (const step of migration.steps(t)) {
         if (typeof step === 'string') {
           await write(db, step, [], doing);
+          continue;
+        }
+        if ('run' in step) {
+          await step.run(db, t, database);
           continue;
         }
         await write(db, 'START TRANSACTION', [], doing);

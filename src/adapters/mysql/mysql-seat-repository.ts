@@ -1,15 +1,22 @@
 import type { Pool } from 'mysql2/promise';
 import { z } from 'zod';
 import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
+import { selectInactiveUsers, updateLastActivity } from './activity-sql.js';
+import { deleteAuditEvents, selectAuditEvents } from './audit-sql.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import { InvalidInputError, SerializationFailureError, StorageError } from '../../errors.js';
 import type {
+  AuditEventFilter,
+  AuditEventPage,
+  InactiveUserFilter,
+  InactiveUserPage,
   JsonValue,
   LicenseChangeRecord,
   OutboxEntry,
   PageRequest,
   SeatRepository,
   SeatTransaction,
+  TimePageRequest,
   TimeRange,
   TransactionScope,
   UsageSnapshot,
@@ -292,6 +299,24 @@ export class MySqlSeatRepository implements SeatRepository {
 
   async listNotifications(filter: { readonly status?: 'pending' | 'delivered' } = {}): Promise<readonly OutboxEntry[]> {
     return selectOutboxEntries(this.#pool, this.#tables, filter.status);
+  }
+
+  async listAuditEvents(filter: AuditEventFilter, page: TimePageRequest): Promise<AuditEventPage> {
+    return selectAuditEvents(this.#pool, this.#tables, filter, page);
+  }
+
+  async purgeAuditEvents(before: Date): Promise<number> {
+    return deleteAuditEvents(this.#pool, this.#tables, before);
+  }
+
+  /** An `UPDATE` and a `SELECT` on the pool: no transaction, no area lock. */
+  async recordActivity(userId: string, at: Date): Promise<User | null> {
+    return updateLastActivity(this.#pool, this.#tables, userId, at);
+  }
+
+  /** Reads the `last_seen` key of users by state, kind and when they were last seen. */
+  async listInactiveUsers(filter: InactiveUserFilter, page: TimePageRequest): Promise<InactiveUserPage> {
+    return selectInactiveUsers(this.#pool, this.#tables, filter, page);
   }
 
   async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {

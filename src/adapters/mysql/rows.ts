@@ -96,6 +96,7 @@ export interface UserRow {
   readonly source: string;
   readonly created_at: Timestamp;
   readonly updated_at: Timestamp;
+  readonly last_activity_at: Timestamp | null;
 }
 
 /** The columns of `seatkeeper_users`, in the order {@link userValues} gives them. */
@@ -117,6 +118,7 @@ export const USER_COLUMN_NAMES = [
   'source',
   'created_at',
   'updated_at',
+  'last_activity_at',
   'search_key',
 ] as const;
 
@@ -142,6 +144,7 @@ export function userFromRow(row: UserRow): User {
     source: row.source as UserSource,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    lastActivityAt: toDateOrNull(row.last_activity_at),
   };
 }
 
@@ -169,6 +172,7 @@ export function userValues(u: User): unknown[] {
     u.source,
     sqlTime(u.createdAt),
     sqlTime(u.updatedAt),
+    u.lastActivityAt === null ? null : sqlTime(u.lastActivityAt),
     userSearchKey(u),
   ];
 }

@@ -8,6 +8,8 @@ import { usernameKey } from '../../core/schemas.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import { ConflictError, SeatkeeperError, StorageError } from '../../errors.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../../ports/repository.js';
+import type { AuditEvent } from '../../core/audit.js';
+import { insertAuditEvents, redactAuditEvents } from './audit-sql.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { matchedRows, write, type Queryable } from './queryable.js';
@@ -39,9 +41,19 @@ const ORGANIZATION_UPDATES = ORGANIZATION_COLUMNS.split(', ')
   .map((column) => `${column} = ?`)
   .join(', ');
 
-/** `u.username = v.username, ...` for every user column but the id. */
+/**
+ * `u.username = v.username, ...` for every user column but the id. The last
+ * activity only moves forward: a user read before a concurrent
+ * `recordActivity` does not undo it (`GREATEST` is NULL when an argument is,
+ * hence the `COALESCE`s).
+ */
+const NEW_ACTIVITY = 'CAST(v.last_activity_at AS DATETIME(3))';
 const USER_ASSIGNMENTS = USER_COLUMN_NAMES.filter((column) => column !== 'id')
-  .map((column) => `u.${column} = v.${column}`)
+  .map((column) =>
+    column === 'last_activity_at'
+      ? `u.last_activity_at = GREATEST(COALESCE(u.last_activity_at, ${NEW_ACTIVITY}), COALESCE(${NEW_ACTIVITY}, u.last_activity_at))`
+      : `u.${column} = v.${column}`,
+  )
   .join(', ');
 
 /**
@@ -276,6 +288,15 @@ export class MySqlTransaction implements SeatTransaction {
 
   appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void> {
     return this.#step((db, t) => insertUsageSnapshot(db, t, snapshot));
+  }
+
+  appendAuditEvents(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return this.#step(async () => undefined);
+    return this.#step((db, t) => insertAuditEvents(db, t, events, this.#batchSize));
+  }
+
+  redactAuditEvents(userId: string): Promise<void> {
+    return this.#step((db, t) => redactAuditEvents(db, t, userId));
   }
 
   /**

@@ -29,6 +29,8 @@ export interface Tables {
   readonly licenseChanges: string;
   /** Usage snapshots. */
   readonly usageSnapshots: string;
+  /** The audit trail. */
+  readonly auditEvents: string;
   /** A trigger's quoted, qualified name (`name` without the prefix). */
   trigger(name: string): string;
   /** A table's bare name with the prefix, unquoted, as `information_schema` lists it. */
@@ -64,6 +66,7 @@ export function tablesIn(database: string | null, prefix: string = DEFAULT_TABLE
     outbox: name('outbox'),
     licenseChanges: name('license_changes'),
     usageSnapshots: name('usage_snapshots'),
+    auditEvents: name('audit_events'),
     trigger: name,
     bare: (table) => prefix + table,
   };

@@ -11,6 +11,7 @@ import { ONE_PRIMARY_AREA_INDEX, qualifiedName, quoteIdentifier, USER_UNIQUE_IND
 import { run, type Queryable } from './queryable.js';
 import { legacyKeyIndex, rekeyUsernames } from './username-keys.js';
 import { createSearchGramsFunction, fillSearchKeys, searchGramsFunction, USER_LIST_INDEXES, USER_SEARCH_INDEX } from './user-search.js';
+import { ACTIVE_LICENSED, LAST_SEEN } from './activity-sql.js';
 
 /** One schema change. */
 interface Migration {
@@ -196,6 +197,36 @@ const MIGRATIONS: readonly Migration[] = [
       ...Object.values(USER_LIST_INDEXES).map(([name, columns]) => `CREATE INDEX ${quoteIdentifier(name)} ON ${t.users} ${columns}`),
       createSearchGramsFunction(t),
       `CREATE INDEX ${quoteIdentifier(USER_SEARCH_INDEX)} ON ${t.users} USING gin (${searchGramsFunction(t)}(search_key))`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'audit trail; last activity of users and the index of active licensed users by when they were last seen; block reason dormant',
+    statements: (t) => [
+      // Nullable without a default: adding it rewrites nothing.
+      `ALTER TABLE ${t.users} ADD COLUMN last_activity_at timestamptz`,
+      `ALTER TABLE ${t.users} DROP CONSTRAINT seatkeeper_users_block_reason_check,
+        ADD CONSTRAINT seatkeeper_users_block_reason_check
+        CHECK (block_reason IN ('admin', 'license-limit', 'directory-disabled', 'directory-removed', 'dormant'))`,
+      // Dormant-user plans read active licensed users by when they were last seen (see activity-sql.ts).
+      `CREATE INDEX seatkeeper_users_last_seen_idx ON ${t.users} ((${LAST_SEEN}), id) WHERE ${ACTIVE_LICENSED}`,
+      `CREATE TABLE ${t.auditEvents} (
+        id text COLLATE "C" PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor_id text NOT NULL,
+        actor_name text,
+        action text NOT NULL,
+        subject_type text NOT NULL CHECK (subject_type IN ('user', 'area', 'organization', 'license', 'setting')),
+        subject_id text NOT NULL,
+        user_id text COLLATE "C",
+        area_id text COLLATE "C",
+        before jsonb,
+        after jsonb
+      )`,
+      // One index per filter of auditLog, each ending in (at, id): newest first is a backward scan, a page a keyset.
+      `CREATE INDEX seatkeeper_audit_events_time_idx ON ${t.auditEvents} (at, id)`,
+      `CREATE INDEX seatkeeper_audit_events_user_idx ON ${t.auditEvents} (user_id, at, id) WHERE user_id IS NOT NULL`,
+      `CREATE INDEX seatkeeper_audit_events_area_idx ON ${t.auditEvents} (area_id, at, id) WHERE area_id IS NOT NULL`,
     ],
   },
 ];

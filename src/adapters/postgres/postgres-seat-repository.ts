@@ -1,15 +1,22 @@
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import type { Area, BlockReason, Organization, User, UserFilter } from '../../core/schemas.js';
+import { selectInactiveUsers, updateLastActivity } from './activity-sql.js';
+import { deleteAuditEvents, selectAuditEvents } from './audit-sql.js';
 import type { AreaSeatCounts } from '../../core/usage.js';
 import { InvalidInputError, StorageError } from '../../errors.js';
 import type {
+  AuditEventFilter,
+  AuditEventPage,
+  InactiveUserFilter,
+  InactiveUserPage,
   JsonValue,
   LicenseChangeRecord,
   OutboxEntry,
   PageRequest,
   SeatRepository,
   SeatTransaction,
+  TimePageRequest,
   TimeRange,
   TransactionScope,
   UsageSnapshot,
@@ -308,6 +315,24 @@ export class PostgresSeatRepository implements SeatRepository {
    */
   async findUsernameCollisions(): Promise<readonly (readonly [User, User])[]> {
     return selectUsernameCollisions(this.#pool, this.#tables);
+  }
+
+  async listAuditEvents(filter: AuditEventFilter, page: TimePageRequest): Promise<AuditEventPage> {
+    return selectAuditEvents(this.#pool, this.#tables, filter, page);
+  }
+
+  async purgeAuditEvents(before: Date): Promise<number> {
+    return deleteAuditEvents(this.#pool, this.#tables, before);
+  }
+
+  /** One `UPDATE ... RETURNING` on the pool: no transaction, no area lock. */
+  async recordActivity(userId: string, at: Date): Promise<User | null> {
+    return updateLastActivity(this.#pool, this.#tables, userId, at);
+  }
+
+  /** Reads the partial index of active licensed users by when they were last seen (`seatkeeper_users_last_seen_idx`). */
+  async listInactiveUsers(filter: InactiveUserFilter, page: TimePageRequest): Promise<InactiveUserPage> {
+    return selectInactiveUsers(this.#pool, this.#tables, filter, page);
   }
 
   async listLicenseChanges(areaId?: string): Promise<readonly LicenseChangeRecord[]> {

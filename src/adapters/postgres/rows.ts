@@ -105,6 +105,7 @@ export interface UserRow {
   readonly source: string;
   readonly created_at: Timestamp;
   readonly updated_at: Timestamp;
+  readonly last_activity_at: Timestamp | null;
 }
 
 /**
@@ -130,6 +131,7 @@ export const USER_COLUMN_TYPES: ReadonlyArray<readonly [column: string, type: st
   ['source', 'text'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['last_activity_at', 'timestamptz'],
   ['search_key', 'text'],
 ];
 
@@ -158,6 +160,7 @@ export function userFromRow(row: UserRow): User {
     source: row.source as UserSource,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    lastActivityAt: toDateOrNull(row.last_activity_at),
   };
 }
 
@@ -188,6 +191,7 @@ export function userColumnArrays(users: readonly User[]): unknown[][] {
       u.source,
       u.createdAt.toISOString(),
       u.updatedAt.toISOString(),
+      u.lastActivityAt?.toISOString() ?? null,
       userSearchKey(u),
     ];
     values.forEach((value, index) => columns[index]?.push(value));

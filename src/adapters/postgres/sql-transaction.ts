@@ -8,6 +8,8 @@ import type { AreaSeatCounts } from '../../core/usage.js';
 import { ConflictError, SeatkeeperError, SerializationFailureError, StorageError } from '../../errors.js';
 import type { JsonValue, LicenseChangeRecord, OutboxEntry, SeatTransaction, UsageSnapshot } from '../../ports/repository.js';
 import { usernameKey } from '../../core/schemas.js';
+import type { AuditEvent } from '../../core/audit.js';
+import { insertAuditEvents, redactAuditEvents } from './audit-sql.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
@@ -33,10 +35,16 @@ const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}:
  * `username = v.username, ...` for every column but the id. A user whose
  * username does not change keeps its stored key, which may be a legacy key
  * (see `username-keys.ts`): blocking or editing such a user must not collide.
+ * The last activity only moves forward (`greatest` ignores a NULL): a user read
+ * before a concurrent `recordActivity` does not undo it.
  */
 const USER_ASSIGNMENTS = USER_COLUMN_TYPES.filter(([column]) => column !== 'id')
   .map(([column]) =>
-    column === 'username_key' ? `username_key = CASE WHEN u.username = v.username COLLATE "C" THEN u.username_key ELSE v.username_key END` : `${column} = v.${column}`,
+    column === 'username_key'
+      ? `username_key = CASE WHEN u.username = v.username COLLATE "C" THEN u.username_key ELSE v.username_key END`
+      : column === 'last_activity_at'
+        ? `last_activity_at = greatest(u.last_activity_at, v.last_activity_at)`
+        : `${column} = v.${column}`,
   )
   .join(', ');
 
@@ -261,6 +269,15 @@ export class PostgresTransaction implements SeatTransaction {
 
   appendUsageSnapshot(snapshot: UsageSnapshot): Promise<void> {
     return this.#step((db, t) => insertUsageSnapshot(db, t, snapshot));
+  }
+
+  appendAuditEvents(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return this.#step(async () => undefined);
+    return this.#step((db, t) => insertAuditEvents(db, t, events, this.#batchSize));
+  }
+
+  redactAuditEvents(userId: string): Promise<void> {
+    return this.#step((db, t) => redactAuditEvents(db, t, userId));
   }
 
   /** Runs one operation after the previous ones finished; refuses once the transaction ended. */

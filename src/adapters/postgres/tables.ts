@@ -26,6 +26,8 @@ export interface Tables {
   readonly licenseChanges: string;
   /** Usage snapshots. */
   readonly usageSnapshots: string;
+  /** The audit trail. */
+  readonly auditEvents: string;
 }
 
 /** Quotes an SQL identifier, doubling embedded quotes. */
@@ -47,6 +49,7 @@ export function tablesIn(schema: string | null): Tables {
     outbox: name('seatkeeper_outbox'),
     licenseChanges: name('seatkeeper_license_changes'),
     usageSnapshots: name('seatkeeper_usage_snapshots'),
+    auditEvents: name('seatkeeper_audit_events'),
   };
 }
 

@@ -84,6 +84,40 @@ export function composeWarning(facts: NotificationFacts): LicenseNotification {
   return notification(facts, 'license-warning', subject, text);
 }
 
+/** What a dormant-user summary says beyond the area's facts. */
+export interface DormantSummaryFacts {
+  /** How many users of the area were blocked. */
+  readonly blocked: number;
+  /** The period without activity, in words, e.g. `90 days`. */
+  readonly inactiveFor: string;
+  /** Users last seen before this time were dormant. */
+  readonly cutoff: Date;
+}
+
+/**
+ * Composes the `dormant-users-blocked` summary: one per area a dormant-user run
+ * blocked users in, with how many and why, never who (a notification keeps no
+ * person's name); the audit trail and the run's report name them.
+ */
+export function composeDormantUsersBlocked(facts: NotificationFacts, dormant: DormantSummaryFacts): LicenseNotification {
+  const { area, using } = facts;
+  const n = dormant.blocked;
+  const users = `${n} dormant user${n === 1 ? '' : 's'}`;
+  const subject = `${users} blocked in ${area.name} (no activity for ${dormant.inactiveFor})`;
+  const text = [
+    `${users} of ${area.name} ${n === 1 ? 'was' : 'were'} blocked: no activity for ${dormant.inactiveFor} (last seen before ${dormant.cutoff.toISOString()}).`,
+    `${n === 1 ? 'Its seat is' : 'Their seats are'} free again.`,
+    '',
+    ...factLines(facts),
+    `Outcome:      ${n} blocked as dormant; ${Math.max(0, area.maxUsers - using)} of ${area.maxUsers} seats free.`,
+    `When:         ${facts.occurredAt.toISOString()}`,
+    '',
+    'A dormant user who signs in again is reactivated automatically when a seat is free; reinstateUser() reactivates one by hand.',
+    'The audit trail (auditLog, action user.blocked, actor dormant-policy) lists who was blocked.',
+  ].join('\n');
+  return notification(facts, 'dormant-users-blocked', subject, text);
+}
+
 function factLines(facts: NotificationFacts): string[] {
   const { area } = facts;
   const grace = area.graceSeats > 0 ? ` (plus ${area.graceSeats} grace seats)` : '';

@@ -21,7 +21,7 @@ export type WatchContext = Omit<ServiceContext, 'watch'>;
  * returns: a user operation never waits for the notifier, and one delivery run
  * is in flight per instance at a time.
  */
-export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending' | 'settle'>> {
+export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pick<SeatWatch, 'deliverPending' | 'settle' | 'notify'>> {
   const notifications = context.options.notifications ?? DEFAULT_NOTIFICATION_OPTIONS;
   const warningThresholds = resolveThresholds(context.options);
   const delivery = context.notifier === undefined ? null : new OutboxDelivery(context.repository, context.notifier, context.clock, notifications);
@@ -119,6 +119,12 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
             ...(event.waitingForSeat !== undefined ? { waitingForSeat: event.waitingForSeat } : {}),
             ...(event.wanted !== undefined ? { wanted: event.wanted } : {}),
           });
+    await enqueue(tx, notification, now);
+    return true;
+  }
+
+  /** Puts a notification in the outbox with the transaction, and marks the transaction for a delivery round after its commit. */
+  async function enqueue(tx: SeatTransaction, notification: LicenseNotification, now: Date): Promise<void> {
     await tx.enqueueNotification({
       id: notification.id,
       notification,
@@ -131,7 +137,6 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
     });
     enqueuedIn.add(tx);
     enqueuedSinceRound = true;
-    return true;
   }
 
   /** Keeps a finished period's peak in its own setting (never lowering one already there, e.g. from an unreadable record). */
@@ -182,6 +187,13 @@ export function createSeatWatch(context: WatchContext): SeatWatch & Required<Pic
 
     async settle(): Promise<void> {
       while (inFlight !== null) await inFlight;
+    },
+
+    async notify(tx: SeatTransaction, compose: (to: string) => LicenseNotification): Promise<boolean> {
+      const to = parseResponsiblePerson(await tx.getSetting(RESPONSIBLE_PERSON_KEY));
+      if (to === null) return false;
+      await enqueue(tx, compose(to), context.clock());
+      return true;
     },
   };
 }

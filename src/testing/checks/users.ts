@@ -20,6 +20,7 @@ const everyField: User = {
   source: 'directory',
   createdAt: at(5),
   updatedAt: at(987_654_321),
+  lastActivityAt: at(987_654_000),
 };
 
 /** Storing, finding, changing and deleting users; unique keys. */

@@ -84,14 +84,15 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
   describe('migrate()', () => {
     it('creates every table, key and trigger once, utf8mb4 with binary keys, records the version, and does nothing the second time', async () => {
       const repository = new MySqlSeatRepository(database().pool, { tablePrefix: 'm1_' });
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2] });
       expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [] });
-      expect(await rows('SELECT version FROM m1_schema_version ORDER BY version')).toEqual([{ version: 1 }]);
+      expect(await rows('SELECT version FROM m1_schema_version ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
       const tables = await rows(
         `SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'm1\\_%'`,
       );
       expect(tables.map((t) => String(t.name)).sort()).toEqual([
         'm1_areas',
+        'm1_audit_events',
         'm1_license_changes',
         'm1_organizations',
         'm1_outbox',
@@ -110,6 +111,7 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
         { name: 'area_listing', nonUnique: 1, columns: 'area_id,username_key' },
         { name: 'blocked', nonUnique: 1, columns: 'area_id,block_reason,blocked_at,id' },
         { name: 'external_id', nonUnique: 0, columns: 'external_id' },
+        { name: 'last_seen', nonUnique: 1, columns: 'state,kind,last_seen_at,id' },
         { name: 'PRIMARY', nonUnique: 0, columns: 'id' },
         { name: 'state_listing', nonUnique: 1, columns: 'state,username_key' },
         { name: 'username_key', nonUnique: 0, columns: 'username_key' },
@@ -133,7 +135,7 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
     it('six instances migrating one set of tables at once: exactly one applies the migration, none fails', async () => {
       const pools = Array.from({ length: 6 }, () => database().newPool({ connectionLimit: 1 }));
       const results = await Promise.all(pools.map((pool) => new MySqlSeatRepository(pool, { tablePrefix: 'm2_' }).migrate()));
-      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1] }]);
+      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2] }]);
       expect(results.every((r) => r.version === CURRENT_SCHEMA_VERSION)).toBe(true);
       await Promise.all(pools.map((pool) => pool.end()));
     });
@@ -148,7 +150,7 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
       await database().pool.query('DROP TRIGGER cut_users_count_update');
       await database().pool.query('UPDATE cut_user_counts SET users = 99');
       await database().pool.query('DROP TABLE cut_usage_snapshots');
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2] });
       expect((await repository.countUsers(['a', 'b'])).map((c) => [c.users, c.using, c.blocked])).toEqual([
         [2, 1, 1],
         [1, 1, 0],
@@ -156,6 +158,15 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
       await repository.transaction({ areaIds: ['a'] }, (tx) => tx.updateUsers([user('u1', { areaId: 'b' })]));
       expect((await repository.countUsers(['a', 'b'])).map((c) => c.users)).toEqual([1, 2]);
       expect(await repository.listUsageSnapshots()).toEqual([]);
+
+      // Version 2 cut short after its first steps: the column and the check are there, the key and the audit table not.
+      await database().pool.query('DELETE FROM cut_schema_version WHERE version = 2');
+      await database().pool.query('ALTER TABLE cut_users DROP KEY last_seen');
+      await database().pool.query('DROP TABLE cut_audit_events');
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [2] });
+      await repository.transaction({ areaIds: ['a'] }, (tx) => tx.updateUsers([user('u1', { areaId: 'b', state: 'blocked', blockReason: 'dormant' })]));
+      expect((await repository.getUser('u1'))?.blockReason).toBe('dormant');
+      expect(await repository.listAuditEvents({}, { after: null, limit: 1 })).toEqual({ events: [], next: null });
     });
 
     it('an app server without the CREATE privilege can call migrate() on migrated tables: it finds nothing to do', async () => {
@@ -190,7 +201,7 @@ describe.skipIf(unavailable !== null)('MySqlSeatRepository on a real server', ()
       const own = `${database().name}_own`;
       try {
         const inOwn = new MySqlSeatRepository(database().pool, { database: own });
-        expect((await inOwn.migrate()).applied).toEqual([1]);
+        expect((await inOwn.migrate()).applied).toEqual([1, 2]);
         const [created] = await database().pool.query<Rows>('SELECT DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [own]);
         expect(created).toEqual([{ collation: 'utf8mb4_bin' }]);
         const left = await migrated('left_');

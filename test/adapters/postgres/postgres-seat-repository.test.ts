@@ -79,10 +79,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
   describe('migrate()', () => {
     it('creates every table and index once, records the version, and does nothing the second time', async () => {
       const repository = new PostgresSeatRepository(database().pool, { schema: 'm1' });
-      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] });
+      expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5] });
       expect(await repository.migrate()).toEqual({ version: CURRENT_SCHEMA_VERSION, applied: [] });
       const { rows: versions } = await database().pool.query('SELECT version FROM m1.seatkeeper_schema_version ORDER BY version');
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       const { rows: indexes } = await database().pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'm1' ORDER BY indexname`);
       expect(indexes.map((i) => i.indexname)).toEqual(
         expect.arrayContaining([
@@ -102,7 +102,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
     it('six instances migrating one schema at once: exactly one applies the migration, none fails', async () => {
       const repositories = Array.from({ length: 6 }, () => new PostgresSeatRepository(database().pool, { schema: 'm2' }));
       const results = await Promise.all(repositories.map((r) => r.migrate()));
-      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4] }]);
+      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: CURRENT_SCHEMA_VERSION, applied: [1, 2, 3, 4, 5] }]);
       expect(results.every((r) => r.version === CURRENT_SCHEMA_VERSION)).toBe(true);
     });
 

@@ -1,0 +1,4 @@
+import { InMemorySeatRepository } from '../../src/index.js';
+import { describeDormantUserScenarios } from './dormant-users-scenarios.js';
+
+describeDormantUserScenarios('InMemorySeatRepository', async () => ({ repository: new InMemorySeatRepository(), dispose: async () => undefined }));
