@@ -10,11 +10,21 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
-import { InvalidInputError, SeatkeeperError, UnknownUserError, type DirectoryEntryInput, type DirectorySyncPlan, type Seatkeeper } from 'seatkeeper';
+import {
+  InvalidInputError,
+  SeatkeeperError,
+  UnknownUserError,
+  type Actor,
+  type DirectoryEntryInput,
+  type DirectorySyncPlan,
+  type DormantUsersPlan,
+  type Seatkeeper,
+} from 'seatkeeper';
 import { exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/csv';
 import { peopleFilter } from './find-people.js';
 import { layout, STYLES, type Html, type Notice } from './html.js';
 import { csvPage, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS } from './pages/csv.js';
+import { DEFAULT_DORMANT_FORM, dormantPage, type DormantForm } from './pages/dormant.js';
 import { licensePage } from './pages/license.js';
 import { parsePlacement, peoplePage, personPage, readNames, readPeopleQuery } from './pages/people.js';
 import { syncPage, type SyncForm } from './pages/sync.js';
@@ -23,8 +33,8 @@ import { syncPage, type SyncForm } from './pages/sync.js';
 export interface ConsoleOptions {
   /** The feed the directory sync page starts with. Default: an empty array. */
   readonly sampleFeed?: readonly DirectoryEntryInput[];
-  /** Who the console's admin is, kept as `blockedBy` on the users it blocks. Default `console admin`. */
-  readonly adminName?: string;
+  /** Who the console's admin is: the actor of every change it makes, in the audit trail. Default `{ id: 'console-admin', name: 'Console admin' }`. */
+  readonly admin?: Actor;
 }
 
 /**
@@ -71,7 +81,7 @@ function text(value: unknown): string {
  * Builds the console on a seatkeeper instance.
  *
  * @param seats - the seatkeeper instance the pages read and change
- * @param options - the sample feed of the sync page, the admin's name
+ * @param options - the sample feed of the sync page, the admin
  * @returns the Hono app; serve it with `@hono/node-server` or any Fetch API server
  * @example
  * ```ts
@@ -83,7 +93,9 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
   const app = new Hono();
   const notices = new OneTimeStore<Notice>(200);
   const plans = new OneTimeStore<DirectorySyncPlan>(20);
-  const adminName = options.adminName ?? 'console admin';
+  const dormantPlans = new OneTimeStore<DormantUsersPlan>(20);
+  // Every change the console makes names its admin in the audit trail.
+  const by = { actor: options.admin ?? { id: 'console-admin', name: 'Console admin' } };
   const sampleFeed: SyncForm = { feed: JSON.stringify(options.sampleFeed ?? [], null, 2), onMissing: 'keep', force: false };
 
   const page = (c: Context, title: string, current: string, content: Html, status: 200 | 400 | 404 | 500 = 200) =>
@@ -109,13 +121,16 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
     if (placement === null) return redirectWith(c, back, { kind: 'error', text: 'Choose an area and organization.' });
     const email = text(form.email).trim();
     const displayName = text(form.displayName);
-    const result = await seats.createUser({
-      username: text(form.username),
-      areaId: placement.areaId,
-      organizationId: placement.organizationId,
-      ...(email === '' ? {} : { email }),
-      ...(displayName.trim() === '' ? {} : { displayName }),
-    });
+    const result = await seats.createUser(
+      {
+        username: text(form.username),
+        areaId: placement.areaId,
+        organizationId: placement.organizationId,
+        ...(email === '' ? {} : { email }),
+        ...(displayName.trim() === '' ? {} : { displayName }),
+      },
+      by,
+    );
     return redirectWith(
       c,
       back,
@@ -128,18 +143,18 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
   app.get('/people/:id', async (c) => {
     const user = await seats.getUser(c.req.param('id'));
     if (user === null) return page(c, 'Not found', '/people', problem('No such user.'), 404);
-    return page(c, user.username, '/people', await personPage(seats, user));
+    return page(c, user.username, '/people', await personPage(seats, user, c.req.query('audit') || null));
   });
 
   app.post('/people/:id/block', async (c) => {
     const back = localPath((await c.req.parseBody()).back, '/people');
-    const user = await seats.blockUser(c.req.param('id'), { blockedBy: adminName });
+    const user = await seats.blockUser(c.req.param('id'), by);
     return redirectWith(c, back, { kind: 'ok', text: `Blocked "${user.username}": its license is free.` });
   });
 
   app.post('/people/:id/reinstate', async (c) => {
     const back = localPath((await c.req.parseBody()).back, '/people');
-    const result = await seats.reinstateUser(c.req.param('id'));
+    const result = await seats.reinstateUser(c.req.param('id'), by);
     return redirectWith(
       c,
       back,
@@ -154,7 +169,7 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
     const back = `/people/${encodeURIComponent(id)}`;
     const placement = parsePlacement(text((await c.req.parseBody()).placement));
     if (placement === null) return redirectWith(c, back, { kind: 'error', text: 'Choose an area and organization.' });
-    const result = await seats.moveUser(id, placement);
+    const result = await seats.moveUser(id, placement, by);
     const names = await readNames(seats);
     return redirectWith(
       c,
@@ -162,6 +177,20 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
       result.ok
         ? { kind: 'ok', text: `Moved "${result.user.username}" to ${names.area(placement.areaId)} · ${names.organization(placement.organizationId)}.` }
         : { kind: 'refused', text: `Not moved (${result.reason.code}): ${result.reason.message}` },
+    );
+  });
+
+  // What a host application reports at each sign-in: a dormant user gets a license back when one is free.
+  app.post('/people/:id/sign-in', async (c) => {
+    const id = c.req.param('id');
+    const result = await seats.recordActivity(id);
+    const name = result.user.username;
+    return redirectWith(
+      c,
+      `/people/${encodeURIComponent(id)}`,
+      result.refusal !== undefined
+        ? { kind: 'refused', text: `Sign-in recorded; "${name}" stays blocked (${result.refusal.code}): ${result.refusal.message}` }
+        : { kind: 'ok', text: result.reinstated ? `Sign-in recorded: "${name}" was dormant and is active again.` : `Sign-in recorded for "${name}".` },
     );
   });
 
@@ -189,7 +218,7 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
         dryRun: form.action !== 'import',
         maxBytes: MAX_UPLOAD_BYTES,
         maxRows: MAX_UPLOAD_ROWS,
-        blockedBy: adminName,
+        ...by,
       });
       return page(c, 'CSV', '/csv', await csvPage(seats, report, choice));
     },
@@ -218,9 +247,38 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
   app.post('/sync/apply', async (c) => {
     const plan = plans.take(text((await c.req.parseBody()).planId));
     if (plan === null) return redirectWith(c, '/sync', { kind: 'error', text: 'That dry run has expired or was applied already: run it again.' });
-    const report = await seats.applyDirectorySync(plan);
+    const report = await seats.applyDirectorySync(plan, by);
     const names = await readNames(seats);
     return page(c, 'Directory sync', '/sync', syncPage(sampleFeed, { kind: 'report', report }, names.area));
+  });
+
+  app.get('/dormant', async (c) => page(c, 'Dormant users', '/dormant', dormantPage(DEFAULT_DORMANT_FORM, null, await readNames(seats))));
+
+  app.post('/dormant/plan', async (c) => {
+    const body = await c.req.parseBody();
+    const days = Number.parseInt(text(body.days), 10);
+    const form: DormantForm = {
+      days: Number.isInteger(days) && days > 0 ? days : DEFAULT_DORMANT_FORM.days,
+      areaId: text(body.areaId),
+      exclude: text(body.exclude),
+      force: body.force === '1',
+    };
+    const exclude = form.exclude.split(/\r?\n|,/).map((u) => u.trim()).filter((u) => u !== '');
+    const plan = await seats.planDormantUsers({
+      inactiveFor: { days: form.days },
+      ...(form.areaId === '' ? {} : { areaIds: [form.areaId] }),
+      ...(exclude.length === 0 ? {} : { exclude }),
+      force: form.force,
+    });
+    const content = dormantPage(form, { kind: 'plan', plan, planId: dormantPlans.put(plan) }, await readNames(seats));
+    return page(c, 'Dormant users', '/dormant', content);
+  });
+
+  app.post('/dormant/apply', async (c) => {
+    const plan = dormantPlans.take(text((await c.req.parseBody()).planId));
+    if (plan === null) return redirectWith(c, '/dormant', { kind: 'error', text: 'That dry run has expired or was applied already: run it again.' });
+    const report = await seats.applyDormantUsers(plan, by);
+    return page(c, 'Dormant users', '/dormant', dormantPage(DEFAULT_DORMANT_FORM, { kind: 'report', report }, await readNames(seats)));
   });
 
   app.notFound((c) => page(c, 'Not found', '', problem('No such page.'), 404));

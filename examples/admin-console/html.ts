@@ -21,6 +21,7 @@ const NAV = [
   ['/people', 'People'],
   ['/csv', 'CSV'],
   ['/sync', 'Directory sync'],
+  ['/dormant', 'Dormant users'],
 ] as const;
 
 /**
@@ -30,9 +31,8 @@ const NAV = [
  * @param current - the navigation entry to highlight
  * @param content - the page body
  * @param notice - a message to show above it
- * @param nav - extra navigation entries (pages that exist only in some versions)
  */
-export function layout(title: string, current: string, content: Html, notice: Notice | null = null, nav: readonly (readonly [string, string])[] = []): Html {
+export function layout(title: string, current: string, content: Html, notice: Notice | null = null): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -44,7 +44,7 @@ export function layout(title: string, current: string, content: Html, notice: No
 <body>
 <header class="top">
   <span class="brand">seatkeeper <small>admin console</small></span>
-  <nav>${[...NAV, ...nav].map(([href, label]) => html`<a href="${href}"${current === href ? raw(' aria-current="page"') : ''}>${label}</a>`)}</nav>
+  <nav>${NAV.map(([href, label]) => html`<a href="${href}"${current === href ? raw(' aria-current="page"') : ''}>${label}</a>`)}</nav>
 </header>
 <main>
 ${notice === null ? '' : html`<p class="notice notice-${notice.kind}" role="status" data-testid="notice">${notice.text}</p>`}

@@ -8,9 +8,9 @@
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { createSeatkeeper, InMemorySeatRepository, type Seatkeeper } from 'seatkeeper';
+import type { Seatkeeper } from 'seatkeeper';
 import { createConsoleApp } from './app.js';
-import { sampleDirectoryFeed, seedDemoSite } from './site.js';
+import { createDemoSite, sampleDirectoryFeed } from './site.js';
 
 /** A running console. */
 export interface RunningConsole {
@@ -32,13 +32,6 @@ export interface StartConsoleOptions {
   readonly seats?: Seatkeeper;
 }
 
-/** A new in-memory seatkeeper holding the demo site. */
-export async function demoSeats(): Promise<Seatkeeper> {
-  const seats = createSeatkeeper({ repository: new InMemorySeatRepository() });
-  await seedDemoSite(seats);
-  return seats;
-}
-
 /**
  * Serves the console until `close()` is called.
  *
@@ -46,7 +39,7 @@ export async function demoSeats(): Promise<Seatkeeper> {
  * @returns where it answers and how to stop it
  */
 export async function startConsole(options: StartConsoleOptions = {}): Promise<RunningConsole> {
-  const seats = options.seats ?? (await demoSeats());
+  const seats = options.seats ?? (await createDemoSite());
   const app = createConsoleApp(seats, { sampleFeed: sampleDirectoryFeed() });
   const hostname = options.hostname ?? '127.0.0.1';
   const server: ServerType = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname });

@@ -1,6 +1,7 @@
 /**
  * The demo site the admin console starts with: three license pools in the
- * states a license page has to show.
+ * states a license page has to show, set up 200 days ago, with the sign-ins
+ * of its users since.
  *
  * | area | seats | using | shows |
  * |---|---|---|---|
@@ -11,9 +12,16 @@
  * Partners: Northwind Traders (quota 8, `12 (4)`: 12 profiles, 4 active), Fabrikam
  * (access denied, quota 0, its 3 users blocked), Litware (quota 10, all used) and
  * Contoso Consulting (no quota). Some users are blocked by an admin, some came
- * from the directory, and the SuperUser and Guest system users exist.
+ * from the directory, and the SuperUser and Guest system users exist. Ten
+ * active users have not signed in for more than 90 days: the dormant-user
+ * page finds them.
  */
-import type { BulkUserInput, DirectoryEntryInput, Seatkeeper } from 'seatkeeper';
+import { createSeatkeeper, InMemorySeatRepository, type BulkUserInput, type DirectoryEntryInput, type Seatkeeper } from 'seatkeeper';
+
+/** The admin the demo site was set up by, as the audit trail names it. */
+export const DEMO_ADMIN = { id: 'it-admin', name: 'IT admin' } as const;
+
+const DAY = 24 * 60 * 60 * 1000;
 
 const FIRST = [
   'Aaron', 'Adèle', 'Aiko', 'Amelia', 'André', 'Anja', 'Arjun', 'Beatriz', 'Björn', 'Camille', 'Carlos', 'Chen', 'Chloé',
@@ -99,41 +107,85 @@ export function sampleDirectoryFeed(): DirectoryEntryInput[] {
   ];
 }
 
+/** The demo's people, by where they are. */
+const HOST = take(people('intranet.example', 0), 84);
+const NORTHWIND = take(people('northwind.example', 200), 12);
+const CUSTOMERS = take(people('customers.example', 700), 18);
+
+/**
+ * Who has not signed in for more than 90 days: seven host users and one
+ * Northwind user of the Primary Area (last seen 100 to 160 days ago), and two
+ * Customer Portal users who never signed in.
+ */
+export const DORMANT_USERNAMES: readonly string[] = [
+  ...[5, 17, 29, 41, 53, 65, 77].map((i) => HOST[i]?.username ?? ''),
+  NORTHWIND[1]?.username ?? '',
+  ...[3, 11].map((i) => CUSTOMERS[i]?.username ?? ''),
+];
+
 /**
  * Defines the demo site on an empty repository.
  *
  * @param seats - a seatkeeper instance on an empty repository
  */
 export async function seedDemoSite(seats: Seatkeeper): Promise<void> {
-  await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 120 });
-  await seats.defineArea({ id: 'suppliers', kind: 'extranet', name: 'Supplier Extranet', maxUsers: 25 });
-  await seats.defineArea({ id: 'customers', kind: 'extranet', name: 'Customer Portal', maxUsers: 50 });
-  await seats.defineOrganization({ id: 'northwind', areaId: 'primary', name: 'Northwind Traders', access: 'granted', maxUsers: 8 });
-  await seats.defineOrganization({ id: 'fabrikam', areaId: 'primary', name: 'Fabrikam', access: 'denied', maxUsers: 0 });
-  await seats.defineOrganization({ id: 'litware', areaId: 'suppliers', name: 'Litware', access: 'granted', maxUsers: 10 });
-  await seats.defineOrganization({ id: 'contoso', areaId: 'suppliers', name: 'Contoso Consulting', access: 'granted', maxUsers: null });
-  await seats.setResponsiblePerson('licences@intranet.example');
+  const by = { actor: DEMO_ADMIN };
+  await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: 120 }, by);
+  await seats.defineArea({ id: 'suppliers', kind: 'extranet', name: 'Supplier Extranet', maxUsers: 25 }, by);
+  await seats.defineArea({ id: 'customers', kind: 'extranet', name: 'Customer Portal', maxUsers: 50 }, by);
+  await seats.defineOrganization({ id: 'northwind', areaId: 'primary', name: 'Northwind Traders', access: 'granted', maxUsers: 8 }, by);
+  await seats.defineOrganization({ id: 'fabrikam', areaId: 'primary', name: 'Fabrikam', access: 'denied', maxUsers: 0 }, by);
+  await seats.defineOrganization({ id: 'litware', areaId: 'suppliers', name: 'Litware', access: 'granted', maxUsers: 10 }, by);
+  await seats.defineOrganization({ id: 'contoso', areaId: 'suppliers', name: 'Contoso Consulting', access: 'granted', maxUsers: null }, by);
+  await seats.setResponsiblePerson('licences@intranet.example', by);
   await seats.ensureSystemUsers();
 
-  const host = people('intranet.example', 0);
   const users: BulkUserInput[] = [
     { ...ZOE, areaId: 'primary' },
-    ...take(host, 80).map((p) => ({ ...p, areaId: 'primary' })),
-    ...take(host, 4).map((p) => ({ ...p, areaId: 'primary', state: 'blocked' as const })),
-    ...take(people('northwind.example', 200), 12).map((p, i) => ({
-      ...p,
-      areaId: 'primary',
-      organizationId: 'northwind',
-      ...(i < 4 ? {} : { state: 'blocked' as const }),
-    })),
+    ...HOST.slice(0, 80).map((p) => ({ ...p, areaId: 'primary' })),
+    ...HOST.slice(80).map((p) => ({ ...p, areaId: 'primary', state: 'blocked' as const })),
+    ...NORTHWIND.map((p, i) => ({ ...p, areaId: 'primary', organizationId: 'northwind', ...(i < 4 ? {} : { state: 'blocked' as const }) })),
     ...take(people('fabrikam.example', 300), 3).map((p) => ({ ...p, areaId: 'primary', organizationId: 'fabrikam', state: 'blocked' as const })),
     ...take(people('litware.example', 400), 10).map((p) => ({ ...p, areaId: 'suppliers', organizationId: 'litware' })),
     ...take(people('contoso.example', 450), 6).map((p) => ({ ...p, areaId: 'suppliers', organizationId: 'contoso' })),
     ...take(people('suppliers.example', 600), 6).map((p) => ({ ...p, areaId: 'suppliers' })),
-    ...take(people('customers.example', 700), 18).map((p) => ({ ...p, areaId: 'customers' })),
+    ...CUSTOMERS.map((p) => ({ ...p, areaId: 'customers' })),
   ];
-  const created = await seats.createUsers(users, { blockedBy: 'it-admin' });
+  const created = await seats.createUsers(users, by);
   if (!created.written) throw new Error(`the demo site could not be seeded: ${created.shortages.map((s) => s.message).join(' ')}`);
   // 30 host users and 5 supplier users come from directories; the last 2 suppliers find the extranet full.
   await seats.syncDirectory([...DIRECTORY_USERS, ...SUPPLIER_DIRECTORY]);
+}
+
+/**
+ * Records the sign-ins of the demo's active users up to `now`: most within the
+ * last four weeks, those of {@link DORMANT_USERNAMES} long ago or never.
+ *
+ * @param seats - the seatkeeper instance holding the demo site
+ * @param now - the time the site is shown at
+ */
+export async function recordDemoActivity(seats: Seatkeeper, now: Date): Promise<void> {
+  const dormant = new Set(DORMANT_USERNAMES);
+  let i = 0;
+  for await (const user of seats.listUsers({ state: 'active', kind: 'licensed' })) {
+    i++;
+    if (user.areaId === 'customers' && dormant.has(user.username)) continue; // never signed in
+    const daysAgo = dormant.has(user.username) ? 100 + ((i * 13) % 60) : 1 + ((i * 7) % 28);
+    await seats.recordActivity(user.id, new Date(now.getTime() - daysAgo * DAY - ((i * 5) % 9) * 60 * 60 * 1000));
+  }
+}
+
+/**
+ * A new in-memory seatkeeper holding the demo site: set up 200 days before
+ * now (so its users are old enough to be dormant), with its users' sign-ins since.
+ *
+ * @returns the instance, on the real clock
+ */
+export async function createDemoSite(): Promise<Seatkeeper> {
+  let past = 200 * DAY;
+  const seats = createSeatkeeper({ repository: new InMemorySeatRepository(), clock: () => new Date(Date.now() - past) });
+  await seedDemoSite(seats);
+  past = 0;
+  await recordDemoActivity(seats, new Date());
+  return seats;
 }

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { PartnerLicenseView, User } from 'seatkeeper';
 import { CHROMIUM_PATH, launchChromium } from '../../examples/admin-console/browser.js';
 import { startConsole, type RunningConsole } from '../../examples/admin-console/server.js';
-import { sampleDirectoryFeed, ZOE } from '../../examples/admin-console/site.js';
+import { DORMANT_USERNAMES, sampleDirectoryFeed, ZOE } from '../../examples/admin-console/site.js';
 
 const browserInstalled = existsSync(CHROMIUM_PATH);
 const browserRequired = process.env.SEATKEEPER_REQUIRE_BROWSER === '1';
@@ -316,5 +316,61 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     await page.goto('/sync');
     await page.getByTestId('dry-run').click();
     for (const action of ['create', 'createBlocked', 'update', 'block', 'activate']) expect(await shown(action)).toBe(0);
+  });
+
+  test('the dormant-user dry run lists who has not signed in for 90 days; applying it frees their licenses, and a sign-in brings one back', async () => {
+    await page.goto('/dormant');
+    await page.getByTestId('dormant-dry-run').click();
+    const listed = await page.getByTestId('dormant-users').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user') ?? ''));
+    expect([...listed].sort()).toEqual([...DORMANT_USERNAMES].sort());
+    await expect(page.getByTestId('dormant-areas').innerText()).resolves.toMatch(/Primary Area\s+8\s+115/);
+    expect((await running.seats.findUserByUsername(DORMANT_USERNAMES[0] ?? ''))?.state).toBe('active');
+
+    await page.getByTestId('apply-dormant').click();
+    await expect(page.getByTestId('dormant-report').locator('h2').textContent()).resolves.toBe('Applied: 10 blocked');
+    await page.goto('/license');
+    await expect(areaRow('primary').locator('[data-figure="remaining"]').textContent()).resolves.toBe('13');
+    await expect(warningIn(areaRow('primary').locator('[data-figure="remaining"]')).count()).resolves.toBe(0);
+
+    // A dormant user signs in again: a license is free, so the account is active at once.
+    const sleeper = await running.seats.findUserByUsername(DORMANT_USERNAMES[0] ?? '');
+    expect(sleeper?.blockReason).toBe('dormant');
+    await page.goto(`/people/${encodeURIComponent(sleeper?.id ?? '')}`);
+    await page.locator('button[data-action="sign-in"]').click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toContain('was dormant and is active again');
+    await expect(page.getByTestId('account-state').textContent()).resolves.toBe('Yes (active)');
+  });
+
+  test("a user's audit trail shows who did what, newest first, a page at a time", async () => {
+    const zoe = await running.seats.findUserByUsername(ZOE.username);
+    const here = `/people/${encodeURIComponent(zoe?.id ?? '')}`;
+    await page.goto(here);
+    await page.locator('button[data-action="block"]').click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toContain('Blocked');
+    await page.locator('button[data-action="reinstate"]').click();
+    await expect(page.getByTestId('notice').textContent()).resolves.toContain('Reinstated');
+
+    const rows = page.getByTestId('audit-trail').locator('tbody tr');
+    const trail = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action'), tr.children[1]?.textContent ?? '']));
+    expect(trail).toEqual([
+      ['user.activated', 'Console admin'],
+      ['user.blocked', 'Console admin'],
+      ['user.created', 'IT admin'],
+    ]);
+    await expect(rows.nth(1).innerText()).resolves.toMatch(/state\s+active → blocked/);
+    await expect(rows.nth(2).innerText()).resolves.toContain('Primary Area');
+
+    // Thirteen events: ten on the first page, the three oldest on the next.
+    for (let i = 0; i < 5; i++) {
+      await running.seats.blockUser(zoe?.id ?? '', { actor: { id: 'helpdesk' } });
+      await running.seats.reinstateUser(zoe?.id ?? '', { actor: { id: 'helpdesk' } });
+    }
+    await page.goto(here);
+    await expect(rows.count()).resolves.toBe(10);
+    await expect(rows.first().locator('td').nth(1).textContent()).resolves.toBe('helpdesk');
+    await page.getByTestId('older-events').click();
+    await expect(rows.count()).resolves.toBe(3);
+    await expect(rows.last().getAttribute('data-action')).resolves.toBe('user.created');
+    await expect(page.getByTestId('older-events').count()).resolves.toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * one user's page (why it does or does not hold a seat, block and reinstate).
  */
 import { html } from 'hono/html';
-import type { Organization, Seatkeeper, User, UserState } from 'seatkeeper';
+import type { AuditEvent, AuditFields, AuditValue, Organization, Seatkeeper, User, UserState } from 'seatkeeper';
 import { findPeople, type PeopleQuery } from '../find-people.js';
 import { when, type Html } from '../html.js';
 
@@ -177,15 +177,18 @@ function createUserForm(names: Names, back: string): Html {
 </details>`;
 }
 
+/** Audit events per page of a user's trail. */
+export const AUDIT_PAGE_SIZE = 10;
+
 /**
- * One user's page: the profile, why it does or does not hold a seat, and the
- * block / reinstate action.
+ * One user's page: the profile, why it does or does not hold a seat, the
+ * actions (block or reinstate, record a sign-in, move) and its audit trail.
  *
  * @param seats - the seatkeeper instance
  * @param user - the user
- * @param extra - more sections (the audit trail, where the library has one)
+ * @param auditAfter - the cursor of the audit trail's page to show (`null`: the newest)
  */
-export async function personPage(seats: Seatkeeper, user: User, extra: Html = html``): Promise<Html> {
+export async function personPage(seats: Seatkeeper, user: User, auditAfter: string | null = null): Promise<Html> {
   const names = await readNames(seats);
   const why = await seats.explainUser(user.id);
   const back = `/people/${encodeURIComponent(user.id)}`;
@@ -200,19 +203,74 @@ export async function personPage(seats: Seatkeeper, user: User, extra: Html = ht
   <dt>Account state</dt><dd data-testid="account-state">${user.state === 'active' ? 'Yes (active)' : `No (blocked: ${user.blockReason ?? ''})`}</dd>
   <dt>Source</dt><dd>${user.source}${user.externalId === null ? '' : ` (directory id ${user.externalId})`}</dd>
   <dt>Created</dt><dd>${when(user.createdAt)}</dd>
+  <dt>Last signed in</dt><dd data-testid="last-activity">${user.lastActivityAt === null ? 'never' : when(user.lastActivityAt)}</dd>
 </dl>
 <h3>License seat</h3>
 <p data-testid="explanation">${why.explanation}</p>
-${user.kind === 'system' ? '' : blockOrReinstate(user, back)}
 ${user.kind === 'system'
   ? ''
-  : html`<h3>Move</h3>
+  : html`<div class="bar">${blockOrReinstate(user, back)}
+<form class="inline" method="post" action="/people/${encodeURIComponent(user.id)}/sign-in">
+  <button type="submit" class="small secondary" data-action="sign-in" title="What the host application reports at each sign-in (recordActivity)">Record a sign-in now</button>
+</form></div>
+<h3>Move</h3>
 <form class="bar" method="post" action="/people/${encodeURIComponent(user.id)}/move" data-testid="move-user">
   <label>To area and organization<select name="placement">${placementOptions(names, user)}</select></label>
   <button type="submit" class="secondary">Move</button>
 </form>
 <p class="hint">An active user needs a free license where it moves to; its license here is freed in the same step.</p>`}
 </div>
-${extra}
+${await auditTrail(seats, user, names, auditAfter)}
 <p><a href="/people">Back to People</a></p>`;
+}
+
+const ACTION_LABELS: Readonly<Record<string, string>> = {
+  'user.created': 'created',
+  'user.updated': 'changed',
+  'user.moved': 'moved',
+  'user.blocked': 'blocked',
+  'user.activated': 'activated',
+  'user.deleted': 'deleted',
+};
+
+/** The fields a creation shows: where the user went and how it started. */
+const CREATION_FIELDS = ['areaId', 'organizationId', 'state', 'blockReason', 'source'];
+
+function shown(field: string, value: AuditValue | undefined, names: Names): string {
+  if (value === null || value === undefined) return '–';
+  if (field === 'areaId' && typeof value === 'string') return names.area(value);
+  if (field === 'organizationId' && typeof value === 'string') return names.organization(value);
+  return String(value);
+}
+
+function changes(event: AuditEvent, names: Names): Html {
+  const before: AuditFields = event.before ?? {};
+  const after: AuditFields = event.after ?? {};
+  const fields =
+    event.before === null
+      ? CREATION_FIELDS.filter((f) => f in after && after[f] !== null)
+      : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return html`${fields.map(
+    (f) => html`<div><span class="tag">${f}</span> ${event.before === null ? '' : html`${shown(f, before[f], names)} → `}${shown(f, after[f], names)}</div>`,
+  )}`;
+}
+
+/** The user's audit trail, newest first, a page at a time. */
+async function auditTrail(seats: Seatkeeper, user: User, names: Names, after: string | null): Promise<Html> {
+  const page = await seats.auditLog({ userId: user.id, limit: AUDIT_PAGE_SIZE, ...(after === null ? {} : { after }) });
+  const here = `/people/${encodeURIComponent(user.id)}`;
+  return html`<section class="panel" data-testid="audit-trail">
+<h2>Audit trail</h2>
+${page.events.length === 0
+  ? html`<p class="hint">No change recorded.</p>`
+  : html`<table><thead><tr><th>When</th><th>Who</th><th>What</th><th>Changes</th></tr></thead>
+<tbody>${page.events.map(
+    (e) => html`<tr data-action="${e.action}"><td>${when(e.at)}</td><td title="${e.actor.id}">${e.actor.name ?? e.actor.id}</td>
+    <td>${ACTION_LABELS[e.action] ?? e.action}</td><td>${changes(e, names)}</td></tr>`,
+  )}</tbody></table>`}
+<div class="pager">
+  ${after === null ? '' : html`<a href="${here}">Newest</a>`}
+  ${page.next === null ? '' : html`<a href="${here}?audit=${encodeURIComponent(page.next)}" data-testid="older-events">Older events</a>`}
+</div>
+</section>`;
 }
