@@ -20,7 +20,7 @@ import {
   type DormantUsersPlan,
   type Seatkeeper,
 } from 'seatkeeper';
-import { exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/csv';
+import { DEFAULT_PEOPLE_COLUMNS, exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/csv';
 import { peopleFilter } from './find-people.js';
 import { layout, STYLES, type Html, type Notice } from './html.js';
 import { csvPage, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS } from './pages/csv.js';
@@ -197,7 +197,8 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
   // Every user, or those a People search and its filters list.
   app.get('/people.csv', (c) => {
     const { query } = readPeopleQuery((name) => c.req.query(name));
-    return new Response(toReadableStream(exportPeopleCsv(seats, { bom: true, filter: peopleFilter(query) })), {
+    const columns = [...DEFAULT_PEOPLE_COLUMNS, 'lastActivity' as const];
+    return new Response(toReadableStream(exportPeopleCsv(seats, { bom: true, columns, filter: peopleFilter(query) })), {
       headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="people.csv"' },
     });
   });

@@ -279,7 +279,7 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     expect(download.suggestedFilename()).toBe('people.csv');
     const csv = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '');
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('Username,Display name,Email,Area,Area id,Organization,Organization id,Account type,Account state,Block reason,Source,Created');
+    expect(lines[0]).toBe('Username,Display name,Email,Area,Area id,Organization,Organization id,Account type,Account state,Block reason,Source,Created,Last activity');
     expect(lines.length).toBe((await allUsers(running)).length + 1);
     expect(lines.find((l) => l.startsWith(`${ZOE.username},`))).toContain(',Licensed,Yes,,');
     expect(lines.some((l) => l.includes(',Licensed,No,admin,'))).toBe(true);

@@ -32,7 +32,7 @@ export async function csvPage(seats: Seatkeeper, report: PeopleImportReport | nu
   return html`<h1>People CSV</h1>
 <div class="panel">
   <h2>Download</h2>
-  <p>Every user: username, display name, email, area, organization, account type, account state (<b>Yes</b> active, <b>No</b> blocked), block reason, source and creation date.
+  <p>Every user: username, display name, email, area, organization, account type, account state (<b>Yes</b> active, <b>No</b> blocked), block reason, source, creation date and last sign-in.
   The file starts with a byte order mark so that spreadsheets show accents right.</p>
   <p><a href="/people.csv" download data-testid="download-csv">Download people.csv</a></p>
 </div>
