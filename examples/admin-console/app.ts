@@ -19,6 +19,7 @@ import {
   type DirectorySyncPlan,
   type DormantUsersPlan,
   type Seatkeeper,
+  type UserResult,
 } from 'seatkeeper';
 import { DEFAULT_PEOPLE_COLUMNS, exportPeopleCsv, importPeopleCsv, toReadableStream } from 'seatkeeper/csv';
 import { peopleFilter } from './find-people.js';
@@ -121,16 +122,23 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
     if (placement === null) return redirectWith(c, back, { kind: 'error', text: 'Choose an area and organization.' });
     const email = text(form.email).trim();
     const displayName = text(form.displayName);
-    const result = await seats.createUser(
-      {
-        username: text(form.username),
-        areaId: placement.areaId,
-        organizationId: placement.organizationId,
-        ...(email === '' ? {} : { email }),
-        ...(displayName.trim() === '' ? {} : { displayName }),
-      },
-      by,
-    );
+    let result: UserResult;
+    try {
+      result = await seats.createUser(
+        {
+          username: text(form.username),
+          areaId: placement.areaId,
+          organizationId: placement.organizationId,
+          ...(email === '' ? {} : { email }),
+          ...(displayName.trim() === '' ? {} : { displayName }),
+        },
+        by,
+      );
+    } catch (error) {
+      // A malformed field is the admin's typing: say which, on the page the form is on.
+      if (error instanceof InvalidInputError) return redirectWith(c, back, { kind: 'error', text: `Not created: ${issuesText(error)}.` });
+      throw error;
+    }
     return redirectWith(
       c,
       back,
@@ -285,15 +293,18 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
   app.notFound((c) => page(c, 'Not found', '', problem('No such page.'), 404));
   app.onError((error, c) => {
     if (error instanceof UnknownUserError) return page(c, 'Not found', '', problem(error.message), 404);
-    if (error instanceof InvalidInputError) {
-      const issues = error.issues.map((i) => `${i.path.join('.')}${i.path.length > 0 ? ': ' : ''}${i.message}`).join('; ');
-      return page(c, 'Invalid input', '', problem(`${error.message}${issues === '' ? '' : ` (${issues})`}`), 400);
-    }
+    if (error instanceof InvalidInputError) return page(c, 'Invalid input', '', problem(issuesText(error)), 400);
     if (error instanceof SeatkeeperError) return page(c, 'Refused', '', problem(error.message), 400);
     console.error(error);
     return page(c, 'Error', '', problem('Something went wrong; the server log says what.'), 500);
   });
   return app;
+}
+
+/** What is wrong with an input, field by field: `email: must be a valid email address`. */
+function issuesText(error: InvalidInputError): string {
+  const issues = error.issues.map((i) => `${i.path.join('.')}${i.path.length > 0 ? ': ' : ''}${i.message}`);
+  return issues.length === 0 ? error.message : issues.join('; ');
 }
 
 /** A problem, in words, where a page would be. */

@@ -70,10 +70,12 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
   const warningIn = (locator: Locator): Locator => locator.locator('[data-mark="warning"]');
 
   /** Creates a user through the People page's form; returns the notice the page shows. */
-  async function createThroughForm(username: string, placement: string): Promise<string> {
+  async function createThroughForm(username: string, placement: string, email = ''): Promise<string> {
     await page.goto('/people');
     const form = page.getByTestId('create-user');
     await form.locator('input[name="username"]').fill(username);
+    // The browser checks the email field too; the server's own check is what is tested here.
+    if (email !== '') await form.locator('input[name="email"]').evaluate((input: HTMLInputElement, value) => { input.type = 'text'; input.value = value; }, email);
     await form.locator('select[name="placement"]').selectOption({ label: placement });
     await form.getByRole('button', { name: 'Create' }).click();
     return (await page.getByTestId('notice').textContent()) ?? '';
@@ -187,6 +189,13 @@ describe.skipIf(!browserInstalled)('the admin console in Chromium', () => {
     await expect(page.getByTestId('notice').textContent()).resolves.toContain('Reinstated "northwindnew1"');
     await page.goto('/license');
     await expect(stopIn(areaRow('primary').locator('[data-figure="remaining"]')).count()).resolves.toBe(1);
+  });
+
+  test('a malformed field of a new user is named on the People page, and nothing is created', async () => {
+    const notice = await createThroughForm('new.person', 'Customer Portal · Host company', 'not-an-address');
+    expect(notice).toBe('Not created: email: must be a valid email address.');
+    expect(await running.seats.findUserByUsername('new.person')).toBeNull();
+    await expect(page.getByTestId('people').count()).resolves.toBe(1);
   });
 
   test("moving a user needs a license where it goes: refused into the full extranet, done into the Customer Portal, and the Primary Area's warning goes", async () => {
