@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { html } from 'hono/html';
 import {
   InvalidInputError,
@@ -292,6 +293,8 @@ export function createConsoleApp(seats: Seatkeeper, options: ConsoleOptions = {}
 
   app.notFound((c) => page(c, 'Not found', '', problem('No such page.'), 404));
   app.onError((error, c) => {
+    // Hono's own refusals (a cross-site form post, an upload over the limit) keep their status.
+    if (error instanceof HTTPException) return error.getResponse();
     if (error instanceof UnknownUserError) return page(c, 'Not found', '', problem(error.message), 404);
     if (error instanceof InvalidInputError) return page(c, 'Invalid input', '', problem(issuesText(error)), 400);
     if (error instanceof SeatkeeperError) return page(c, 'Refused', '', problem(error.message), 400);
