@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigurationRefusedError, SeatkeeperError } from 'seatkeeper';
+import { addAuditCommand, addDormantCommand } from './commands/audit.js';
 import { addDiagnoseCommand, addMigrateCommand } from './commands/diagnose.js';
 import { addExportCommand, addImportCommand } from './commands/people.js';
 import { addSetupCommands } from './commands/setup.js';
@@ -60,7 +61,9 @@ export function buildProgram(session: Session): Command {
   program.commandsGroup('Licenses and reports:');
   addStatusCommand(program, session);
   addDiagnoseCommand(program, session);
+  addAuditCommand(program, session);
   program.commandsGroup('People:');
+  addDormantCommand(program, session);
   addExportCommand(program, session);
   addImportCommand(program, session);
   addSyncLdapCommand(program, session);
