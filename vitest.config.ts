@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 const measured = 'test/**/*-performance.test.ts';
 
 export default defineConfig({
+  // Examples import the package by its name ('seatkeeper', 'seatkeeper/csv'); the tsconfig paths map those to src.
+  resolve: { tsconfigPaths: true },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
