@@ -390,9 +390,10 @@ export interface SeatRepository extends SeatReader {
    * `at` (last write wins, never backwards) and returns the user as stored
    * afterwards, or `null` when there is no such user. Nothing else changes
    * (not `updatedAt`). Called by `recordActivity` on every sign-in, outside
-   * any transaction and without an area lock: one statement, one round trip on
-   * a SQL store. It must not wait for a lock on the user's area; it may wait
-   * for a write to the same user row in flight.
+   * any transaction and without an area lock: one write, and as few round
+   * trips as the store allows (PostgreSQL: one `UPDATE ... RETURNING`; MySQL:
+   * an `UPDATE` and a `SELECT`). It must not wait for a lock on the user's
+   * area; it may wait for a write to the same user row in flight.
    */
   recordActivity(userId: string, at: Date): Promise<User | null>;
   /**

@@ -158,6 +158,11 @@ export function describeAuditTrailScenarios(name: string, makeRepository: () => 
       await seats.ensureSystemUsers();
       await seats.syncDirectory([{ externalId: 'd-1', username: 'dana', areaId: 'primary' }]);
       await seats.syncDirectory([{ externalId: 'd-2', username: 'dora', areaId: 'primary' }], { actor: { id: 'hr-feed' } });
+      // A streamed feed (an async iterable, as readLdapDirectoryPages gives) is synced in batches, each recorded alike.
+      async function* feed() {
+        yield [{ externalId: 'd-3', username: 'dot', areaId: 'primary' }];
+      }
+      await seats.syncDirectory(feed(), { actor: { id: 'ldap-job' } });
       await importPeopleCsv(seats, 'Username,Area id\nerin,primary\n');
       await importPeopleCsv(seats, 'Username,Area id\neve,primary\n', { actor: admin });
       await seats.createUsers([{ username: 'finn', areaId: 'primary' }]);
@@ -168,6 +173,7 @@ export function describeAuditTrailScenarios(name: string, makeRepository: () => 
       expect(await actorOf('superuser')).toEqual([['user.created', 'seatkeeper']]);
       expect(await actorOf('dana')).toEqual([['user.created', 'directory-sync']]);
       expect(await actorOf('dora')).toEqual([['user.created', 'hr-feed']]);
+      expect(await actorOf('dot')).toEqual([['user.created', 'ldap-job']]);
       expect(await actorOf('erin')).toEqual([['user.created', 'csv-import']]);
       expect(await actorOf('eve')).toEqual([['user.created', 'admin-7']]);
       expect(await actorOf('finn')).toEqual([['user.created', 'seatkeeper']]);
