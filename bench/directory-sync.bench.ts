@@ -25,7 +25,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
-import { USER_COLUMN_TYPES, USER_WRITE_COLUMNS, userColumnArrays } from '../src/adapters/postgres/rows.js';
+import { USER_WRITE_COLUMNS } from '../src/adapters/sql/rows.js';
+import { USER_COLUMN_TYPES, userColumnArrays } from '../src/adapters/postgres/rows.js';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -25,7 +25,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Pool } from 'mysql2/promise';
 import { MySqlSeatRepository } from '../src/adapters/mysql/index.js';
-import { USER_COLUMNS, userValues } from '../src/adapters/mysql/rows.js';
+import { sqlTime } from '../src/adapters/mysql/queryable.js';
+import { timestampsWritten, USER_COLUMNS, USER_WRITE_COLUMNS, userValues } from '../src/adapters/sql/rows.js';
 import { importPeopleCsv } from '../src/csv/index.js';
 import { createSeatkeeper, type DirectoryEntryInput, type Seatkeeper, type User } from '../src/index.js';
 import { createTestDatabase, dropTables, mysqlUnavailable } from '../test/support/mysql-database.js';
@@ -39,7 +40,8 @@ const CREATE_USER_GOAL = 3;
 const BULK_GOAL = 4;
 
 /** The row a createUser of `user` writes, one bare INSERT. */
-const bareInsert = (pool: Pool, table: string, users: readonly User[]) => pool.query(`INSERT INTO ${table} (${USER_COLUMNS}) VALUES ?`, [users.map(userValues)]);
+const bareInsert = (pool: Pool, table: string, users: readonly User[]) =>
+  pool.query(`INSERT INTO ${table} (${USER_WRITE_COLUMNS}) VALUES ?`, [timestampsWritten(users.map(userValues), sqlTime)]);
 
 /** A bare table of the users table's shape (columns, keys, checks), without its triggers. */
 async function bareTable(pool: Pool, name: string, like: string): Promise<string> {
@@ -127,7 +129,7 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
         connection.query(`SELECT * FROM cu_organizations WHERE area_id IN ('primary') UNION ALL SELECT * FROM cu_organizations WHERE area_id IN ('primary')`),
       ]);
       await connection.query(`SELECT ${USER_COLUMNS} FROM ${floor} WHERE username_key IN (?)`, [[user.username]]);
-      await connection.query(`INSERT INTO ${floor} (${USER_COLUMNS}) VALUES ?`, [[userValues(user)]]);
+      await connection.query(`INSERT INTO ${floor} (${USER_WRITE_COLUMNS}) VALUES ?`, [timestampsWritten([userValues(user)], sqlTime)]);
       await connection.query(`SELECT * FROM cu_user_counts WHERE area_id IN ('primary') AND users <> 0`);
       await connection.query(`SELECT CAST(setting_value AS CHAR) AS v FROM cu_settings WHERE setting_key = 'floor'`);
       await connection.query(`INSERT INTO cu_settings (setting_key, setting_value) VALUES ('floor', '1') ON DUPLICATE KEY UPDATE setting_value = '1'`);

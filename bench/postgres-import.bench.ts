@@ -10,7 +10,8 @@
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
-import { USER_COLUMN_TYPES, USER_WRITE_COLUMNS, userColumnArrays } from '../src/adapters/postgres/rows.js';
+import { USER_WRITE_COLUMNS } from '../src/adapters/sql/rows.js';
+import { USER_COLUMN_TYPES, userColumnArrays } from '../src/adapters/postgres/rows.js';
 import { importPeopleCsv } from '../src/csv/index.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';

@@ -79,11 +79,6 @@ function rdnKey(parts: readonly string[]): string {
   return JSON.stringify([...parts].sort());
 }
 
-/** Whether two normalised DNs name the same entry. */
-export function sameDn(a: NormalisedDn, b: NormalisedDn): boolean {
-  return a.length === b.length && a.every((rdn, index) => rdn === b[index]);
-}
-
 /**
  * Whether `dn` is `suffix` or lies below it, comparing whole RDNs (so
  * `ou=partners,dc=example,dc=com` is not a suffix of `uid=x,ou=xpartners,dc=example,dc=com`).

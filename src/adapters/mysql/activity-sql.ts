@@ -7,8 +7,9 @@
  */
 import type { User } from '../../core/schemas.js';
 import type { InactiveUserFilter, InactiveUserPage, TimePageRequest } from '../../ports/repository.js';
-import { select, sqlTime, toDate, write, type Queryable } from './queryable.js';
-import { USER_COLUMNS, userFromRow, type UserRow } from './rows.js';
+import { toDate } from '../sql/rows.js';
+import { select, sqlTime, write, type Queryable } from './queryable.js';
+import { USER_COLUMNS, userFromRow, type UserRow } from '../sql/rows.js';
 import type { Tables } from './tables.js';
 
 /**

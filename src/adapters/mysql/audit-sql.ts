@@ -8,7 +8,8 @@
  */
 import { PERSONAL_FIELDS, type AuditAction, type AuditEvent, type AuditFields, type AuditSubjectType } from '../../core/audit.js';
 import type { AuditEventFilter, AuditEventPage, TimePageRequest } from '../../ports/repository.js';
-import { select, sqlTime, toDate, write, type Queryable } from './queryable.js';
+import { toDate } from '../sql/rows.js';
+import { select, sqlTime, write, type Queryable } from './queryable.js';
 import { fromJsonText, jsonText } from './rows.js';
 import type { Tables } from './tables.js';
 

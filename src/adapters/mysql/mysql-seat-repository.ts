@@ -27,13 +27,10 @@ import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { leaseOutboxEntries, markOutboxDelivered, markOutboxFailed, purgeOutboxEntries, selectDueOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
 import { select, write, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, areaFromRow, type AreaRow } from './rows.js';
-import { MySqlTransaction, type LockedReads } from './sql-transaction.js';
+import { MySqlTransaction } from './sql-transaction.js';
 import {
   countAreaUsers,
-  countsFromRows,
   selectArea,
-  selectAreaContext,
   selectAreas,
   selectBlockedUsers,
   selectOrganization,
@@ -191,9 +188,9 @@ export class MySqlSeatRepository implements SeatRepository {
       const held = await CheckedOutConnection.take(this.#pool, 'connecting');
       let working = false;
       try {
-        const locked = await begin(held.connection, this.#tables, areaIds, this.#lockTimeout);
+        await begin(held.connection, this.#tables, areaIds, this.#lockTimeout);
         working = true;
-        const tx = new MySqlTransaction(held.connection, this.#tables, this.#batchSize, locked);
+        const tx = new MySqlTransaction(held.connection, this.#tables, this.#batchSize);
         let result: T;
         try {
           result = await work(tx);
@@ -329,46 +326,23 @@ export class MySqlSeatRepository implements SeatRepository {
 }
 
 /**
- * Starts a transaction and locks the areas' rows, reading with the lock what
- * a seat write reads first: the areas, their partner organizations and their
- * counts. The statements are queued on the connection together, so they run
- * back to back without waiting on this process in between; the reads come
- * after the lock, and under READ COMMITTED see everything committed before it.
- * Under the lock these stay current until the transaction itself writes (see
- * {@link LockedReads}).
+ * Starts a transaction and locks the areas' rows (sorted). The statements are
+ * queued on the connection together, so they run back to back without waiting
+ * on this process in between.
  *
  * READ COMMITTED rather than InnoDB's default REPEATABLE READ: every statement
  * sees the latest committed rows, as on PostgreSQL, and a lock on an area
  * that does not exist yet takes no gap lock, which under REPEATABLE READ
  * would make two `defineArea` calls of new areas deadlock.
  */
-async function begin(db: Queryable, t: Tables, areaIds: readonly string[], lockTimeout: number): Promise<LockedReads> {
+async function begin(db: Queryable, t: Tables, areaIds: readonly string[], lockTimeout: number): Promise<void> {
   const doing = 'starting a transaction';
-  const start = [
+  await settledInOrder([
     write(db, 'SET SESSION innodb_lock_wait_timeout = ?', [lockTimeout], doing),
     write(db, 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', [], doing),
     write(db, 'START TRANSACTION', [], doing),
-  ] as const;
-  if (areaIds.length === 0) {
-    await settledInOrder(start);
-    return { areas: [], organizations: [], counts: [] };
-  }
-  const [, , , areaRows, context] = await settledInOrder([
-    ...start,
-    select<AreaRow>(db, `SELECT ${AREA_COLUMNS} FROM ${t.areas} WHERE id IN (?) ORDER BY id FOR UPDATE`, [areaIds], 'locking areas'),
-    selectAreaContext(db, t, areaIds),
+    ...(areaIds.length === 0 ? [] : [select(db, `SELECT id FROM ${t.areas} WHERE id IN (?) ORDER BY id FOR UPDATE`, [areaIds], 'locking areas')]),
   ]);
-  const areas = areaRows.map(areaFromRow);
-  const lockedIds = new Set(areas.map((a) => a.id));
-  return {
-    areas,
-    organizations: context.organizations.filter((o) => lockedIds.has(o.areaId)),
-    // Only areas that exist are locked; counts of the others are read when asked.
-    counts: countsFromRows(
-      context.counts.filter((c) => lockedIds.has(c.area_id)),
-      areas.map((a) => a.id),
-    ),
-  };
 }
 
 /**

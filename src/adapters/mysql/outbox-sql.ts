@@ -6,7 +6,8 @@
  */
 import type { OutboxEntry } from '../../ports/repository.js';
 import { select, sqlTime, write, type Queryable } from './queryable.js';
-import { OUTBOX_COLUMNS, OUTBOX_SELECT, outboxEntryFromRow, outboxValues, type OutboxRow } from './rows.js';
+import { OUTBOX_COLUMNS, outboxEntryFromRow, outboxValues, type OutboxRow } from '../sql/rows.js';
+import { OUTBOX_SELECT } from './rows.js';
 import type { Tables } from './tables.js';
 
 /** Adds an entry; it commits or rolls back with the caller's transaction. */

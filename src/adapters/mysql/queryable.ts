@@ -6,9 +6,11 @@
  * client), never `execute`: look-ups with a varying number of keys would each
  * leave a server-side prepared statement behind. Timestamps travel as UTC
  * strings written here, and are read back as UTC whatever the pool's
- * `timezone` option says, so servers in different time zones agree.
+ * `timezone` option says, so servers in different time zones agree (Date
+ * parameters are written by {@link sqlTime} here, also inside arrays).
  */
 import type { QueryOptions } from 'mysql2/promise';
+import { timestampsWritten } from '../sql/rows.js';
 import { toSeatkeeperError, type ErrorContext } from './errors.js';
 
 /** What runs a statement: a `mysql2/promise` pool (auto-commit) or a checked-out connection (inside a transaction). */
@@ -41,7 +43,7 @@ const STATEMENT_OPTIONS = { rowsAsArray: false, nestTables: false, typeCast: tru
  */
 export async function select<R>(db: Queryable, sql: string, values: readonly unknown[], doing: string): Promise<R[]> {
   try {
-    const [rows] = await db.query({ ...STATEMENT_OPTIONS, sql, values: values as unknown[] });
+    const [rows] = await db.query({ ...STATEMENT_OPTIONS, sql, values: values.map((value) => timestampsWritten(value, sqlTime)) });
     return rows as R[];
   } catch (error) {
     throw toSeatkeeperError(error, doing);
@@ -59,7 +61,7 @@ export async function select<R>(db: Queryable, sql: string, values: readonly unk
  */
 export async function write(db: Queryable, sql: string, values: readonly unknown[], doing: string, context: ErrorContext = {}): Promise<WriteResult> {
   try {
-    const [result] = await db.query({ ...STATEMENT_OPTIONS, sql, values: values as unknown[] });
+    const [result] = await db.query({ ...STATEMENT_OPTIONS, sql, values: values.map((value) => timestampsWritten(value, sqlTime)) });
     const header = (result ?? {}) as { affectedRows?: unknown; info?: unknown };
     return { affectedRows: typeof header.affectedRows === 'number' ? header.affectedRows : 0, info: typeof header.info === 'string' ? header.info : '' };
   } catch (error) {
@@ -82,12 +84,3 @@ export function sqlTime(date: Date): string {
   return date.toISOString().slice(0, 23).replace('T', ' ');
 }
 
-/** A `DATETIME(3)` column as a Date: a Date (read as UTC), or a string when the pool sets `dateStrings`. */
-export function toDate(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
-}
-
-/** A nullable `DATETIME(3)` column. */
-export function toDateOrNull(value: Date | string | null): Date | null {
-  return value === null ? null : toDate(value);
-}

@@ -5,8 +5,8 @@
  * the counts the triggers keep.
  */
 import { searchKey, searchLikePattern } from '../../core/search.js';
-import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
-import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
+import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter } from '../../core/schemas.js';
+import type { AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { select, type Queryable } from './queryable.js';
 import {
@@ -14,14 +14,15 @@ import {
   ORGANIZATION_COLUMNS,
   USER_COLUMNS,
   areaFromRow,
-  fromJsonText,
-  jsonText,
+  countsFromRows,
   organizationFromRow,
   userFromRow,
   type AreaRow,
+  type CountRow,
   type OrganizationRow,
   type UserRow,
-} from './rows.js';
+} from '../sql/rows.js';
+import { fromJsonText, jsonText } from './rows.js';
 import type { Tables } from './tables.js';
 
 /** The area, or `null`. */
@@ -118,16 +119,6 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
   return { users: pageRows.map(userFromRow), next: more ? (pageRows[pageRows.length - 1]?.username_key ?? null) : null };
 }
 
-/** A row of the counts statements: one group of users of an area. */
-export interface CountRow {
-  readonly area_id: string;
-  /** `null` for the host company, and for an area without users. */
-  readonly organization_id: string | null;
-  readonly state: UserState | null;
-  readonly kind: UserKind | null;
-  readonly users: number | null;
-}
-
 /** The counts columns of `seatkeeper_user_counts c`, host company as `null`. */
 const COUNT_COLUMNS = `c.area_id, NULLIF(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
 
@@ -150,72 +141,6 @@ export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly
         )
       : await select<CountRow>(db, `SELECT ${COUNT_COLUMNS} FROM ${t.userCounts} c WHERE c.area_id IN (?) AND c.users <> 0`, [[...new Set(areaIds)]], 'counting users');
   return countsFromRows(rows, areaIds);
-}
-
-/**
- * Area counts from count rows, for `areaIds` in that order (every area with a
- * row when `null`): each group is added with `addToCounts`, the one counting
- * rule every repository shares.
- */
-export function countsFromRows(rows: readonly CountRow[], areaIds: readonly string[] | null): AreaSeatCounts[] {
-  const byArea = new Map<string, AreaSeatCounts>();
-  for (const row of rows) {
-    const before = byArea.get(row.area_id) ?? emptyAreaCounts(row.area_id);
-    // An area without users comes back as one row of nulls from the LEFT JOIN.
-    const counted =
-      row.kind === null || row.state === null ? before : addToCounts(before, { kind: row.kind, state: row.state, organizationId: row.organization_id }, row.users ?? 0);
-    byArea.set(row.area_id, counted);
-  }
-  return (areaIds ?? [...byArea.keys()]).map((areaId) => byArea.get(areaId) ?? emptyAreaCounts(areaId));
-}
-
-/** What a seat write reads first of the areas it locked: their partner organizations and their counts. */
-export interface AreaContext {
-  /** Every partner organization of the areas, by id. */
-  readonly organizations: readonly Organization[];
-  /** The count rows of the areas. */
-  readonly counts: readonly CountRow[];
-}
-
-/** A row of {@link selectAreaContext}: an organization (`o`) or a count group (`c`) in one shape. */
-interface AreaContextRow {
-  readonly row_kind: 'o' | 'c';
-  readonly id: string | null;
-  readonly area_id: string;
-  readonly name: string | null;
-  readonly access: string | null;
-  readonly max_users: number | null;
-  readonly created_at: Date | string | null;
-  readonly updated_at: Date | string | null;
-  readonly state: UserState | null;
-  readonly kind: UserKind | null;
-  readonly users: number | null;
-}
-
-/**
- * The partner organizations and the counts of these areas in one statement
- * (one round trip instead of two): a `UNION ALL` of both, padded to one shape.
- * Run right after the areas were locked, it sees everything committed before.
- */
-export async function selectAreaContext(db: Queryable, t: Tables, areaIds: readonly string[]): Promise<AreaContext> {
-  const rows = await select<AreaContextRow>(
-    db,
-    `SELECT 'o' AS row_kind, id, area_id, name, access, max_users, created_at, updated_at, NULL AS state, NULL AS kind, NULL AS users
-       FROM ${t.organizations} WHERE area_id IN (?)
-     UNION ALL
-     SELECT 'c', NULLIF(organization_id, ''), area_id, NULL, NULL, NULL, NULL, NULL, state, kind, users
-       FROM ${t.userCounts} WHERE area_id IN (?) AND users <> 0
-     ORDER BY row_kind DESC, id`,
-    [areaIds, areaIds],
-    'reading the locked areas',
-  );
-  const organizations: Organization[] = [];
-  const counts: CountRow[] = [];
-  for (const row of rows) {
-    if (row.row_kind === 'o') organizations.push(organizationFromRow(row as unknown as OrganizationRow));
-    else counts.push({ area_id: row.area_id, organization_id: row.id, state: row.state, kind: row.kind, users: row.users });
-  }
-  return { organizations, counts };
 }
 
 /** Users of an area blocked for this reason, oldest `blockedAt` first (no time first), then by id. */

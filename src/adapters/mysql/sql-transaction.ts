@@ -13,7 +13,7 @@ import { insertAuditEvents, redactAuditEvents } from './audit-sql.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { matchedRows, write, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMNS, USER_COLUMN_NAMES, areaValues, organizationValues, userValues } from './rows.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMN_NAMES, USER_WRITE_COLUMNS, areaValues, organizationValues, userValues } from '../sql/rows.js';
 import {
   countAreaUsers,
   selectArea,
@@ -56,21 +56,6 @@ const USER_ASSIGNMENTS = USER_COLUMN_NAMES.filter((column) => column !== 'id')
   )
   .join(', ');
 
-/**
- * What the lock statement read of the areas it locked. Nobody else changes a
- * locked area, and by the service's rule nobody changes its partners or users
- * without its lock, so these stay current until this transaction writes: a
- * write of an area, an organization or a user drops what it may have changed.
- */
-export interface LockedReads {
-  /** The locked areas. */
-  readonly areas: readonly Area[];
-  /** Every partner organization of the locked areas. */
-  readonly organizations: readonly Organization[];
-  /** The counts of the locked areas. */
-  readonly counts: readonly AreaSeatCounts[];
-}
-
 /** Failures a write undid itself before throwing: the transaction goes on. */
 const undone = new WeakSet<object>();
 
@@ -79,12 +64,6 @@ export class MySqlTransaction implements SeatTransaction {
   readonly #db: Queryable;
   readonly #tables: Tables;
   readonly #batchSize: number;
-  /** The locked areas as the lock read them, until this transaction writes one. */
-  readonly #locked: Map<string, Area>;
-  /** The locked areas' partners as the lock read them, until this transaction writes an organization. */
-  readonly #partners = new Map<string, Organization[]>();
-  /** The locked areas' counts as the lock read them, until this transaction writes a user. */
-  readonly #counts: Map<string, AreaSeatCounts>;
   /** Statements run one after another even when `work` starts several at once, so a savepoint guards exactly one write. */
   #queue: Promise<unknown> = Promise.resolve();
   #open = true;
@@ -94,16 +73,11 @@ export class MySqlTransaction implements SeatTransaction {
    * @param db - the connection, inside START TRANSACTION with the area rows locked
    * @param tables - the table names
    * @param batchSize - at most this many users per multi-row statement
-   * @param locked - what the lock statement read of the locked areas
    */
-  constructor(db: Queryable, tables: Tables, batchSize: number, locked: LockedReads = { areas: [], organizations: [], counts: [] }) {
+  constructor(db: Queryable, tables: Tables, batchSize: number) {
     this.#db = db;
     this.#tables = tables;
     this.#batchSize = batchSize;
-    this.#locked = new Map(locked.areas.map((a) => [a.id, a]));
-    for (const area of locked.areas) this.#partners.set(area.id, []);
-    for (const organization of locked.organizations) this.#partners.get(organization.areaId)?.push(organization);
-    this.#counts = new Map(locked.counts.map((c) => [c.areaId, c]));
   }
 
   /**
@@ -127,14 +101,10 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   getArea(areaId: string): Promise<Area | null> {
-    const locked = this.#locked.get(areaId);
-    // A copy, as every read hands out; still after any statement already started, like a read would be.
-    if (locked !== undefined) return this.#step(async () => ({ ...locked }));
     return this.#step((db, t) => selectArea(db, t, areaId));
   }
 
   putArea(area: Area): Promise<void> {
-    this.#locked.delete(area.id);
     return this.#step(async (db, t) => {
       const values = areaValues(area);
       // Not an upsert: ON DUPLICATE KEY UPDATE would also fire on the one-primary key and overwrite the primary area.
@@ -144,9 +114,6 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   deleteArea(areaId: string): Promise<boolean> {
-    this.#locked.delete(areaId);
-    this.#partners.delete(areaId);
-    this.#counts.delete(areaId);
     return this.#step(async (db, t) => {
       const result = await write(db, `DELETE FROM ${t.areas} WHERE id = ?`, [areaId], `deleting area "${areaId}"`);
       // Its counter rows are all at zero once its users are gone; a row still counting users is kept.
@@ -156,7 +123,6 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   deleteOrganization(organizationId: string): Promise<boolean> {
-    this.#partners.clear();
     return this.#step(async (db, t) => (await write(db, `DELETE FROM ${t.organizations} WHERE id = ?`, [organizationId], 'deleting an organization')).affectedRows > 0);
   }
 
@@ -169,14 +135,10 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   listOrganizations(areaId?: string): Promise<readonly Organization[]> {
-    const partners = areaId === undefined ? undefined : this.#partners.get(areaId);
-    if (partners !== undefined) return this.#step(async () => partners.map((o) => ({ ...o })));
     return this.#step((db, t) => selectOrganizations(db, t, areaId));
   }
 
   putOrganization(organization: Organization): Promise<void> {
-    // It may join, leave or change any area's list.
-    this.#partners.clear();
     return this.#step(async (db, t) => {
       const values = organizationValues(organization);
       await write(
@@ -189,10 +151,6 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
-    const known = areaIds?.map((id) => this.#counts.get(id));
-    if (known !== undefined && known.every((c) => c !== undefined)) {
-      return this.#step(async () => known.map((c) => ({ ...c, organizations: c.organizations.map((o) => ({ ...o })) })));
-    }
     return this.#step((db, t) => countAreaUsers(db, t, areaIds ?? null));
   }
 
@@ -214,11 +172,10 @@ export class MySqlTransaction implements SeatTransaction {
 
   insertUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
-    this.#counts.clear();
     // Sorted by username key so two batches sharing names take the unique-key locks in the same order (no deadlock).
     const sorted = [...users].sort((a, b) => compare(usernameKey(a.username), usernameKey(b.username)));
     const insert = (db: Queryable, t: Tables, rows: readonly User[]) =>
-      write(db, `INSERT INTO ${t.users} (${USER_COLUMNS}) VALUES ?`, [rows.map(userValues)], 'inserting users', { writesUsers: true });
+      write(db, `INSERT INTO ${t.users} (${USER_WRITE_COLUMNS}) VALUES ?`, [rows.map(userValues)], 'inserting users', { writesUsers: true });
     // One statement is all or nothing by itself: InnoDB undoes a failed statement (its trigger writes included) and the
     // transaction goes on, so a batch that fits one needs no savepoint.
     if (sorted.length <= this.#batchSize) return this.#step(async (db, t) => void (await insert(db, t, sorted)));
@@ -231,7 +188,6 @@ export class MySqlTransaction implements SeatTransaction {
 
   updateUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
-    this.#counts.clear();
     // The last change of a user wins, as if the updates ran one by one.
     const latest = [...new Map(users.map((u) => [u.id, u])).values()];
     return this.#step((db, t) =>
@@ -254,7 +210,6 @@ export class MySqlTransaction implements SeatTransaction {
   }
 
   deleteUser(userId: string): Promise<boolean> {
-    this.#counts.clear();
     return this.#step(async (db, t) => (await write(db, `DELETE FROM ${t.users} WHERE id = ?`, [userId], 'deleting a user')).affectedRows > 0);
   }
 

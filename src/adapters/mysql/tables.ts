@@ -5,32 +5,14 @@
  * database, or beside another under its own table prefix.
  */
 
+import { tableNames, type TableNames } from '../sql/tables.js';
+
 /** Quoted (and database-qualified) names of one repository's tables and triggers. */
-export interface Tables {
+export interface Tables extends TableNames {
   /** The database, or `null` to use the connection's current database. */
   readonly database: string | null;
   /** The prefix of every table and trigger name. */
   readonly prefix: string;
-  /** Applied migration versions. */
-  readonly schemaVersion: string;
-  /** License pools; their rows are the seat locks. */
-  readonly areas: string;
-  /** Partner organizations. */
-  readonly organizations: string;
-  /** User profiles. */
-  readonly users: string;
-  /** Users per area, organization, state and kind, kept by triggers on `users`: what counting reads. */
-  readonly userCounts: string;
-  /** Site settings (JSON text). */
-  readonly settings: string;
-  /** The notification outbox. */
-  readonly outbox: string;
-  /** License change history. */
-  readonly licenseChanges: string;
-  /** Usage snapshots. */
-  readonly usageSnapshots: string;
-  /** The audit trail. */
-  readonly auditEvents: string;
   /** A trigger's quoted, qualified name (`name` without the prefix). */
   trigger(name: string): string;
   /** A table's bare name with the prefix, unquoted, as `information_schema` lists it. */
@@ -57,16 +39,7 @@ export function tablesIn(database: string | null, prefix: string = DEFAULT_TABLE
   return {
     database,
     prefix,
-    schemaVersion: name('schema_version'),
-    areas: name('areas'),
-    organizations: name('organizations'),
-    users: name('users'),
-    userCounts: name('user_counts'),
-    settings: name('settings'),
-    outbox: name('outbox'),
-    licenseChanges: name('license_changes'),
-    usageSnapshots: name('usage_snapshots'),
-    auditEvents: name('audit_events'),
+    ...tableNames(name),
     trigger: name,
     bare: (table) => prefix + table,
   };

@@ -5,7 +5,7 @@
 import type { User } from '../../core/schemas.js';
 import type { InactiveUserFilter, InactiveUserPage, TimePageRequest } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
-import { USER_COLUMNS, userFromRow, type UserRow } from './rows.js';
+import { USER_COLUMNS, userFromRow, type UserRow } from '../sql/rows.js';
 import type { Tables } from './tables.js';
 
 /**

@@ -10,7 +10,7 @@ import {
   usageSnapshotValues,
   type LicenseChangeRow,
   type UsageSnapshotRow,
-} from './rows.js';
+} from '../sql/rows.js';
 import type { Tables } from './tables.js';
 
 /** Keeps a license change. */

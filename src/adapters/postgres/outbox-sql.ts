@@ -5,7 +5,7 @@
  */
 import type { OutboxEntry } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
-import { OUTBOX_COLUMNS, outboxEntryFromRow, outboxValues, type OutboxRow } from './rows.js';
+import { OUTBOX_COLUMNS, outboxEntryFromRow, outboxValues, type OutboxRow } from '../sql/rows.js';
 import type { Tables } from './tables.js';
 
 /** Adds an entry; it commits or rolls back with the caller's transaction. */

@@ -27,13 +27,9 @@ import { selectLicenseChanges, selectUsageSnapshots } from './history-sql.js';
 import { migrate, type MigrationResult } from './migrations.js';
 import { claimOutboxEntries, markOutboxDelivered, markOutboxFailed, purgeOutboxEntries, selectOutboxEntries } from './outbox-sql.js';
 import { run, runScript } from './queryable.js';
-import { AREA_COLUMNS, areaFromRow, ORGANIZATION_COLUMNS, organizationFromRow, type AreaRow, type OrganizationRow } from './rows.js';
-import { PostgresTransaction, type LockedReads } from './sql-transaction.js';
+import { PostgresTransaction } from './sql-transaction.js';
 import {
-  COUNT_COLUMNS,
   countAreaUsers,
-  countsFromRows,
-  type CountRow,
   selectArea,
   selectAreas,
   selectBlockedUsers,
@@ -214,9 +210,8 @@ export class PostgresSeatRepository implements SeatRepository {
     const client = connection.client;
     let failed = false;
     try {
-      // BEGIN and the lock in one round trip, the locked rows kept: a seat write reads its area first.
-      const locked = await beginLocking(client, this.#tables, areaIds, this.#timeouts);
-      const tx = new PostgresTransaction(client, this.#tables, this.#batchSize, locked);
+      await beginLocking(client, this.#tables, areaIds, this.#timeouts);
+      const tx = new PostgresTransaction(client, this.#tables, this.#batchSize);
       let result: T;
       try {
         result = await work(tx);
@@ -345,36 +340,14 @@ export class PostgresSeatRepository implements SeatRepository {
 }
 
 /**
- * Starts a transaction and locks the areas' rows in one round trip, reading
- * with the lock what a seat write reads first: the areas, their partner
- * organizations and their counts. Several statements in one simple-protocol
- * query, so the ids are quoted as literals (by `pg`'s `escapeLiteral`) rather
- * than bound. Under the lock these stay current until the transaction itself
- * writes (see {@link LockedReads}).
+ * Starts a transaction and locks the areas' rows (in the order given, sorted)
+ * in one round trip: several statements in one simple-protocol query, so the
+ * ids are quoted as literals (by `pg`'s `escapeLiteral`) rather than bound.
  */
-async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[], timeouts: string): Promise<LockedReads> {
-  if (areaIds.length === 0) {
-    await runScript(client, `BEGIN; ${timeouts}`, 'starting a transaction');
-    return { areas: [], organizations: [], counts: [] };
-  }
+async function beginLocking(client: PoolClient, tables: Tables, areaIds: readonly string[], timeouts: string): Promise<void> {
   const ids = areaIds.map((id) => client.escapeLiteral(id)).join(', ');
-  const results = await runScript(
-    client,
-    `BEGIN; ${timeouts};
-     SELECT ${AREA_COLUMNS} FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE;
-     SELECT ${ORGANIZATION_COLUMNS} FROM ${tables.organizations} WHERE area_id IN (${ids}) ORDER BY id;
-     SELECT ${COUNT_COLUMNS} FROM ${tables.userCounts} c WHERE c.area_id IN (${ids}) AND c.users <> 0`,
-    'starting a transaction and locking areas',
-  );
-  // The last three results are the reads; BEGIN and the settings come before them.
-  const [areas = [], organizations = [], counts = []] = results.slice(-3);
-  const locked = (areas as AreaRow[]).map(areaFromRow);
-  return {
-    areas: locked,
-    organizations: (organizations as OrganizationRow[]).map(organizationFromRow),
-    // Only areas that exist are locked; counts of the others are read when asked.
-    counts: countsFromRows(counts as CountRow[], locked.map((a) => a.id)),
-  };
+  const lock = areaIds.length === 0 ? '' : `; SELECT id FROM ${tables.areas} WHERE id IN (${ids}) ORDER BY id FOR UPDATE`;
+  await runScript(client, `BEGIN; ${timeouts}${lock}`, 'starting a transaction and locking areas');
 }
 
 /** The options that are set, so a spread of them does not overwrite defaults with `undefined`. */

@@ -1,9 +1,14 @@
 /**
  * The one way statements reach PostgreSQL: every driver failure is turned into
  * a typed seatkeeper error at the point it happens, naming what was being done.
+ * Date parameters travel as ISO 8601 strings written here (also inside arrays),
+ * the same with `pg` and with PGlite.
  */
 import type { QueryResultRow } from 'pg';
+import { timestampsWritten } from '../sql/rows.js';
 import { toSeatkeeperError } from './errors.js';
+
+const isoTime = (date: Date): string => date.toISOString();
 
 /** What runs a statement: a `pg.Pool` (auto-commit) or a checked-out `pg.PoolClient` (inside a transaction). */
 export interface Queryable {
@@ -34,7 +39,7 @@ export interface Result<R> {
  */
 export async function run<R extends QueryResultRow = QueryResultRow>(db: Queryable, text: string, values: unknown[], doing: string): Promise<Result<R>> {
   try {
-    const result = await db.query<R>(text, values);
+    const result = await db.query<R>(text, values.map((value) => timestampsWritten(value, isoTime)));
     return { rows: result.rows, rowCount: result.rowCount ?? 0, command: result.command };
   } catch (error) {
     throw toSeatkeeperError(error, doing);

@@ -3,9 +3,9 @@
  * transaction (on its client, seeing its own writes). Every look-up is one
  * statement however many keys it is given; counts are one aggregate.
  */
-import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter, type UserKind, type UserState } from '../../core/schemas.js';
+import { usernameKey, type Area, type BlockReason, type Organization, type User, type UserFilter } from '../../core/schemas.js';
 import { searchGrams, searchLikePattern } from '../../core/search.js';
-import { addToCounts, emptyAreaCounts, type AreaSeatCounts } from '../../core/usage.js';
+import type { AreaSeatCounts } from '../../core/usage.js';
 import type { JsonValue, PageRequest, UserPage } from '../../ports/repository.js';
 import { run, type Queryable } from './queryable.js';
 import {
@@ -13,12 +13,14 @@ import {
   ORGANIZATION_COLUMNS,
   USER_COLUMNS,
   areaFromRow,
+  countsFromRows,
   organizationFromRow,
   userFromRow,
   type AreaRow,
+  type CountRow,
   type OrganizationRow,
   type UserRow,
-} from './rows.js';
+} from '../sql/rows.js';
 import type { Tables } from './tables.js';
 import { CANONICAL_PART, IS_LEGACY_KEY } from './username-keys.js';
 import { ORGANIZATION_KEY, searchGramsFunction } from './user-search.js';
@@ -149,19 +151,8 @@ export async function selectUserPage(db: Queryable, t: Tables, filter: UserFilte
   return { users: pageRows.map(userFromRow), next: more ? (pageRows[pageRows.length - 1]?.username_key ?? null) : null };
 }
 
-/** A row of the counting aggregate: one area and organization (null for the host company). */
-/** A row of the counts statements: one group of users of an area. */
-export interface CountRow {
-  readonly area_id: string;
-  /** `null` for the host company, and for an area without users. */
-  readonly organization_id: string | null;
-  readonly state: UserState | null;
-  readonly kind: UserKind | null;
-  readonly users: number | null;
-}
-
 /** The counts columns of `seatkeeper_user_counts c`, host company as `null`. */
-export const COUNT_COLUMNS = `c.area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
+const COUNT_COLUMNS = `c.area_id, nullif(c.organization_id, '') AS organization_id, c.state, c.kind, c.users`;
 
 /**
  * Counts of these areas (every defined area when `areaIds` is `null`), in the
@@ -186,18 +177,6 @@ export async function countAreaUsers(db: Queryable, t: Tables, areaIds: readonly
           'counting users',
         );
   return countsFromRows(rows, areaIds);
-}
-
-/** Area counts from count rows, for `areaIds` in that order (every area with a row when `null`). */
-export function countsFromRows(rows: readonly CountRow[], areaIds: readonly string[] | null): AreaSeatCounts[] {
-  const byArea = new Map<string, AreaSeatCounts>();
-  for (const row of rows) {
-    const before = byArea.get(row.area_id) ?? emptyAreaCounts(row.area_id);
-    // An area without users comes back as one row of nulls from the LEFT JOIN.
-    const counted = row.kind === null || row.state === null ? before : addToCounts(before, { kind: row.kind, state: row.state, organizationId: row.organization_id }, row.users ?? 0);
-    byArea.set(row.area_id, counted);
-  }
-  return (areaIds ?? [...byArea.keys()]).map((areaId) => byArea.get(areaId) ?? emptyAreaCounts(areaId));
 }
 
 /** Users of an area blocked for this reason, oldest `blockedAt` first, then by id. */

@@ -13,7 +13,8 @@ import { insertAuditEvents, redactAuditEvents } from './audit-sql.js';
 import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
-import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_COLUMN_TYPES, USER_WRITE_COLUMNS, areaValues, organizationValues, userColumnArrays } from './rows.js';
+import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_WRITE_COLUMNS, areaValues, organizationValues } from '../sql/rows.js';
+import { USER_COLUMN_TYPES, userColumnArrays } from './rows.js';
 import {
   countAreaUsers,
   selectArea,
@@ -48,32 +49,11 @@ const USER_ASSIGNMENTS = USER_COLUMN_TYPES.filter(([column]) => column !== 'id')
   )
   .join(', ');
 
-/**
- * What the lock statement read of the areas it locked. Nobody else changes a
- * locked area, and by the service's rule nobody changes its partners or users
- * without its lock, so these stay current until this transaction writes: a
- * write of an area, an organization or a user drops what it may have changed.
- */
-export interface LockedReads {
-  /** The locked areas. */
-  readonly areas: readonly Area[];
-  /** Every partner organization of the locked areas. */
-  readonly organizations: readonly Organization[];
-  /** The counts of the locked areas. */
-  readonly counts: readonly AreaSeatCounts[];
-}
-
 /** The transaction object handed to `work` by `PostgresSeatRepository.transaction`. */
 export class PostgresTransaction implements SeatTransaction {
   readonly #client: Queryable;
   readonly #tables: Tables;
   readonly #batchSize: number;
-  /** The locked areas as the lock read them, until this transaction writes one. */
-  readonly #locked: Map<string, Area>;
-  /** The locked areas' partners as the lock read them, until this transaction writes an organization. */
-  readonly #partners = new Map<string, Organization[]>();
-  /** The locked areas' counts as the lock read them, until this transaction writes a user. */
-  readonly #counts: Map<string, AreaSeatCounts>;
   /** Statements run one after another even when `work` starts several at once, so a savepoint guards exactly one write. */
   #queue: Promise<unknown> = Promise.resolve();
   #open = true;
@@ -82,16 +62,11 @@ export class PostgresTransaction implements SeatTransaction {
    * @param client - the connection, inside BEGIN with the area rows locked
    * @param tables - the table names
    * @param batchSize - at most this many users per multi-row statement
-   * @param locked - what the lock statement read of the locked areas
    */
-  constructor(client: Queryable, tables: Tables, batchSize: number, locked: LockedReads = { areas: [], organizations: [], counts: [] }) {
+  constructor(client: Queryable, tables: Tables, batchSize: number) {
     this.#client = client;
     this.#tables = tables;
     this.#batchSize = batchSize;
-    this.#locked = new Map(locked.areas.map((a) => [a.id, a]));
-    for (const area of locked.areas) this.#partners.set(area.id, []);
-    for (const organization of locked.organizations) this.#partners.get(organization.areaId)?.push(organization);
-    this.#counts = new Map(locked.counts.map((c) => [c.areaId, c]));
   }
 
   /** Ends the transaction object: later calls throw instead of running outside the transaction. */
@@ -105,14 +80,10 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   getArea(areaId: string): Promise<Area | null> {
-    const locked = this.#locked.get(areaId);
-    // A copy, as every read hands out; still after any statement already started, like a read would be.
-    if (locked !== undefined) return this.#step(async () => ({ ...locked }));
     return this.#step((db, t) => selectArea(db, t, areaId));
   }
 
   putArea(area: Area): Promise<void> {
-    this.#locked.delete(area.id);
     return this.#step(async (db, t) => {
       await run(
         db,
@@ -126,9 +97,6 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   deleteArea(areaId: string): Promise<boolean> {
-    this.#locked.delete(areaId);
-    this.#partners.delete(areaId);
-    this.#counts.delete(areaId);
     return this.#step(async (db, t) => {
       const { rowCount } = await run(db, `DELETE FROM ${t.areas} WHERE id = $1`, [areaId], `deleting area "${areaId}"`);
       // Its counter rows are all at zero once its users are gone; a row still counting users is kept.
@@ -138,7 +106,6 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   deleteOrganization(organizationId: string): Promise<boolean> {
-    this.#partners.clear();
     return this.#step(async (db, t) => {
       const { rowCount } = await run(db, `DELETE FROM ${t.organizations} WHERE id = $1`, [organizationId], 'deleting an organization');
       return rowCount > 0;
@@ -154,14 +121,10 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   listOrganizations(areaId?: string): Promise<readonly Organization[]> {
-    const partners = areaId === undefined ? undefined : this.#partners.get(areaId);
-    if (partners !== undefined) return this.#step(async () => partners.map((o) => ({ ...o })));
     return this.#step((db, t) => selectOrganizations(db, t, areaId));
   }
 
   putOrganization(organization: Organization): Promise<void> {
-    // It may join, leave or change any area's list.
-    this.#partners.clear();
     return this.#step(async (db, t) => {
       await run(
         db,
@@ -175,10 +138,6 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   countUsers(areaIds?: readonly string[]): Promise<readonly AreaSeatCounts[]> {
-    const known = areaIds?.map((id) => this.#counts.get(id));
-    if (known !== undefined && known.every((c) => c !== undefined)) {
-      return this.#step(async () => known.map((c) => ({ ...c, organizations: c.organizations.map((o) => ({ ...o })) })));
-    }
     return this.#step((db, t) => countAreaUsers(db, t, areaIds ?? null));
   }
 
@@ -200,7 +159,6 @@ export class PostgresTransaction implements SeatTransaction {
 
   insertUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
-    this.#counts.clear();
     // Sorted by username key so two batches sharing names take the unique-index locks in the same order (no deadlock).
     const sorted = [...users].sort((a, b) => compare(usernameKey(a.username), usernameKey(b.username)));
     if (sorted.length <= this.#batchSize) return this.#step((db, t) => insertOrNothing(db, t, sorted));
@@ -215,7 +173,6 @@ export class PostgresTransaction implements SeatTransaction {
 
   updateUsers(users: readonly User[]): Promise<void> {
     if (users.length === 0) return this.#step(async () => undefined);
-    this.#counts.clear();
     // The last change of a user wins, as if the updates ran one by one.
     const latest = [...new Map(users.map((u) => [u.id, u])).values()];
     return this.#step((db, t) =>
@@ -238,7 +195,6 @@ export class PostgresTransaction implements SeatTransaction {
   }
 
   deleteUser(userId: string): Promise<boolean> {
-    this.#counts.clear();
     return this.#step(async (db, t) => (await run(db, `DELETE FROM ${t.users} WHERE id = $1`, [userId], 'deleting a user')).rowCount > 0);
   }
 

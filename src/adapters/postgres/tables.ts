@@ -4,30 +4,12 @@
  * these, so one repository can live in its own schema beside the host's tables.
  */
 
+import { tableNames, type TableNames } from '../sql/tables.js';
+
 /** Quoted (and schema-qualified) table names of one repository. */
-export interface Tables {
+export interface Tables extends TableNames {
   /** The schema, or `null` to use the connection's `search_path`. */
   readonly schema: string | null;
-  /** Applied migration versions. */
-  readonly schemaVersion: string;
-  /** License pools; their rows are the seat locks. */
-  readonly areas: string;
-  /** Partner organizations. */
-  readonly organizations: string;
-  /** User profiles. */
-  readonly users: string;
-  /** Users per area, organization, state and kind, kept by triggers on `users`: what counting reads. */
-  readonly userCounts: string;
-  /** Site settings (JSON values). */
-  readonly settings: string;
-  /** The notification outbox. */
-  readonly outbox: string;
-  /** License change history. */
-  readonly licenseChanges: string;
-  /** Usage snapshots. */
-  readonly usageSnapshots: string;
-  /** The audit trail. */
-  readonly auditEvents: string;
 }
 
 /** Quotes an SQL identifier, doubling embedded quotes. */
@@ -37,20 +19,7 @@ export function quoteIdentifier(name: string): string {
 
 /** The table names inside `schema`, or unqualified when `schema` is null. */
 export function tablesIn(schema: string | null): Tables {
-  const name = (table: string) => qualifiedName(schema, table);
-  return {
-    schema,
-    schemaVersion: name('seatkeeper_schema_version'),
-    areas: name('seatkeeper_areas'),
-    organizations: name('seatkeeper_organizations'),
-    users: name('seatkeeper_users'),
-    userCounts: name('seatkeeper_user_counts'),
-    settings: name('seatkeeper_settings'),
-    outbox: name('seatkeeper_outbox'),
-    licenseChanges: name('seatkeeper_license_changes'),
-    usageSnapshots: name('seatkeeper_usage_snapshots'),
-    auditEvents: name('seatkeeper_audit_events'),
-  };
+  return { schema, ...tableNames((table) => qualifiedName(schema, `seatkeeper_${table}`)) };
 }
 
 /** A quoted object name (a table, a function) inside `schema`, or unqualified when `schema` is null. */

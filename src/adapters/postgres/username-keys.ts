@@ -20,7 +20,7 @@
  */
 import { usernameKey, type User } from '../../core/schemas.js';
 import { run, type Queryable } from './queryable.js';
-import { USER_COLUMNS, userFromRow, type UserRow } from './rows.js';
+import { USER_COLUMNS, userFromRow, type UserRow } from '../sql/rows.js';
 import type { Tables } from './tables.js';
 
 /** What separates a legacy key's canonical part from the user id. */

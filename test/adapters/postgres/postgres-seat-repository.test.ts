@@ -278,7 +278,7 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       expect(counts[0]).toMatchObject({ users: 998, blocked: 2 }); // 1,000 even ids, less u4 (moved) and u10 (deleted)
     });
 
-    it('a seat write starts with one round trip that begins, locks the areas and reads them, their partners and counts; each is read again only after the transaction writes it', async () => {
+    it('a seat write starts with one round trip that begins and locks the areas in sorted order; every read in it goes to the database and sees its writes', async () => {
       const seed = await migrated('lock_reads');
       const odd = "o'brien\\x"; // quoted as a literal in the lock statement
       const partner: Organization = { id: 'acme', areaId: odd, name: 'Acme', access: 'granted', maxUsers: 5, createdAt: T0, updatedAt: T0 };
@@ -290,17 +290,14 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
       });
       const { pool, statements } = recording(database().pool);
       const repository = new PostgresSeatRepository(pool, { schema: 'lock_reads' });
-      const reads = (table: string) => statements.filter((s) => !s.startsWith('BEGIN') && s.includes(table)).length;
+      const reads = (table: string) => statements.filter((s) => !s.startsWith('BEGIN') && s.startsWith('SELECT') && s.includes(table)).length;
 
       statements.length = 0;
       await repository.transaction({ areaIds: [odd, 'a', 'missing'] }, async (tx) => {
         expect(await tx.getArea(odd)).toEqual(area(odd, 3));
         expect(await tx.listOrganizations(odd)).toEqual([partner]);
-        expect(await tx.listOrganizations('a')).toEqual([]);
         expect(await countsOf(tx, odd)).toEqual({ areaId: odd, users: 1, using: 1, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] });
         expect(await tx.getArea('missing')).toBeNull();
-        expect(reads('seatkeeper_areas') + reads('seatkeeper_organizations') + reads('seatkeeper_user_counts')).toBe(1); // 'missing' only
-
         await tx.putArea(area('a', 7));
         expect(await tx.getArea('a')).toEqual(area('a', 7));
         await tx.putOrganization({ ...partner, maxUsers: 2 });
@@ -309,19 +306,10 @@ describe.skipIf(unavailable !== null)('PostgresSeatRepository on a real server',
         expect(await countsOf(tx, odd)).toMatchObject({ users: 2, using: 2 });
       });
       expect(statements[0]).toMatch(
-        /^BEGIN; SET LOCAL lock_timeout = 10000; SET LOCAL statement_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 60000;.*FOR UPDATE;.*seatkeeper_organizations.*seatkeeper_user_counts/s,
+        /^BEGIN; SET LOCAL lock_timeout = 10000; SET LOCAL statement_timeout = 30000; SET LOCAL idle_in_transaction_session_timeout = 60000; SELECT id FROM \S+ WHERE id IN \('a', 'missing',  E'o''brien\\\\x'\) ORDER BY id FOR UPDATE$/,
       );
-      expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 1]); // with the writes
-
-      const read = await repository.transaction({ areaIds: [odd] }, async (tx) => {
-        const first = (await tx.getArea(odd)) as { maxUsers: number };
-        const counts = (await countsOf(tx, odd)) as unknown as { using: number; organizations: Array<{ using: number }> };
-        first.maxUsers = 1_000; // copies: the next reads are unchanged
-        counts.using = 1_000;
-        (counts.organizations[0] as { using: number }).using = 1_000;
-        return [await tx.getArea(odd), await countsOf(tx, odd)];
-      });
-      expect(read).toEqual([area(odd, 3), { areaId: odd, users: 2, using: 2, activeSystem: 0, blocked: 0, organizations: [{ organizationId: 'acme', users: 1, using: 1 }] }]);
+      // The transaction keeps nothing it read: each read above is a statement of its own.
+      expect([reads('seatkeeper_areas'), reads('seatkeeper_organizations'), reads('seatkeeper_user_counts')]).toEqual([3, 2, 2]);
     });
 
     it('a batch that fits one statement is inserted without a savepoint; a taken key still writes none of it and leaves the transaction usable', async () => {
