@@ -117,6 +117,7 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
   // The floor of the protocol: the statements a createUser sends, in the same order and queued the same way, sent by
   // mysql2 with no seatkeeper code around them (into a bare table, so the user rows need no trigger).
   const floor = await bareTable(pool, 'bench_floor_users', 'cu_users');
+  const floorAudit = await bareTable(pool, 'bench_floor_audit', 'cu_audit_events');
   const floorMs: number[] = [];
   const statementsOnly = async (user: User) => {
     const connection = await pool.getConnection();
@@ -125,14 +126,24 @@ async function createUserFigures(pool: Pool, count: number, connections: number,
         connection.query('SET SESSION innodb_lock_wait_timeout = 30'),
         connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED'),
         connection.query('START TRANSACTION'),
-        connection.query(`SELECT * FROM cu_areas WHERE id IN ('primary') ORDER BY id FOR UPDATE`),
-        connection.query(`SELECT * FROM cu_organizations WHERE area_id IN ('primary') UNION ALL SELECT * FROM cu_organizations WHERE area_id IN ('primary')`),
+        connection.query(`SELECT id FROM cu_areas WHERE id IN ('primary') ORDER BY id FOR UPDATE`),
       ]);
+      const readArea = () => connection.query(`SELECT * FROM cu_areas WHERE id = 'primary'`);
+      const readCounts = () => connection.query(`SELECT * FROM cu_user_counts WHERE area_id IN ('primary') AND users <> 0`);
+      await readArea();
+      await readCounts();
+      await connection.query(`SELECT * FROM cu_organizations WHERE area_id = 'primary' ORDER BY id`);
       await connection.query(`SELECT ${USER_COLUMNS} FROM ${floor} WHERE username_key IN (?)`, [[user.username]]);
       await connection.query(`INSERT INTO ${floor} (${USER_WRITE_COLUMNS}) VALUES ?`, [timestampsWritten([userValues(user)], sqlTime)]);
-      await connection.query(`SELECT * FROM cu_user_counts WHERE area_id IN ('primary') AND users <> 0`);
+      await readArea();
+      await readCounts();
       await connection.query(`SELECT CAST(setting_value AS CHAR) AS v FROM cu_settings WHERE setting_key = 'floor'`);
       await connection.query(`INSERT INTO cu_settings (setting_key, setting_value) VALUES ('floor', '1') ON DUPLICATE KEY UPDATE setting_value = '1'`);
+      await connection.query(`INSERT INTO ${floorAudit} (id, occurred_at, actor_id, action, subject_type, subject_id) VALUES (?, ?, 'bench', 'user.created', 'user', ?)`, [
+        user.id,
+        sqlTime(user.createdAt),
+        user.id,
+      ]);
       await connection.query('COMMIT');
     } finally {
       connection.release();

@@ -85,6 +85,32 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
         return { ...user, id: `${prefix}${user.id}`, username: `${prefix}${user.username}`, email: `${prefix}${user.email}`, externalId: null, state: 'active' as const, blockReason: null, blockedAt: null };
       });
     const bare = (user: User) => pool.query(BARE_INSERT, bareValues(user));
+    // The floor of the protocol: the statements a createUser sends, in the same order, sent by pg with no seatkeeper
+    // code around them (the user into a second bare table, its audit event into a bare copy of the audit table).
+    await pool.query('CREATE TABLE bench_floor_users (LIKE seatkeeper_users INCLUDING ALL)');
+    await pool.query('CREATE TABLE bench_floor_audit (LIKE seatkeeper_audit_events INCLUDING ALL)');
+    const floorInsert = BARE_INSERT.replace('bench_bare_users', 'bench_floor_users');
+    const statementsOnly = async (user: User) => {
+      const client = await pool.connect();
+      try {
+        const readArea = () => client.query(`SELECT * FROM seatkeeper_areas WHERE id = $1`, ['primary']);
+        const readCounts = () => client.query(`SELECT * FROM seatkeeper_user_counts WHERE area_id = ANY($1::text[]) AND users <> 0`, [['primary']]);
+        await client.query(`BEGIN; SET LOCAL lock_timeout = 10000; SELECT id FROM seatkeeper_areas WHERE id IN ('primary') ORDER BY id FOR UPDATE`);
+        await readArea();
+        await readCounts();
+        await client.query(`SELECT * FROM seatkeeper_organizations WHERE area_id = $1 ORDER BY id`, ['primary']);
+        await client.query(`SELECT * FROM bench_floor_users WHERE username_key = ANY($1::text[])`, [[usernameKey(user.username)]]);
+        await client.query(floorInsert, bareValues(user));
+        await readArea();
+        await readCounts();
+        await client.query(`SELECT value FROM seatkeeper_settings WHERE key = $1`, ['floor']);
+        await client.query(`INSERT INTO seatkeeper_settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, ['floor', '1']);
+        await client.query(`INSERT INTO bench_floor_audit (id, at, actor_id, action, subject_type, subject_id) VALUES ($1, $2, 'bench', 'user.created', 'user', $1)`, [user.id, user.createdAt]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    };
     const create = async (user: User) => {
       const result = await seats.createUser({ username: user.username, areaId: 'primary', email: user.email ?? undefined, displayName: user.displayName ?? undefined });
       if (!result.ok) throw new Error(`createUser refused: ${result.reason.message}`);
@@ -101,6 +127,7 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
     const perRound = Math.ceil(count / rounds);
     let bareMs = 0;
     let createMs = 0;
+    let floorMs = 0;
     for (let round = 0; round < rounds; round++) {
       const batch = records(`s${round}-`, perRound);
       bareMs += await msOnce(async () => {
@@ -108,6 +135,9 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
       });
       createMs += await msOnce(async () => {
         for (const user of batch) await create(user);
+      });
+      floorMs += await msOnce(async () => {
+        for (const user of batch) await statementsOnly(user);
       });
     }
     const sequential = rounds * perRound;
@@ -138,6 +168,7 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
       figure('postgres', `createUser x${n}, one after another`, createMs / sequential, { name: 'bare INSERT', ms: bareMs / sequential }, 3, {
         perSecond: Math.round(sequential / (createMs / 1000)),
       }),
+      figure('postgres', `the ${n} createUsers' statements sent bare by pg (no seatkeeper code)`, floorMs / sequential, { name: 'bare INSERT', ms: bareMs / sequential }, null),
       figure('postgres', `createUser x${n}, ${connections} callers in one area`, createParallelMs / sequential, { name: `bare INSERT, ${connections} callers`, ms: bareParallelMs / sequential }, null, {
         perSecond: Math.round(sequential / (createParallelMs / 1000)),
       }),
