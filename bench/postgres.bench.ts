@@ -8,59 +8,15 @@
  * server answers.
  */
 import { usernameKey } from '../src/core/schemas.js';
-import { userSearchKey } from '../src/core/search.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
+import { USER_COLUMN_NAMES, USER_WRITE_COLUMNS, userValues } from '../src/adapters/sql/rows.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
 import { benchUser, seedUsers } from './fixtures.js';
 import { figure, msOnce, msPerOp, type BenchFigure } from './harness.js';
 
-/** The columns of the bare table, in the order {@link bareValues} gives them. */
-const COLUMNS = [
-  'id',
-  'username',
-  'username_key',
-  'email',
-  'display_name',
-  'external_id',
-  'area_id',
-  'organization_id',
-  'kind',
-  'system_role',
-  'state',
-  'block_reason',
-  'blocked_at',
-  'blocked_by',
-  'source',
-  'created_at',
-  'updated_at',
-  'search_key',
-] as const;
-const BARE_INSERT = `INSERT INTO bench_bare_users (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
-
-/** The row a createUser of `user` writes, as INSERT parameters. */
-function bareValues(user: User): unknown[] {
-  return [
-    user.id,
-    user.username,
-    usernameKey(user.username),
-    user.email,
-    user.displayName,
-    user.externalId,
-    user.areaId,
-    user.organizationId,
-    user.kind,
-    user.systemRole,
-    user.state,
-    user.blockReason,
-    user.blockedAt,
-    user.blockedBy,
-    user.source,
-    user.createdAt,
-    user.updatedAt,
-    userSearchKey(user),
-  ];
-}
+/** The row a createUser of a user writes, as one INSERT into a bare table of the users table's shape. */
+const BARE_INSERT = `INSERT INTO bench_bare_users (${USER_WRITE_COLUMNS}) VALUES (${USER_COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(', ')})`;
 
 /**
  * @param count - users created sequentially by each side (split in alternating rounds, so load from
@@ -84,7 +40,7 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
         const user = benchUser(i);
         return { ...user, id: `${prefix}${user.id}`, username: `${prefix}${user.username}`, email: `${prefix}${user.email}`, externalId: null, state: 'active' as const, blockReason: null, blockedAt: null };
       });
-    const bare = (user: User) => pool.query(BARE_INSERT, bareValues(user));
+    const bare = (user: User) => pool.query(BARE_INSERT, userValues(user));
     // The floor of the protocol: the statements a createUser sends, in the same order, sent by pg with no seatkeeper
     // code around them (the user into a second bare table, its audit event into a bare copy of the audit table).
     await pool.query('CREATE TABLE bench_floor_users (LIKE seatkeeper_users INCLUDING ALL)');
@@ -100,7 +56,7 @@ export async function benchPostgres(count = 2_000, connections = 10, large = 100
         await readCounts();
         await client.query(`SELECT * FROM seatkeeper_organizations WHERE area_id = $1 ORDER BY id`, ['primary']);
         await client.query(`SELECT * FROM bench_floor_users WHERE username_key = ANY($1::text[])`, [[usernameKey(user.username)]]);
-        await client.query(floorInsert, bareValues(user));
+        await client.query(floorInsert, userValues(user));
         await readArea();
         await readCounts();
         await client.query(`SELECT value FROM seatkeeper_settings WHERE key = $1`, ['floor']);
