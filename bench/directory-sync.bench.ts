@@ -25,8 +25,6 @@
  */
 import { pathToFileURL } from 'node:url';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
-import { USER_WRITE_COLUMNS } from '../src/adapters/sql/rows.js';
-import { USER_COLUMN_TYPES, userColumnArrays } from '../src/adapters/postgres/rows.js';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { createSeatkeeper, InMemorySeatRepository, type DirectoryEntryInput, type User } from '../src/index.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
 import { figure, msOnce, table, type BenchFigure } from './harness.js';
+import { bareUnnestInsert } from './fixtures.js';
 
 /** The largest acceptable ratio of a PostgreSQL sync of new users to one unnest INSERT of the same rows. */
 const POSTGRES_GOAL = 4;
@@ -76,9 +75,7 @@ export async function benchPostgresDirectorySync(size = 50_000): Promise<BenchFi
     const pool = database.newPool({ max: 4 });
     const repository = new PostgresSeatRepository(pool);
     await repository.migrate();
-    await pool.query('CREATE TABLE bench_bare_users (LIKE seatkeeper_users INCLUDING ALL)');
-    const unnest = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
-    const bareInsert = (users: readonly User[]) => pool.query(`INSERT INTO bench_bare_users (${USER_WRITE_COLUMNS}) SELECT * FROM ${unnest}`, userColumnArrays(users));
+    const bareInsert = await bareUnnestInsert(pool);
 
     const seats = createSeatkeeper({ repository });
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: Math.floor(size * 0.9) });
@@ -216,9 +213,7 @@ export async function benchPostgresStreamedDirectorySync(size = 1_000_000): Prom
     const pool = database.newPool({ max: 4 });
     const repository = new PostgresSeatRepository(pool);
     await repository.migrate();
-    await pool.query('CREATE TABLE bench_bare_users (LIKE seatkeeper_users INCLUDING ALL)');
-    const unnest = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
-    const bareInsert = (users: readonly User[]) => pool.query(`INSERT INTO bench_bare_users (${USER_WRITE_COLUMNS}) SELECT * FROM ${unnest}`, userColumnArrays(users));
+    const bareInsert = await bareUnnestInsert(pool);
 
     const seats = createSeatkeeper({ repository });
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: Math.floor(size * 0.9) });

@@ -1,4 +1,7 @@
 /** Builders for large benchmark sites, written straight through the repository port in big batches. */
+import type pg from 'pg';
+import { USER_UNNEST, userColumnArrays } from '../src/adapters/postgres/rows.js';
+import { USER_WRITE_COLUMNS } from '../src/adapters/sql/rows.js';
 import { createSeatkeeper, InMemorySeatRepository, type SeatRepository, type Seatkeeper, type User } from '../src/index.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
@@ -42,4 +45,14 @@ export async function memorySite(users: number, maxUsers = users * 2 + 10): Prom
   await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers });
   await seedUsers(repository, users);
   return { seats, repository };
+}
+
+/**
+ * The least a bulk write of users must send on PostgreSQL: creates a bare
+ * table of the users table's shape (columns, checks and indexes; no
+ * triggers) and returns one `INSERT ... SELECT FROM unnest(...)` of users into it.
+ */
+export async function bareUnnestInsert(pool: pg.Pool): Promise<(users: readonly User[]) => Promise<unknown>> {
+  await pool.query('CREATE TABLE bench_bare_users (LIKE seatkeeper_users INCLUDING ALL)');
+  return (users) => pool.query(`INSERT INTO bench_bare_users (${USER_WRITE_COLUMNS}) SELECT * FROM ${USER_UNNEST}`, userColumnArrays(users));
 }

@@ -10,11 +10,10 @@
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { PostgresSeatRepository } from '../src/adapters/postgres/index.js';
-import { USER_WRITE_COLUMNS } from '../src/adapters/sql/rows.js';
-import { USER_COLUMN_TYPES, userColumnArrays } from '../src/adapters/postgres/rows.js';
 import { importPeopleCsv } from '../src/csv/index.js';
 import { createSeatkeeper, type User } from '../src/index.js';
 import { createTestDatabase, postgresUnavailable } from '../test/support/postgres-database.js';
+import { bareUnnestInsert } from './fixtures.js';
 import { figure, msOnce, table, type BenchFigure } from './harness.js';
 
 /** The largest acceptable ratio of a PostgreSQL People import to one unnest INSERT of the same rows. */
@@ -44,9 +43,7 @@ export async function benchPostgresImport(size = 50_000): Promise<BenchFigure[]>
     const pool = database.newPool({ max: 4 });
     const repository = new PostgresSeatRepository(pool);
     await repository.migrate();
-    await pool.query('CREATE TABLE bench_bare_users (LIKE seatkeeper_users INCLUDING ALL)');
-    const unnest = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
-    const bareInsert = (users: readonly User[]) => pool.query(`INSERT INTO bench_bare_users (${USER_WRITE_COLUMNS}) SELECT * FROM ${unnest}`, userColumnArrays(users));
+    const bareInsert = await bareUnnestInsert(pool);
 
     const seats = createSeatkeeper({ repository });
     await seats.defineArea({ id: 'primary', kind: 'primary', name: 'Primary Area', maxUsers: size + 1_000 });

@@ -14,7 +14,7 @@ import { insertLicenseChange, insertUsageSnapshot } from './history-sql.js';
 import { insertOutboxEntry } from './outbox-sql.js';
 import { run, type Queryable } from './queryable.js';
 import { AREA_COLUMNS, ORGANIZATION_COLUMNS, USER_WRITE_COLUMNS, areaValues, organizationValues } from '../sql/rows.js';
-import { USER_COLUMN_TYPES, userColumnArrays } from './rows.js';
+import { USER_COLUMN_TYPES, USER_UNNEST, userColumnArrays } from './rows.js';
 import {
   countAreaUsers,
   selectArea,
@@ -29,8 +29,6 @@ import {
 } from './sql-reads.js';
 import type { Tables } from './tables.js';
 
-/** `unnest($1::text[], $2::text[], ...) AS v(id, username, ...)` over every user column. */
-const USER_UNNEST = `unnest(${USER_COLUMN_TYPES.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS v(${USER_WRITE_COLUMNS})`;
 
 /**
  * `username = v.username, ...` for every column but the id. A user whose
